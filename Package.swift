@@ -1,0 +1,64 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Dependencies point one way: xmpp-cli -> Commands -> XMPPProtocol -> C shims.
+// See ARCHITECTURE.md for what each target is for and may import.
+let package = Package(
+    name: "xmpp-cli",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "xmpp-cli", targets: ["xmpp-cli"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C libraries, one system-library target each.
+        .systemLibrary(
+            name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(
+            name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(
+            name: "CLibEdit", path: "Sources/CLibEdit", pkgConfig: "libedit",
+            providers: [.apt(["libedit-dev"])]),
+        // glibc's stub resolver (res_query) for DNS SRV look-ups; part of libc6-dev.
+        .systemLibrary(name: "CResolv", path: "Sources/CResolv"),
+
+        // The synchronous XMPP core: no argument parsing, no terminal code, no exit codes.
+        .target(
+            name: "XMPPProtocol",
+            dependencies: ["COpenSSL", "CLibXML2", "CResolv"],
+            path: "Sources/Protocol"),
+        // The subcommands: options, input, output and exit codes.
+        .target(
+            name: "Commands",
+            dependencies: [
+                "XMPPProtocol",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/Commands"),
+        .executableTarget(
+            name: "xmpp-cli",
+            dependencies: ["Commands"],
+            path: "Sources/xmpp-cli"),
+
+        // Unit tests: no network, no server.
+        .testTarget(
+            name: "ProtocolTests",
+            dependencies: ["XMPPProtocol"],
+            path: "Tests/ProtocolTests"),
+        .testTarget(
+            name: "CommandsTests",
+            dependencies: ["Commands", "XMPPProtocol"],
+            path: "Tests/CommandsTests"),
+        // Integration tests: a real Prosody started by the tests, slixmpp as the peer,
+        // and a scripted fake server; they run the built xmpp-cli binary.
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: [],
+            path: "Tests/IntegrationTests",
+            resources: []),
+    ]
+)

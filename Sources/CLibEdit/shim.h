@@ -1,0 +1,8 @@
+#ifndef XMPPCLI_CLIBEDIT_SHIM_H
+#define XMPPCLI_CLIBEDIT_SHIM_H
+
+#include <stdio.h>
+#include <histedit.h>
+#include <editline/readline.h>
+
+#endif

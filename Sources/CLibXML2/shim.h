@@ -1,0 +1,9 @@
+#ifndef XMPPCLI_CLIBXML2_SHIM_H
+#define XMPPCLI_CLIBXML2_SHIM_H
+
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <libxml/SAX2.h>
+#include <libxml/xmlerror.h>
+
+#endif
