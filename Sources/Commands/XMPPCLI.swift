@@ -5,7 +5,7 @@ public struct XMPPCLI: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "xmpp-cli",
         abstract: "A command-line XMPP toolbox for scripts, cron jobs and debugging.",
-        subcommands: [])
+        subcommands: [Send.self])
 
     public init() {}
 }

@@ -1,0 +1,46 @@
+import XMPPProtocol
+
+/// The exit codes of CLI.md; the only place they are numbered.
+public enum ExitStatus: Int32, Sendable {
+    case success = 0
+    case refused = 1
+    case usage = 64
+    case dataError = 65
+    case noInput = 66
+    case unavailable = 69
+    case software = 70
+    case ioError = 74
+    case tempFail = 75
+    case protocolError = 76
+    case noPermission = 77
+    case config = 78
+}
+
+/// A failure ready to report: the exit status and the one line that explains it.
+public struct Failure: Error, Sendable {
+    public var status: ExitStatus
+    public var message: String
+
+    public init(_ status: ExitStatus, _ message: String) {
+        self.status = status
+        self.message = message
+    }
+}
+
+extension Failure {
+    /// Maps the core's errors to exit codes: the one place this decision is made.
+    public init(_ error: XMPPError) {
+        let status: ExitStatus
+        switch error {
+        case .unreachable: status = .unavailable
+        case .timedOut: status = .tempFail
+        case .connectionLost: status = .ioError
+        case .streamError, .protocolViolation: status = .protocolError
+        case .tlsUnavailable, .authenticationFailed: status = .noPermission
+        case .tls(let failure, _):
+            if case .configuration = failure { status = .noInput } else { status = .noPermission }
+        case .stanzaError, .notConfirmed: status = .refused
+        }
+        self.init(status, error.description)
+    }
+}

@@ -1,0 +1,64 @@
+import XMPPProtocol
+
+/// Checks what the user gave before anything connects: bad input is exit 65, early.
+enum MessageInput {
+    static func recipients(_ values: [String]) throws(Failure) -> [JID] {
+        var result: [JID] = []
+        for value in values {
+            do {
+                result.append(try JID(value))
+            } catch {
+                throw Failure(.dataError, "invalid recipient: \(error.message)")
+            }
+        }
+        return result
+    }
+
+    /// The body from `--message`, `--file` or stdin. One trailing newline of a file or of
+    /// stdin is dropped (`echo text | xmpp-cli send` sends "text"); what remains must be
+    /// non-empty, valid UTF-8 and free of characters XML cannot carry.
+    static func body(message: String?, file: String?) throws(Failure) -> String {
+        let text: String
+        if let message {
+            text = message
+        } else {
+            let bytes = try file.map { path throws(Failure) in try FileInput.read(path: path, what: "message file") }
+                ?? FileInput.readStandardInput()
+            var trimmed = bytes[...]
+            if trimmed.last == UInt8(ascii: "\n") { trimmed = trimmed.dropLast() }
+            if trimmed.last == UInt8(ascii: "\r") { trimmed = trimmed.dropLast() }
+            guard let decoded = String(validating: trimmed, as: UTF8.self) else {
+                throw Failure(.dataError, "the message body from \(file ?? "standard input") is not valid UTF-8")
+            }
+            text = decoded
+        }
+        guard !text.isEmpty else {
+            throw Failure(.dataError, "the message body is empty")
+        }
+        try checkText(text, what: "the message body")
+        return text
+    }
+
+    /// XML 1.0 cannot carry most control characters: refuse them instead of mangling them.
+    static func checkText(_ text: String, what: String) throws(Failure) {
+        for scalar in text.unicodeScalars where !isXMLCharacter(scalar) {
+            throw Failure(.dataError, "\(what) contains the control character U+\(hex(scalar.value)), which XMPP cannot carry")
+        }
+    }
+
+    /// XML 1.0 `Char` (§2.2): tab, newline, carriage return and everything from U+0020
+    /// except the surrogates (which a Swift scalar cannot be) and U+FFFE, U+FFFF.
+    static func isXMLCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x9, 0xA, 0xD: return true
+        case 0x20...0xFFFD: return true
+        case 0x10000...0x10FFFF: return true
+        default: return false
+        }
+    }
+
+    private static func hex(_ value: UInt32) -> String {
+        let digits = String(value, radix: 16, uppercase: true)
+        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+    }
+}

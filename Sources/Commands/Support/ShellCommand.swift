@@ -1,0 +1,70 @@
+import Glibc
+
+/// Runs a user-supplied command with `/bin/sh -c` and captures its output: what
+/// `--password-command` needs. Output is bounded so a runaway command cannot fill memory.
+enum ShellCommand {
+    struct Result {
+        var status: Int32
+        var stdout: [UInt8]
+        var stderr: [UInt8]
+    }
+
+    static func run(_ command: String, outputLimit: Int = 1 << 20) throws(Failure) -> Result {
+        var outPipe: [Int32] = [0, 0]
+        var errPipe: [Int32] = [0, 0]
+        guard pipe(&outPipe) == 0, pipe(&errPipe) == 0 else {
+            throw Failure(.software, "cannot create a pipe: \(String(cString: strerror(errno)))")
+        }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
+        for fd in outPipe + errPipe { posix_spawn_file_actions_addclose(&actions, fd) }
+
+        var pid: pid_t = 0
+        let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/sh"), strdup("-c"), strdup(command), nil]
+        defer { for arg in argv { free(arg) } }
+        let spawned = posix_spawn(&pid, "/bin/sh", &actions, nil, argv, environ)
+        close(outPipe[1])
+        close(errPipe[1])
+        defer {
+            close(outPipe[0])
+            close(errPipe[0])
+        }
+        guard spawned == 0 else {
+            throw Failure(.software, "cannot run /bin/sh: \(String(cString: strerror(spawned)))")
+        }
+        // Read both pipes with poll so a command that fills stderr cannot block on it
+        // while we wait on stdout.
+        var out: [UInt8] = []
+        var err: [UInt8] = []
+        var open = [outPipe[0], errPipe[0]]
+        var buffer = [UInt8](repeating: 0, count: 16384)
+        while !open.isEmpty {
+            var fds = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+            let ready = poll(&fds, nfds_t(fds.count), -1)
+            if ready < 0 {
+                if errno == EINTR { continue }
+                break
+            }
+            for entry in fds where entry.revents != 0 {
+                let n = buffer.withUnsafeMutableBytes { Glibc.read(entry.fd, $0.baseAddress, $0.count) }
+                if n <= 0 {
+                    if n < 0 && errno == EINTR { continue }
+                    open.removeAll { $0 == entry.fd }
+                    continue
+                }
+                if entry.fd == outPipe[0] {
+                    if out.count < outputLimit { out.append(contentsOf: buffer[0..<n]) }
+                } else if err.count < outputLimit {
+                    err.append(contentsOf: buffer[0..<n])
+                }
+            }
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let exitCode: Int32 = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+        return Result(status: exitCode, stdout: out, stderr: err)
+    }
+}

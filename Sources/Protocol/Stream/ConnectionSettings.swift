@@ -1,0 +1,32 @@
+/// Everything needed to open an authenticated session, gathered by the command from flags,
+/// environment and config. The password is held here and nowhere else.
+public struct ConnectionSettings: Sendable {
+    public var jid: JID
+    public var password: String
+    /// `HOST[:PORT]` to connect to instead of looking up SRV records.
+    public var server: String?
+    public var tlsMode: TLSMode
+    /// Extra trusted CA certificates (PEM).
+    public var caFile: String?
+    /// Skip certificate verification (`--insecure`).
+    public var insecure: Bool
+    /// The resource to ask for; `nil` lets the server assign one.
+    public var resource: String?
+    /// Whether to enable XEP-0198 stream management when offered.
+    public var streamManagement: Bool
+
+    public init(
+        jid: JID, password: String, server: String? = nil, tlsMode: TLSMode = .auto,
+        caFile: String? = nil, insecure: Bool = false, resource: String? = nil,
+        streamManagement: Bool = true
+    ) {
+        self.jid = jid
+        self.password = password
+        self.server = server
+        self.tlsMode = tlsMode
+        self.caFile = caFile
+        self.insecure = insecure
+        self.resource = resource
+        self.streamManagement = streamManagement
+    }
+}

@@ -1,0 +1,82 @@
+/// Opens an authenticated session: connect, TLS, SASL, then resource binding and stream
+/// management queued together so they travel with the caller's first stanzas.
+///
+/// Round trips with STARTTLS: features, STARTTLS, features, two for SCRAM, features; then
+/// bind, `<enable/>`, the caller's stanzas and `<r/>` share one flight. Direct TLS saves two.
+public enum Login {
+    public static func start(settings: ConnectionSettings, deadline: Deadline, tracer: Tracer?) throws(XMPPError) -> XMPPSession {
+        let connected = try Connector.connect(settings: settings, deadline: deadline, tracer: tracer)
+        let stream = StreamConnection(transport: connected.transport, peerName: connected.peerName, tracer: tracer)
+        do {
+            return try negotiate(stream: stream, connected: connected, settings: settings, deadline: deadline, tracer: tracer)
+        } catch {
+            stream.transport.close()
+            throw error
+        }
+    }
+
+    private static func negotiate(
+        stream: StreamConnection, connected: Connector.Connected, settings: ConnectionSettings,
+        deadline: Deadline, tracer: Tracer?
+    ) throws(XMPPError) -> XMPPSession {
+        let domain = settings.jid.domainpart
+        let account = settings.jid.bare.description
+        var tls = connected.tls
+        // Before TLS the header names only the domain: nothing of the account is sent
+        // until the certificate has been verified.
+        stream.queueStreamHeader(to: domain, from: tls == nil ? nil : account)
+        var features = try stream.readHeaderAndFeatures(deadline: deadline)
+
+        if tls == nil {
+            let upgraded = try StartTLS.negotiate(
+                stream: stream, features: features, tcp: connected.tcp, settings: settings,
+                deadline: deadline, tracer: tracer)
+            tls = upgraded
+            stream.replaceTransport(upgraded)
+            stream.queueStreamHeader(to: domain, from: account)
+            features = try stream.readHeaderAndFeatures(deadline: deadline)
+        }
+
+        try SASLAuthentication.authenticate(
+            stream: stream, features: features, tls: tls!, settings: settings, deadline: deadline, tracer: tracer)
+
+        stream.restartParser()
+        stream.queueStreamHeader(to: domain, from: account)
+        features = try stream.readHeaderAndFeatures(deadline: deadline)
+        guard features.child("bind", namespace: Namespace.bind) != nil else {
+            throw .protocolViolation("\(stream.peerName) offers no resource binding after authentication")
+        }
+
+        let session = XMPPSession(stream: stream, accountJID: settings.jid, tracer: tracer)
+        session.limits = StreamLimits(features: features)
+        session.queueBind(resource: settings.resource)
+        if let legacy = features.child("session", namespace: Namespace.session), legacy.child("optional") == nil {
+            session.queueLegacySession()
+        }
+        if settings.streamManagement, features.child("sm", namespace: Namespace.streamManagement) != nil {
+            session.queueEnableStreamManagement()
+        }
+        return session
+    }
+}
+
+/// Limits the server advertises (XEP-0478), where it does.
+public struct StreamLimits: Sendable {
+    /// The largest stanza, in bytes, the server accepts from us.
+    public var maxStanzaBytes: Int?
+    /// Seconds of silence after which the server may close the stream.
+    public var idleSeconds: Int?
+
+    init(features: XMLElement) {
+        let limits = features.child("limits", namespace: Namespace.streamLimits)
+        maxStanzaBytes = limits?.child("max-bytes")?.text.trimmingXMLWhitespace().asPositiveInt
+        idleSeconds = limits?.child("idle-seconds")?.text.trimmingXMLWhitespace().asPositiveInt
+    }
+}
+
+extension String {
+    fileprivate var asPositiveInt: Int? {
+        guard let value = Int(self), value > 0 else { return nil }
+        return value
+    }
+}

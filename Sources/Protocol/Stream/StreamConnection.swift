@@ -1,0 +1,253 @@
+/// An XMPP stream at the level of elements: opens the stream, writes elements, reads events.
+///
+/// Outgoing elements are queued and written together when the connection next waits for
+/// input (or on `flush`), so everything that needs no answer travels in one write: this is
+/// what pipelines the login and the messages. `roundTrips` counts the waits that followed a
+/// write, the number that matters for latency.
+public final class StreamConnection {
+    public private(set) var transport: Transport
+    private let parser: XMLStreamParser
+    private var events: [XMLStreamEvent] = []
+    private var eventIndex = 0
+    private var outbox: [UInt8] = []
+    private var wroteSinceLastRead = false
+    private let tracer: Tracer?
+    /// The name of the host at the other end, for error messages.
+    public let peerName: String
+
+    /// The default namespace of the stream: stanzas are serialized relative to it.
+    public static let clientNamespace = "jabber:client"
+    public static let streamsNamespace = "http://etherx.jabber.org/streams"
+
+    /// Waits for input that followed a write: the round trips this stream has cost so far.
+    public private(set) var roundTrips = 0
+    /// Whether the server closed its stream (`</stream:stream>`).
+    public private(set) var serverClosedStream = false
+
+    public init(transport: Transport, peerName: String, limits: XMLLimits = .default, tracer: Tracer?) {
+        self.transport = transport
+        self.peerName = peerName
+        self.parser = XMLStreamParser(limits: limits)
+        self.tracer = tracer
+    }
+
+    /// Swaps the transport (after STARTTLS) and starts a new parse: the server sends a
+    /// new stream header on the new transport (RFC 6120 §5.4.3.3).
+    public func replaceTransport(_ newTransport: Transport) {
+        transport = newTransport
+        restartParser()
+    }
+
+    /// Forgets the parse state for a stream restart (RFC 6120 §4.3.3). Safe because the
+    /// server sends nothing after `<proceed/>` or `<success/>` until our new header.
+    public func restartParser() {
+        parser.reset()
+        events.removeAll()
+        eventIndex = 0
+    }
+
+    /// Queues the initial stream header (RFC 6120 §4.7).
+    public func queueStreamHeader(to domain: String, from: String?) {
+        var header = "<?xml version='1.0'?><stream:stream to='\(XMLEscaping.escapeAttribute(domain))'"
+        if let from { header += " from='\(XMLEscaping.escapeAttribute(from))'" }
+        header += " version='1.0' xml:lang='en' xmlns='\(Self.clientNamespace)'"
+        header += " xmlns:stream='\(Self.streamsNamespace)'>"
+        queueRaw(header)
+    }
+
+    /// Queues the closing tag of our stream (RFC 6120 §4.4).
+    public func queueStreamClose() {
+        queueRaw("</stream:stream>")
+    }
+
+    /// Queues an element; `redacted` replaces its content in traces (SASL payloads).
+    public func queue(_ element: XMLElement, redacted: Bool = false) {
+        let text = element.serialized(parentNamespace: Self.clientNamespace)
+        if let tracer {
+            if redacted {
+                var shown = element
+                shown.children = [.text("[redacted]")]
+                tracer(.sent(shown.serialized(parentNamespace: Self.clientNamespace)))
+            } else {
+                tracer(.sent(text))
+            }
+        }
+        outbox.append(contentsOf: Array(text.utf8))
+    }
+
+    /// Queues text as it is (stream header and footer, whitespace keepalives).
+    public func queueRaw(_ text: String) {
+        tracer?(.sent(text))
+        outbox.append(contentsOf: Array(text.utf8))
+    }
+
+    /// Writes everything queued.
+    public func flush(deadline: Deadline) throws(XMPPError) {
+        guard !outbox.isEmpty else { return }
+        let bytes = outbox
+        outbox.removeAll(keepingCapacity: true)
+        do {
+            try transport.write(bytes, deadline: deadline)
+        } catch {
+            throw Self.mapTransportError(error, while: "while sending to \(peerName)", peer: peerName)
+        }
+        wroteSinceLastRead = true
+    }
+
+    /// Bytes queued but not yet written.
+    public var pendingOutput: Int { outbox.count }
+
+    /// The next event from the server, flushing queued output first.
+    /// Throws `.streamError` for `<stream:error>`, so callers only ever see the happy path.
+    public func nextEvent(deadline: Deadline, waitingFor what: String) throws(XMPPError) -> XMLStreamEvent {
+        try flush(deadline: deadline)
+        while eventIndex >= events.count {
+            try readMore(deadline: deadline, waitingFor: what)
+        }
+        let event = events[eventIndex]
+        eventIndex += 1
+        if eventIndex == events.count {
+            events.removeAll(keepingCapacity: true)
+            eventIndex = 0
+        }
+        if case .element(let element) = event,
+            element.name == "error", element.namespace == Self.streamsNamespace
+        {
+            throw .streamError(Self.streamErrorCondition(element))
+        }
+        if case .streamClosed = event { serverClosedStream = true }
+        return event
+    }
+
+    /// Whether an event is already parsed and waiting, so `nextEvent` would not block.
+    public var hasBufferedEvent: Bool { eventIndex < events.count }
+
+    /// The next element, treating a closed stream as a lost connection.
+    public func nextElement(deadline: Deadline, waitingFor what: String) throws(XMPPError) -> XMLElement {
+        while true {
+            switch try nextEvent(deadline: deadline, waitingFor: what) {
+            case .element(let element):
+                return element
+            case .streamClosed:
+                throw .connectionLost("waiting for \(what): the server closed the stream")
+            case .streamOpened:
+                throw .protocolViolation("unexpected stream header from \(peerName) while waiting for \(what)")
+            }
+        }
+    }
+
+    /// Reads the server's stream header, then its `<stream:features/>` (RFC 6120 §4.3.2).
+    public func readHeaderAndFeatures(deadline: Deadline) throws(XMPPError) -> XMLElement {
+        switch try nextEvent(deadline: deadline, waitingFor: "the server's stream header") {
+        case .streamOpened(let header):
+            if header.version.map({ !$0.hasPrefix("1.") }) ?? true {
+                throw .protocolViolation("\(peerName) does not speak XMPP 1.0 (stream version \(header.version ?? "missing"))")
+            }
+        case .element(let element):
+            throw .protocolViolation("expected a stream header from \(peerName), got <\(element.name)>")
+        case .streamClosed:
+            throw .connectionLost("while opening the stream: the server closed it")
+        }
+        let features = try nextElement(deadline: deadline, waitingFor: "stream features")
+        guard features.name == "features", features.namespace == Self.streamsNamespace else {
+            throw .protocolViolation("expected <stream:features/> from \(peerName), got <\(features.name)>")
+        }
+        return features
+    }
+
+    private func readMore(deadline: Deadline, waitingFor what: String) throws(XMPPError) {
+        if wroteSinceLastRead {
+            roundTrips += 1
+            wroteSinceLastRead = false
+        }
+        let bytes: [UInt8]
+        do {
+            bytes = try transport.read(maxCount: 65536, deadline: deadline)
+        } catch .timedOut {
+            throw .timedOut("waiting for \(what) from \(peerName)")
+        } catch {
+            throw Self.mapTransportError(error, while: "while waiting for \(what)", peer: peerName)
+        }
+        if bytes.isEmpty {
+            throw .connectionLost("while waiting for \(what): \(peerName) closed the connection")
+        }
+        let parsed: [XMLStreamEvent]
+        do {
+            parsed = try parser.feed(bytes)
+        } catch {
+            throw .protocolViolation("\(peerName) sent bad XML: \(Self.describe(error))")
+        }
+        if let tracer {
+            for event in parsed { tracer(.received(Self.traceText(event))) }
+        }
+        events.append(contentsOf: parsed)
+    }
+
+    /// Closes our stream, waits briefly for the server's closing tag, and closes the transport.
+    public func close(deadline: Deadline) {
+        if !serverClosedStream {
+            queueStreamClose()
+            if (try? flush(deadline: deadline)) != nil {
+                // The server answers with its own </stream:stream>; waiting for it (briefly)
+                // lets it finish processing instead of seeing a reset.
+                let shortDeadline = deadline.earlier(Deadline.after(seconds: 2))
+                while !serverClosedStream {
+                    guard (try? nextEvent(deadline: shortDeadline, waitingFor: "the server to close the stream")) != nil
+                    else { break }
+                }
+            }
+        }
+        transport.close()
+    }
+
+    static func streamErrorCondition(_ element: XMLElement) -> StreamErrorCondition {
+        let ns = "urn:ietf:params:xml:ns:xmpp-streams"
+        let condition = element.elementChildren.first { $0.namespace == ns && $0.name != "text" }?.name ?? "undefined-condition"
+        let text = element.child("text", namespace: ns)?.text
+        return StreamErrorCondition(condition: condition, text: text)
+    }
+
+    static func mapTransportError(_ error: TransportError, while what: String, peer: String) -> XMPPError {
+        switch error {
+        case .timedOut: return .timedOut(what)
+        case .connectionLost(let reason): return .connectionLost("\(what): \(reason)")
+        case .closed: return .connectionLost("\(what): the connection was closed")
+        case .system(let call, let message): return .connectionLost("\(what): \(call): \(message)")
+        case .tls(let failure): return .tls(failure, server: peer)
+        }
+    }
+
+    static func describe(_ error: XMLStreamError) -> String {
+        switch error {
+        case .malformed(let message, let line, let column):
+            return "\(message) (line \(line), column \(column))"
+        case .restricted(let what, let line, let column):
+            return "\(what) is not allowed in XMPP (line \(line), column \(column))"
+        case .tooDeep(let limit):
+            return "elements nested deeper than \(limit) levels"
+        case .stanzaTooLarge(let limit):
+            return "a stanza larger than \(limit) bytes"
+        case .notAStream(let what):
+            return "not an XMPP stream: \(what)"
+        }
+    }
+
+    private static func traceText(_ event: XMLStreamEvent) -> String {
+        switch event {
+        case .streamOpened(let header):
+            let attributes = header.attributes.map { " \($0.name)='\(XMLEscaping.escapeAttribute($0.value))'" }.joined()
+            return "<stream:stream\(attributes)>"
+        case .element(let element):
+            if element.namespace == "urn:ietf:params:xml:ns:xmpp-sasl",
+                ["challenge", "success", "response", "auth"].contains(element.name), !element.text.isEmpty
+            {
+                var shown = element
+                shown.children = [.text("[redacted]")]
+                return shown.serialized(parentNamespace: clientNamespace)
+            }
+            return element.serialized(parentNamespace: clientNamespace)
+        case .streamClosed:
+            return "</stream:stream>"
+        }
+    }
+}

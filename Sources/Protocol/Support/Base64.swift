@@ -1,0 +1,62 @@
+/// Base64 (RFC 4648 §4) for SASL payloads, without pulling Foundation into the core.
+public enum Base64 {
+    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+    private static let reverse: [UInt8] = {
+        var table = [UInt8](repeating: 0xFF, count: 256)
+        for (index, byte) in alphabet.enumerated() { table[Int(byte)] = UInt8(index) }
+        return table
+    }()
+
+    public static func encode(_ bytes: [UInt8]) -> String {
+        var out = [UInt8]()
+        out.reserveCapacity((bytes.count + 2) / 3 * 4)
+        var index = 0
+        while index + 2 < bytes.count {
+            let n = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
+            out += [alphabet[Int(n >> 18 & 63)], alphabet[Int(n >> 12 & 63)], alphabet[Int(n >> 6 & 63)], alphabet[Int(n & 63)]]
+            index += 3
+        }
+        let rest = bytes.count - index
+        if rest == 1 {
+            let n = UInt32(bytes[index]) << 16
+            out += [alphabet[Int(n >> 18 & 63)], alphabet[Int(n >> 12 & 63)], UInt8(ascii: "="), UInt8(ascii: "=")]
+        } else if rest == 2 {
+            let n = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8
+            out += [alphabet[Int(n >> 18 & 63)], alphabet[Int(n >> 12 & 63)], alphabet[Int(n >> 6 & 63)], UInt8(ascii: "=")]
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Decodes canonical, padded base64; `nil` for anything else (wrong length, stray
+    /// characters, bits set in the padding), so a hostile peer cannot smuggle variants.
+    public static func decode(_ text: String) -> [UInt8]? {
+        let input = Array(text.utf8)
+        guard input.count % 4 == 0 else { return nil }
+        var out = [UInt8]()
+        out.reserveCapacity(input.count / 4 * 3)
+        var index = 0
+        while index < input.count {
+            let isLast = index + 4 == input.count
+            let pad = isLast ? (input[index + 3] == UInt8(ascii: "=") ? (input[index + 2] == UInt8(ascii: "=") ? 2 : 1) : 0) : 0
+            var n: UInt32 = 0
+            for offset in 0..<4 {
+                let byte = input[index + offset]
+                if offset >= 4 - pad {
+                    n <<= 6
+                    continue
+                }
+                let value = reverse[Int(byte)]
+                guard value != 0xFF else { return nil }
+                n = n << 6 | UInt32(value)
+            }
+            out.append(UInt8(n >> 16 & 0xFF))
+            if pad < 2 { out.append(UInt8(n >> 8 & 0xFF)) }
+            if pad < 1 { out.append(UInt8(n & 0xFF)) }
+            // Canonical form: the bits that padding drops must be zero.
+            if pad == 1, n & 0xFF != 0 { return nil }
+            if pad == 2, n & 0xFFFF != 0 { return nil }
+            index += 4
+        }
+        return out
+    }
+}

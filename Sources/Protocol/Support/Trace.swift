@@ -1,0 +1,15 @@
+/// What the core reports as it works, for `-v` (stages) and `-vv` (every element).
+///
+/// The core never writes to stderr itself: the command decides what to show. Secrets never
+/// reach a trace: SASL payloads are replaced by `[redacted]` before the event is made.
+public enum TraceEvent: Sendable {
+    /// One line per stage of the session: resolved address, TLS version, mechanism, bound JID.
+    case stage(String)
+    /// An element (or stream header/footer) sent, serialized.
+    case sent(String)
+    /// An element (or stream header/footer) received, serialized.
+    case received(String)
+}
+
+/// Receives trace events. `nil` where nothing is wanted, so tracing costs nothing then.
+public typealias Tracer = (TraceEvent) -> Void

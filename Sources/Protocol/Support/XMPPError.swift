@@ -1,0 +1,103 @@
+/// Every way an XMPP operation can fail, typed where it arises.
+///
+/// `Protocol` never decides exit codes: `Commands` maps each case to one in exactly one
+/// place (`ExitStatus.swift`). Each case carries what the one-line message needs: what
+/// failed, and enough context (host, mechanism, condition) to say what to check.
+public enum XMPPError: Error, Sendable {
+    /// The server could not be reached: DNS or TCP connect failed for every endpoint.
+    case unreachable(String)
+    /// A deadline passed; the string names what was being waited for.
+    case timedOut(String)
+    /// The connection dropped; the string says at which point.
+    case connectionLost(String)
+    /// The server sent a stream error (RFC 6120 §4.9): always fatal.
+    case streamError(StreamErrorCondition)
+    /// The server broke the protocol: malformed or restricted XML, an unexpected element.
+    case protocolViolation(String)
+    /// TLS is unavailable (no STARTTLS offered, STARTTLS refused) or failed.
+    case tlsUnavailable(String)
+    case tls(TLSFailure, server: String)
+    /// SASL authentication failed: the server's condition, or our own check of the server.
+    case authenticationFailed(mechanism: String, reason: String)
+    /// The server or a recipient refused a stanza with a stanza error (RFC 6120 §8.3).
+    case stanzaError(StanzaError)
+    /// A stanza the caller asked for could not be confirmed (e.g. a missing ack).
+    case notConfirmed(String)
+}
+
+/// A stream-level error sent by the server (RFC 6120 §4.9.3).
+public struct StreamErrorCondition: Sendable, Equatable {
+    /// The defined condition's element name, e.g. `host-unknown`.
+    public var condition: String
+    /// The optional human-readable `<text/>`.
+    public var text: String?
+
+    public init(condition: String, text: String? = nil) {
+        self.condition = condition
+        self.text = text
+    }
+}
+
+/// A stanza error (RFC 6120 §8.3): from a type='error' reply to one of our stanzas.
+public struct StanzaError: Error, Sendable, Equatable {
+    /// `auth`, `cancel`, `continue`, `modify` or `wait`.
+    public var type: String
+    /// The defined condition's element name, e.g. `item-not-found`.
+    public var condition: String
+    public var text: String?
+    /// Who answered with the error (the `from` of the error stanza), if given.
+    public var by: String?
+
+    public init(type: String, condition: String, text: String? = nil, by: String? = nil) {
+        self.type = type
+        self.condition = condition
+        self.text = text
+        self.by = by
+    }
+}
+
+extension XMPPError: CustomStringConvertible {
+    /// One line for stderr: what failed and what to check.
+    public var description: String {
+        switch self {
+        case .unreachable(let what):
+            return what
+        case .timedOut(let what):
+            return "timed out \(what); check the server, or raise --timeout"
+        case .connectionLost(let what):
+            return "connection lost \(what)"
+        case .streamError(let error):
+            let text = error.text.map { ": \($0)" } ?? ""
+            return "the server closed the stream with the error '\(error.condition)'\(text)"
+        case .protocolViolation(let what):
+            return "protocol error: \(what)"
+        case .tlsUnavailable(let what):
+            return what
+        case .tls(let failure, let server):
+            switch failure {
+            case .certificateNotTrusted(let reason):
+                return "the TLS certificate of \(server) is not trusted: \(reason); check --ca-file or the server's certificate"
+            case .handshakeFailed(let reason):
+                return "TLS handshake with \(server) failed: \(reason)"
+            case .ioFailed(let reason):
+                return "TLS connection to \(server) failed: \(reason)"
+            case .configuration(let reason):
+                return "TLS set-up failed: \(reason)"
+            }
+        case .authenticationFailed(let mechanism, let reason):
+            return "authentication with \(mechanism) failed: \(reason)"
+        case .stanzaError(let error):
+            return error.description
+        case .notConfirmed(let what):
+            return what
+        }
+    }
+}
+
+extension StanzaError: CustomStringConvertible {
+    public var description: String {
+        let by = self.by.map { " from \($0)" } ?? ""
+        let text = self.text.map { ": \($0)" } ?? ""
+        return "refused\(by) with '\(condition)' (\(type))\(text)"
+    }
+}

@@ -1,0 +1,82 @@
+import XCTest
+import XMPPProtocol
+
+@testable import Commands
+
+final class MessageInputTests: XCTestCase {
+    func testRecipientsAreParsedAsJIDs() throws {
+        let jids = try MessageInput.recipients(["bob@example.org", "room@conference.example.org/nick"])
+        XCTAssertEqual(jids.map(\.description), ["bob@example.org", "room@conference.example.org/nick"])
+    }
+
+    func testInvalidRecipientIsDataError() {
+        for bad in ["", "@example.org", "bob@", "b<ob@example.org", "bob@exa mple.org", "bob@example.org/"] {
+            XCTAssertThrowsError(try MessageInput.recipients([bad]), bad) { error in
+                XCTAssertEqual((error as? Failure)?.status, .dataError, bad)
+            }
+        }
+    }
+
+    func testMessageBodyIsKeptAsGiven() throws {
+        XCTAssertEqual(try MessageInput.body(message: "a <&> b\nline 2\n", file: nil), "a <&> b\nline 2\n")
+    }
+
+    func testEmptyBodyIsDataError() {
+        XCTAssertThrowsError(try MessageInput.body(message: "", file: nil)) { error in
+            XCTAssertEqual((error as? Failure)?.status, .dataError)
+        }
+    }
+
+    func testControlCharacterIsDataError() {
+        XCTAssertThrowsError(try MessageInput.body(message: "bell \u{7}", file: nil)) { error in
+            let failure = error as? Failure
+            XCTAssertEqual(failure?.status, .dataError)
+            XCTAssertTrue(failure?.message.contains("U+0007") ?? false, failure?.message ?? "")
+        }
+    }
+
+    func testFileBodyDropsOneTrailingNewline() throws {
+        let path = try temporaryFile(Array("line 1\nline 2\n\n".utf8))
+        XCTAssertEqual(try MessageInput.body(message: nil, file: path), "line 1\nline 2\n")
+    }
+
+    func testNonUTF8FileIsDataError() throws {
+        let path = try temporaryFile([0x68, 0x69, 0xFF, 0xFE])
+        XCTAssertThrowsError(try MessageInput.body(message: nil, file: path)) { error in
+            XCTAssertEqual((error as? Failure)?.status, .dataError)
+        }
+    }
+
+    func testMissingFileIsNoInput() {
+        XCTAssertThrowsError(try MessageInput.body(message: nil, file: "/nonexistent/body.txt")) { error in
+            let failure = error as? Failure
+            XCTAssertEqual(failure?.status, .noInput)
+            XCTAssertTrue(failure?.message.contains("/nonexistent/body.txt") ?? false)
+        }
+    }
+
+    func testFileOfOnlyANewlineIsEmpty() throws {
+        let path = try temporaryFile(Array("\n".utf8))
+        XCTAssertThrowsError(try MessageInput.body(message: nil, file: path)) { error in
+            XCTAssertEqual((error as? Failure)?.status, .dataError)
+        }
+    }
+
+    func testMessageStanzaCarriesOriginID() throws {
+        let to = try JID("bob@example.org")
+        let stanza = MessageStanza.make(id: "x1", to: to, type: "chat", body: "hi", subject: "s", thread: "t")
+        XCTAssertEqual(stanza[attribute: "id"], "x1")
+        XCTAssertEqual(stanza[attribute: "to"], "bob@example.org")
+        XCTAssertEqual(stanza.child("body")?.text, "hi")
+        XCTAssertEqual(stanza.child("subject")?.text, "s")
+        XCTAssertEqual(stanza.child("thread")?.text, "t")
+        XCTAssertEqual(stanza.child("origin-id", namespace: "urn:xmpp:sid:0")?[attribute: "id"], "x1")
+    }
+
+    private func temporaryFile(_ bytes: [UInt8]) throws -> String {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("xmpp-cli-test-\(UUID().uuidString)")
+        try Data(bytes).write(to: url)
+        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+        return url.path
+    }
+}
