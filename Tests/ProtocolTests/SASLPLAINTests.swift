@@ -30,7 +30,7 @@ final class SASLPLAINTests: XCTestCase {
             try badUser.initialResponse()
         }
         var badAuthzid = PLAIN(username: "tim", password: "x", authzid: "a\0b")
-        assertSASLError(.invalidUsername("authorization identity contains NUL")) { () throws(SASLError) in
+        assertSASLError(.invalidUsername("contains NUL in the authorization identity")) { () throws(SASLError) in
             try badAuthzid.initialResponse()
         }
     }

@@ -21,7 +21,7 @@ public struct PLAIN: SASLMechanism, Sendable {
         do { authcid = try SASLprep.prepare(username) } catch { throw .invalidUsername(error.reason) }
         do { preparedPassword = try SASLprep.prepare(password) } catch { throw .invalidPassword(error.reason) }
         // The authzid is an address, not prepared here; a NUL in it would shift the fields.
-        if let authzid, authzid.utf8.contains(0) { throw .invalidUsername("authorization identity contains NUL") }
+        if let authzid, authzid.utf8.contains(0) { throw .invalidUsername("contains NUL in the authorization identity") }
         sentMessage = true
         return Array((authzid ?? "").utf8) + [0] + Array(authcid.utf8) + [0] + Array(preparedPassword.utf8)
     }

@@ -56,3 +56,31 @@ public enum SASLError: Error, Equatable, Sendable {
     /// The password cannot be prepared (SASLprep): the text says why.
     case invalidPassword(String)
 }
+
+extension SASLError: CustomStringConvertible {
+    /// One line for the user, without secrets; text from the server has its control characters
+    /// replaced, so that it cannot drive the terminal.
+    public var description: String {
+        switch self {
+        case .malformedChallenge(let detail): "malformed SASL message from the server: \(detail)"
+        case .serverNonceMismatch: "the server's SCRAM nonce does not extend ours"
+        case .invalidServerSignature:
+            "the server's SCRAM signature is wrong: it does not know the password, or the connection is intercepted"
+        case .serverError(let reason): "the server reported a SCRAM error: \(Self.sanitized(reason))"
+        case .iterationCountOutOfRange(let count):
+            "the server asked for \(count) SCRAM iterations (accepted: 1...\(SCRAM.maximumIterationCount))"
+        case .unexpectedChallenge: "the server sent an unexpected SASL challenge"
+        case .successWithoutVerification: "the server reported success without proving it knows the password"
+        case .noUsableMechanism(let offered):
+            offered.isEmpty
+                ? "the server offers no SASL mechanism"
+                : "no usable SASL mechanism among those offered: \(Self.sanitized(offered.joined(separator: ", ")))"
+        case .invalidUsername(let reason): "the username cannot be used: it \(reason)"
+        case .invalidPassword(let reason): "the password cannot be used: it \(reason)"
+        }
+    }
+
+    private static func sanitized(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : $0 }))
+    }
+}

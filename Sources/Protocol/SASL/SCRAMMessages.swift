@@ -76,9 +76,9 @@ enum SCRAMServerMessage {
         guard bytes.count <= maximumLength else {
             throw .malformedChallenge("\(what) is longer than \(maximumLength) bytes")
         }
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw .malformedChallenge("\(what) is not UTF-8")
-        }
+        // Decoding replaces invalid sequences with U+FFFD, so only valid UTF-8 survives the round trip.
+        let text = String(decoding: bytes, as: UTF8.self)
+        guard text.utf8.elementsEqual(bytes) else { throw .malformedChallenge("\(what) is not UTF-8") }
         return text
     }
 
