@@ -1,0 +1,86 @@
+/// One SASL mechanism's client side as a value: challenges in, responses out, no I/O.
+///
+/// The negotiation code base64-decodes each `<challenge/>` and `<success/>` payload, hands
+/// the bytes here and sends back what comes out; all payloads are secret-bearing and are
+/// redacted from traces by the caller. A mechanism that throws is spent: the caller aborts.
+public protocol SASLMechanism {
+    /// The IANA mechanism name sent in `<auth mechanism=...>`, e.g. `SCRAM-SHA-256-PLUS`.
+    var name: String { get }
+
+    /// The client's first message, sent with `<auth/>`.
+    mutating func initialResponse() throws(SASLError) -> [UInt8]
+
+    /// Answers one server challenge.
+    mutating func respond(to challenge: [UInt8]) throws(SASLError) -> [UInt8]
+
+    /// Called with the additional data of `<success/>` (possibly empty, if the server's final
+    /// message came as a challenge earlier). Throws if the server was not verified.
+    mutating func verifySuccess(_ additionalData: [UInt8]) throws(SASLError)
+}
+
+/// What the TLS layer tells SASL: the channel binding it can compute for this connection.
+public struct ChannelBindingData: Sendable, Equatable {
+    /// The channel-binding type name (RFC 5056 registry): `tls-exporter` (TLS 1.3, RFC 9266),
+    /// `tls-server-end-point` (RFC 5929 §4) or `tls-unique` (RFC 5929 §3).
+    public var type: String
+    /// The binding bytes for that type.
+    public var data: [UInt8]
+
+    public init(type: String, data: [UInt8]) {
+        self.type = type
+        self.data = data
+    }
+}
+
+/// Why SASL authentication failed on the client side (the server's `<failure/>` is separate).
+public enum SASLError: Error, Equatable, Sendable {
+    /// The server's message could not be parsed; the text says which part.
+    case malformedChallenge(String)
+    /// The server nonce does not extend the client nonce: a replay or a confused server.
+    case serverNonceMismatch
+    /// The server signature (`v=`) is wrong: the server does not know the password, or a
+    /// man in the middle (possibly one that stripped channel binding) answered.
+    case invalidServerSignature
+    /// The server reported an error in its final message (`e=` attribute).
+    case serverError(String)
+    /// The SCRAM iteration count is below 1 or above the limit that bounds our CPU time.
+    case iterationCountOutOfRange(Int)
+    /// A challenge arrived when the mechanism expected none.
+    case unexpectedChallenge
+    /// `<success/>` arrived before the server proved it knows the password.
+    case successWithoutVerification
+    /// None of the offered mechanisms is acceptable.
+    case noUsableMechanism(offered: [String])
+    /// The username cannot be prepared (SASLprep): the text says why.
+    case invalidUsername(String)
+    /// The password cannot be prepared (SASLprep): the text says why.
+    case invalidPassword(String)
+}
+
+extension SASLError: CustomStringConvertible {
+    /// One line for the user, without secrets; text from the server has its control characters
+    /// replaced, so that it cannot drive the terminal.
+    public var description: String {
+        switch self {
+        case .malformedChallenge(let detail): "malformed SASL message from the server: \(detail)"
+        case .serverNonceMismatch: "the server's SCRAM nonce does not extend ours"
+        case .invalidServerSignature:
+            "the server's SCRAM signature is wrong: it does not know the password, or the connection is intercepted"
+        case .serverError(let reason): "the server reported a SCRAM error: \(Self.sanitized(reason))"
+        case .iterationCountOutOfRange(let count):
+            "the server asked for \(count) SCRAM iterations (accepted: 1...\(SCRAM.maximumIterationCount))"
+        case .unexpectedChallenge: "the server sent an unexpected SASL challenge"
+        case .successWithoutVerification: "the server reported success without proving it knows the password"
+        case .noUsableMechanism(let offered):
+            offered.isEmpty
+                ? "the server offers no SASL mechanism"
+                : "no usable SASL mechanism among those offered: \(Self.sanitized(offered.joined(separator: ", ")))"
+        case .invalidUsername(let reason): "the username cannot be used: it \(reason)"
+        case .invalidPassword(let reason): "the password cannot be used: it \(reason)"
+        }
+    }
+
+    private static func sanitized(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : $0 }))
+    }
+}

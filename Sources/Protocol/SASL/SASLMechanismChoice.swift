@@ -1,0 +1,61 @@
+/// Picks the SASL mechanism to use from the server's offer.
+///
+/// Order: SCRAM-SHA-512-PLUS > -256-PLUS > -1-PLUS > SCRAM-SHA-512 > -256 > -1 > PLAIN. Any
+/// -PLUS beats any plain SCRAM, because channel binding is what defeats a man in the middle
+/// holding a certificate we trust.
+public enum SASLMechanismChoice {
+    /// The SCRAM hashes we implement, strongest first.
+    private static let scramHashes: [HashAlgorithm] = [.sha512, .sha256, .sha1]
+
+    /// - Parameters:
+    ///   - offered: the `<mechanism/>` names from the stream features.
+    ///   - channelBindings: the bindings the TLS layer can compute for this connection (e.g.
+    ///     tls-exporter on TLS 1.3, tls-server-end-point on TLS 1.2), preferred first; empty
+    ///     without TLS or when channel binding is turned off.
+    ///   - serverChannelBindingTypes: the types the server advertises via XEP-0440, or nil when
+    ///     it advertises none (then it is assumed to support ours).
+    ///   - allowPlain: whether PLAIN may be used at all; the caller passes true only over TLS.
+    ///     Even then PLAIN is chosen only when the server offers no SCRAM mechanism of any kind,
+    ///     so that a SCRAM-capable server never receives the password itself.
+    /// - Returns: a fresh mechanism; its SASLprep errors surface from `initialResponse()`.
+    public static func select(
+        offered: [String], username: String, password: String,
+        channelBindings: [ChannelBindingData], serverChannelBindingTypes: [String]?,
+        allowPlain: Bool
+    ) throws(SASLError) -> any SASLMechanism {
+        let names = Set(offered.map { $0.trimmingASCIIWhitespace().uppercased() })
+
+        let sharedBinding = channelBindings.first { binding in
+            serverChannelBindingTypes?.contains(binding.type) ?? true
+        }
+        if let sharedBinding {
+            for hash in scramHashes where names.contains(SCRAM.mechanismName(hash: hash, plus: true)) {
+                return SCRAM(hash: hash, username: username, password: password, channelBinding: .bound(sharedBinding))
+            }
+        }
+
+        // Flag "y" tells a server that offered no -PLUS mechanism that we could have bound; a
+        // server that does support -PLUS then refuses, which exposes a stripped offer. When the
+        // server offers -PLUS but we share no binding type with it, "n" is the honest flag.
+        let serverOffersPlus = names.contains { $0.hasSuffix("-PLUS") }
+        let flag: SCRAMChannelBinding =
+            !channelBindings.isEmpty && !serverOffersPlus ? .supportedButNotOffered : .unsupported
+        for hash in scramHashes where names.contains(SCRAM.mechanismName(hash: hash, plus: false)) {
+            return SCRAM(hash: hash, username: username, password: password, channelBinding: flag)
+        }
+
+        let offersAnySCRAM = names.contains { $0.hasPrefix("SCRAM-") }
+        if allowPlain, !offersAnySCRAM, names.contains("PLAIN") {
+            return PLAIN(username: username, password: password)
+        }
+        throw .noUsableMechanism(offered: offered)
+    }
+}
+
+extension String {
+    /// Mechanism names arrive as element text, possibly with surrounding whitespace.
+    fileprivate func trimmingASCIIWhitespace() -> String {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }
+        return String(drop(while: isSpace).reversed().drop(while: isSpace).reversed())
+    }
+}
