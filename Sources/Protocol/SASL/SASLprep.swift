@@ -1,11 +1,11 @@
 import Foundation
 
-/// Prepares usernames and passwords before they enter SASL (RFC 4013 SASLprep, with the NFC
-/// normalization of RFC 8265's OpaqueString profile).
+/// Prepares usernames and passwords before they enter SASL (RFC 4013 SASLprep, which RFC 5802
+/// names; its NFKC normalization is what Prosody and ejabberd apply when they store a password).
 ///
 /// Both ends must derive the same bytes from what the user typed, or SCRAM fails even with
 /// the right password. The steps: non-ASCII spaces become U+0020, characters "commonly mapped
-/// to nothing" are removed, the result is NFC-normalized, and control, private-use,
+/// to nothing" are removed, the result is NFKC-normalized, and control, private-use,
 /// non-character, display-changing and tagging characters are rejected. ASCII strings without
 /// control characters come out unchanged. Not done: the bidirectional-text rule and the
 /// unassigned-code-point check, which need Unicode tables the standard library does not expose.
@@ -24,7 +24,7 @@ public enum SASLprep {
                 mapped.append(scalar)
             }
         }
-        let normalized = String(mapped).precomposedStringWithCanonicalMapping
+        let normalized = String(mapped).precomposedStringWithCompatibilityMapping
         if let bad = normalized.unicodeScalars.first(where: isProhibited) {
             throw Violation(reason: "contains the prohibited character \(codePointName(bad))")
         }
