@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import XMPPProtocol
 
 /// Length limits, forbidden characters and domainpart forms.
@@ -54,7 +55,8 @@ final class JIDLimitTests: XCTestCase {
     func testResourcepartOf1023BytesIsAcceptedAnd1024Rejected() throws {
         let ok = String(repeating: "r", count: 1023)
         XCTAssertEqual(try JID("a@example.org/\(ok)").resourcepart?.utf8.count, 1023)
-        XCTAssertEqual(error { () throws(JIDError) in try JID("a@example.org/\(ok)r") }, .tooLong(part: "resourcepart", bytes: 1024))
+        XCTAssertEqual(
+            error { () throws(JIDError) in try JID("a@example.org/\(ok)r") }, .tooLong(part: "resourcepart", bytes: 1024))
     }
 
     func testDomainpartOf1023BytesIsAcceptedAnd1024Rejected() throws {
@@ -73,14 +75,19 @@ final class JIDLimitTests: XCTestCase {
     // MARK: Localpart characters (RFC 7622 §3.3.1 and the IdentifierClass)
 
     func testEachCharacterExcludedFromLocalpartsIsRejected() {
-        for character in ["\"", "&", "'", "/", ":", "<", ">", "@", " ", "\t", "\n", "\r", "\u{0}", "\u{7F}", "\u{85}", "\u{A0}", "\u{3000}", "\u{200B}", "\u{200D}"] {
+        for character in [
+            "\"", "&", "'", "/", ":", "<", ">", "@", " ", "\t", "\n", "\r", "\u{0}", "\u{7F}", "\u{85}", "\u{A0}", "\u{3000}",
+            "\u{200B}", "\u{200D}",
+        ] {
             let expected = JIDError.forbiddenCharacter(part: "localpart", character: character)
             // "/" and "@" would split a parsed string, so check them through the part-wise initialiser.
             XCTAssertEqual(
-                error { () throws(JIDError) in try JID(localpart: "a\(character)b", domainpart: "example.org", resourcepart: nil) },
+                error { () throws(JIDError) in try JID(localpart: "a\(character)b", domainpart: "example.org", resourcepart: nil)
+                },
                 expected, "U+\(String(character.unicodeScalars.first!.value, radix: 16))")
         }
-        XCTAssertEqual(error { () throws(JIDError) in try JID("a:b@example.org") }, .forbiddenCharacter(part: "localpart", character: ":"))
+        XCTAssertEqual(
+            error { () throws(JIDError) in try JID("a:b@example.org") }, .forbiddenCharacter(part: "localpart", character: ":"))
     }
 
     func testLocalpartAcceptsASCIIPunctuationLettersAndDigitsOfAnyScript() throws {
@@ -101,12 +108,15 @@ final class JIDLimitTests: XCTestCase {
     // MARK: Resourcepart characters (OpaqueString)
 
     func testResourcepartAcceptsSpacesSymbolsAndSeparatorsInside() throws {
-        XCTAssertEqual(try JID("a@example.org/My Laptop \u{2603} @ home: \"x\" <y> & 'z'").resourcepart,
-                       "My Laptop \u{2603} @ home: \"x\" <y> & 'z'")
+        XCTAssertEqual(
+            try JID("a@example.org/My Laptop \u{2603} @ home: \"x\" <y> & 'z'").resourcepart,
+            "My Laptop \u{2603} @ home: \"x\" <y> & 'z'")
     }
 
     func testResourcepartRejectsControlsFormatCharactersAndLineSeparators() {
-        for character in ["\u{0}", "\t", "\n", "\r", "\u{1B}", "\u{7F}", "\u{85}", "\u{200E}", "\u{2028}", "\u{2029}", "\u{E000}", "\u{FEFF}"] {
+        for character in [
+            "\u{0}", "\t", "\n", "\r", "\u{1B}", "\u{7F}", "\u{85}", "\u{200E}", "\u{2028}", "\u{2029}", "\u{E000}", "\u{FEFF}",
+        ] {
             XCTAssertEqual(
                 error { () throws(JIDError) in try JID("a@example.org/x\(character)y") },
                 .forbiddenCharacter(part: "resourcepart", character: character), character.debugDescription)
@@ -114,17 +124,27 @@ final class JIDLimitTests: XCTestCase {
     }
 
     func testResourcepartMustNotBeginOrEndWithASpace() {
-        XCTAssertEqual(error { () throws(JIDError) in try JID("a@example.org/x ") }, .forbiddenCharacter(part: "resourcepart", character: " "))
-        XCTAssertEqual(error { () throws(JIDError) in try JID("a@example.org/\u{3000}x") }, .forbiddenCharacter(part: "resourcepart", character: " "))
-        XCTAssertEqual(error { () throws(JIDError) in try JID("a@example.org/ ") }, .forbiddenCharacter(part: "resourcepart", character: " "))
+        XCTAssertEqual(
+            error { () throws(JIDError) in try JID("a@example.org/x ") },
+            .forbiddenCharacter(part: "resourcepart", character: " "))
+        XCTAssertEqual(
+            error { () throws(JIDError) in try JID("a@example.org/\u{3000}x") },
+            .forbiddenCharacter(part: "resourcepart", character: " "))
+        XCTAssertEqual(
+            error { () throws(JIDError) in try JID("a@example.org/ ") }, .forbiddenCharacter(part: "resourcepart", character: " ")
+        )
     }
 
     // MARK: Domainpart
 
     func testDomainRejectsSpacesControlsAndPunctuation() {
-        for character in [" ", "\t", "\u{0}", "!", "\"", "#", "$", "%", "&", "'", "(", "*", "+", ",", ":", ";", "<", "=", ">", "?", "@", "\\", "^", "`", "{", "|", "~", "\u{3000}", "\u{2603}", "\u{3002}"] {
+        for character in [
+            " ", "\t", "\u{0}", "!", "\"", "#", "$", "%", "&", "'", "(", "*", "+", ",", ":", ";", "<", "=", ">", "?", "@", "\\",
+            "^", "`", "{", "|", "~", "\u{3000}", "\u{2603}", "\u{3002}",
+        ] {
             XCTAssertEqual(
-                error { () throws(JIDError) in try JID(localpart: "a", domainpart: "exa\(character)mple.org", resourcepart: nil) },
+                error { () throws(JIDError) in try JID(localpart: "a", domainpart: "exa\(character)mple.org", resourcepart: nil)
+                },
                 .forbiddenCharacter(part: "domainpart", character: character), character.debugDescription)
         }
     }
@@ -135,17 +155,21 @@ final class JIDLimitTests: XCTestCase {
         XCTAssertEqual(
             error { () throws(JIDError) in try JID("\(label63)x.example") },
             .invalidDomain("a label is 64 bytes long (at most 63 allowed)"))
-        XCTAssertEqual(error { () throws(JIDError) in try JID("a..example") }, .invalidDomain("\"a..example\" has an empty label"))
+        XCTAssertEqual(
+            error { () throws(JIDError) in try JID("a..example") }, .invalidDomain("\"a..example\" has an empty label"))
         XCTAssertEqual(error { () throws(JIDError) in try JID(".example") }, .invalidDomain("\".example\" has an empty label"))
         XCTAssertEqual(
-            error { () throws(JIDError) in try JID("-a.example") }, .invalidDomain("the label \"-a\" begins or ends with a hyphen"))
+            error { () throws(JIDError) in try JID("-a.example") },
+            .invalidDomain("the label \"-a\" begins or ends with a hyphen"))
         XCTAssertEqual(
-            error { () throws(JIDError) in try JID("a-.example") }, .invalidDomain("the label \"a-\" begins or ends with a hyphen"))
+            error { () throws(JIDError) in try JID("a-.example") },
+            .invalidDomain("the label \"a-\" begins or ends with a hyphen"))
     }
 
     func testInternationalisedDomainsStayUTF8AndAreLowercased() throws {
         XCTAssertEqual(try JID("juliet@B\u{DC}CHER.example").domainpart, "b\u{FC}cher.example")
-        XCTAssertEqual(try JID("\u{4F8B}\u{3048}.\u{30C6}\u{30B9}\u{30C8}").domainpart, "\u{4F8B}\u{3048}.\u{30C6}\u{30B9}\u{30C8}")
+        XCTAssertEqual(
+            try JID("\u{4F8B}\u{3048}.\u{30C6}\u{30B9}\u{30C8}").domainpart, "\u{4F8B}\u{3048}.\u{30C6}\u{30B9}\u{30C8}")
         XCTAssertEqual(try JID("xn--bcher-kva.example").domainpart, "xn--bcher-kva.example")
     }
 

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import XMPPProtocol
 
 /// Splitting, canonical form and the RFC 7622 §3.5 examples.
@@ -157,8 +158,10 @@ final class JIDTests: XCTestCase {
         XCTAssertEqual(
             JIDError.forbiddenCharacter(part: "localpart", character: "<").message,
             "the localpart must not contain '<'")
-        XCTAssertEqual(JIDError.emptyPart("domainpart").message(forJID: "juliet@"), "invalid JID \"juliet@\": the domainpart is empty")
-        XCTAssertEqual(JIDError.tooLong(part: "localpart", bytes: 1024).message, "the localpart is 1024 bytes long (at most 1023 allowed)")
+        XCTAssertEqual(
+            JIDError.emptyPart("domainpart").message(forJID: "juliet@"), "invalid JID \"juliet@\": the domainpart is empty")
+        XCTAssertEqual(
+            JIDError.tooLong(part: "localpart", bytes: 1024).message, "the localpart is 1024 bytes long (at most 1023 allowed)")
         let withControl = JIDError.forbiddenCharacter(part: "resourcepart", character: "\u{1B}").message(forJID: "a@b/\u{1B}[31m")
         XCTAssertFalse(withControl.unicodeScalars.contains("\u{1B}"), withControl)
         XCTAssertTrue(withControl.contains("U+001B"), withControl)
