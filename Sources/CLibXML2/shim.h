@@ -1,6 +1,13 @@
 #ifndef XMPPCLI_CLIBXML2_SHIM_H
 #define XMPPCLI_CLIBXML2_SHIM_H
 
+#include <libxml/xmlversion.h>
+/* Debian's libxml2 is built with ICU, so encoding.h would pull in the system's
+   <unicode/ucnv.h>, whose types clash with the ICU copy Foundation ships in any module that
+   sees both (test targets do). Nothing here touches libxml2's ICU converters or the
+   layout of xmlCharEncodingHandler, the only declarations this switch changes. */
+#undef LIBXML_ICU_ENABLED
+
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/SAX2.h>

@@ -1,0 +1,92 @@
+/// One parse of a byte stream: hands bytes to libxml2 in bounded slices that end on
+/// UTF-8 character boundaries, bounds what may pile up unparsed, and remembers the first
+/// error so that every later call fails the same way.
+final class XMLPushSession {
+    /// Largest slice given to libxml2 at once, so a huge `feed` is checked as it goes.
+    private static let sliceSize = 64 << 10
+
+    let builder: XMLTreeBuilder
+    private let parser: LibXML2SAXParser
+    private var failure: XMLStreamError?
+    /// The start of a UTF-8 sequence whose remaining bytes have not arrived yet.
+    private(set) var heldBack: [UInt8] = []
+    private var bytesGivenToLibxml = 0
+
+    init(limits: XMLLimits, rootPolicy: XMLTreeBuilder.RootPolicy) {
+        builder = XMLTreeBuilder(limits: limits, rootPolicy: rootPolicy)
+        parser = LibXML2SAXParser(builder: builder)
+        failure = builder.failure
+    }
+
+    var position: (line: Int, column: Int) { parser.position }
+    var unparsedBytes: [UInt8] { heldBack.isEmpty ? parser.unparsedBytes : parser.unparsedBytes + heldBack }
+
+    /// Feeds bytes and returns the events they completed; after a throw every call throws.
+    func feed(_ bytes: [UInt8]) throws(XMLStreamError) -> [XMLStreamEvent] {
+        if let failure { throw failure }
+        var input = heldBack
+        input.append(contentsOf: bytes)
+        let completeCount = input.count - Self.incompleteUTF8SuffixLength(input)
+        heldBack = Array(input[completeCount...])
+        var start = 0
+        while start < completeCount {
+            let end = Self.sliceEnd(in: input, from: start, limit: completeCount)
+            let error = input[start..<end].withUnsafeBufferPointer { parser.parse($0) }
+            bytesGivenToLibxml += end - start
+            start = end
+            if let error = error ?? checkUnparsedLimit() { try fail(error) }
+        }
+        return builder.takeEvents()
+    }
+
+    func fail(_ error: XMLStreamError) throws(XMLStreamError) -> Never {
+        failure = error
+        throw error
+    }
+
+    /// Bytes received since the last point no stanza was open bound the stanza under way,
+    /// whatever libxml2 has buffered of it; before the root they bound the stream header.
+    private func checkUnparsedLimit() -> XMLStreamError? {
+        guard !builder.rootClosed else { return nil }
+        let pending = bytesGivenToLibxml - parser.consumedAtLastBoundary
+        let limit = builder.rootOpened ? builder.limits.maxStanzaBytes : builder.limits.maxHeaderBytes
+        return pending > limit ? .stanzaTooLarge(limit: limit) : nil
+    }
+
+    /// The end of a slice starting at `start`: at most `sliceSize` bytes, never inside a
+    /// UTF-8 sequence.
+    private static func sliceEnd(in bytes: [UInt8], from start: Int, limit: Int) -> Int {
+        var end = min(start + sliceSize, limit)
+        guard end < limit else { return end }
+        var stepsBack = 0
+        while stepsBack < 3, end - 1 > start, isContinuationByte(bytes[end]) {
+            end -= 1
+            stepsBack += 1
+        }
+        return end
+    }
+
+    /// How many trailing bytes form the start of a UTF-8 sequence that is not complete yet.
+    /// Invalid sequences are left for libxml2 to report.
+    static func incompleteUTF8SuffixLength(_ bytes: [UInt8]) -> Int {
+        var index = bytes.count - 1
+        var continuations = 0
+        while index >= 0, continuations < 3, isContinuationByte(bytes[index]) {
+            index -= 1
+            continuations += 1
+        }
+        guard index >= 0 else { return 0 }
+        let lead = bytes[index]
+        let expected: Int
+        switch lead {
+        case 0xC2...0xDF: expected = 2
+        case 0xE0...0xEF: expected = 3
+        case 0xF0...0xF4: expected = 4
+        default: return 0
+        }
+        let available = bytes.count - index
+        return available < expected ? available : 0
+    }
+
+    private static func isContinuationByte(_ byte: UInt8) -> Bool { byte & 0xC0 == 0x80 }
+}

@@ -1,0 +1,77 @@
+extension XMLElement {
+    /// Serializes the element, emitting `xmlns` only where the namespace differs from the
+    /// one in scope: a stanza inside a `jabber:client` stream is written with
+    /// `parentNamespace: "jabber:client"`, giving `<message>` without `xmlns` but
+    /// `<ping xmlns='urn:xmpp:ping'/>` for its child. An element without a namespace inside
+    /// a default namespace is written with `xmlns=''`.
+    ///
+    /// Text and attribute values go through `XMLEscaping`, so the output is always
+    /// well-formed; characters XML 1.0 forbids are replaced with U+FFFD.
+    public func serialized(parentNamespace: String? = nil) -> String {
+        var output = ""
+        write(to: &output, parentNamespace: parentNamespace, indentation: nil)
+        return output
+    }
+
+    /// Like `serialized(parentNamespace:)`, with child elements on their own lines indented
+    /// by two spaces, for display. Whitespace-only text between child elements is dropped;
+    /// an element that holds any other text is written on one line, since re-indenting it
+    /// would change its content.
+    public func prettySerialized(parentNamespace: String? = nil) -> String {
+        var output = ""
+        write(to: &output, parentNamespace: parentNamespace, indentation: "")
+        return output
+    }
+
+    /// `indentation` is nil for compact output, else the current line's indent.
+    private func write(to output: inout String, parentNamespace: String?, indentation: String?) {
+        output += "<" + name
+        if namespace != parentNamespace {
+            output += " xmlns='" + XMLEscaping.escapeAttribute(namespace ?? "") + "'"
+        }
+        var declaredPrefixes: Set<String> = []
+        for attribute in attributes {
+            if let uri = attribute.namespace, let colon = attribute.name.firstIndex(of: ":") {
+                let prefix = String(attribute.name[..<colon])
+                if prefix != "xml", declaredPrefixes.insert(prefix).inserted {
+                    output += " xmlns:" + prefix + "='" + XMLEscaping.escapeAttribute(uri) + "'"
+                }
+            }
+            output += " " + attribute.name + "='" + XMLEscaping.escapeAttribute(attribute.value) + "'"
+        }
+        if children.isEmpty {
+            output += "/>"
+            return
+        }
+        output += ">"
+        if let indentation, !hasSignificantText {
+            let inner = indentation + "  "
+            var wroteChild = false
+            for case .element(let child) in children {
+                output += "\n" + inner
+                child.write(to: &output, parentNamespace: namespace, indentation: inner)
+                wroteChild = true
+            }
+            if wroteChild { output += "\n" + indentation }
+        } else {
+            for child in children {
+                switch child {
+                case .text(let run):
+                    output += XMLEscaping.escapeText(run)
+                case .element(let element):
+                    element.write(to: &output, parentNamespace: namespace, indentation: nil)
+                }
+            }
+        }
+        output += "</" + name + ">"
+    }
+
+    private var hasSignificantText: Bool {
+        children.contains {
+            if case .text(let run) = $0 {
+                return run.unicodeScalars.contains { !" \t\r\n".unicodeScalars.contains($0) }
+            }
+            return false
+        }
+    }
+}

@@ -1,0 +1,140 @@
+/// Turns SAX callbacks into stream events and element trees, enforcing the depth and
+/// accumulated-size limits. It knows nothing of libxml2: the parser door feeds it plain
+/// Swift values, so the tree rules live in one place for both public parsers.
+final class XMLTreeBuilder {
+    /// What the root element must be.
+    enum RootPolicy {
+        /// `<stream:stream>` in the streams namespace; text between stanzas is ignored.
+        case xmppStream
+        /// A synthetic wrapper around user input; text between elements is an error.
+        case fragmentWrapper
+    }
+
+    private struct OpenElement {
+        var element: XMLElement
+        var pendingText: [UInt8] = []
+
+        mutating func flushText() {
+            guard !pendingText.isEmpty else { return }
+            element.append(text: String(decoding: pendingText, as: UTF8.self))
+            pendingText.removeAll(keepingCapacity: true)
+        }
+    }
+
+    let limits: XMLLimits
+    let rootPolicy: RootPolicy
+    /// Where libxml2 is in the input, for errors the builder itself detects.
+    var locate: () -> (line: Int, column: Int) = { (0, 0) }
+
+    private(set) var failure: XMLStreamError?
+    private(set) var rootOpened = false
+    private(set) var rootClosed = false
+    private var events: [XMLStreamEvent] = []
+    /// The stanza being built and its open descendants; empty between stanzas.
+    private var openElements: [OpenElement] = []
+    private var stanzaContentBytes = 0
+
+    init(limits: XMLLimits, rootPolicy: RootPolicy) {
+        self.limits = limits
+        self.rootPolicy = rootPolicy
+    }
+
+    /// True while the root is open and no stanza is: the points where memory is released.
+    var isBetweenStanzas: Bool { rootOpened && !rootClosed && openElements.isEmpty }
+
+    /// The name of the innermost element under construction, if any.
+    var innermostOpenElementName: String? { openElements.last?.element.name }
+
+    func takeEvents() -> [XMLStreamEvent] {
+        defer { events.removeAll() }
+        return events
+    }
+
+    /// Records the first error; later ones are consequences of it.
+    func fail(_ error: XMLStreamError) {
+        if failure == nil { failure = error }
+    }
+
+    func startElement(
+        name: String, namespace: String?, attributes: [XMLAttribute], defaultNamespace: String?
+    ) {
+        guard failure == nil else { return }
+        if !rootOpened {
+            openRoot(name: name, namespace: namespace, attributes: attributes,
+                     defaultNamespace: defaultNamespace)
+            return
+        }
+        guard openElements.count < limits.maxDepth else {
+            fail(.tooDeep(limit: limits.maxDepth))
+            return
+        }
+        var size = name.utf8.count
+        for attribute in attributes { size += attribute.name.utf8.count + attribute.value.utf8.count }
+        guard account(size) else { return }
+        if !openElements.isEmpty { openElements[openElements.count - 1].flushText() }
+        openElements.append(OpenElement(element: XMLElement(
+            name, namespace: namespace, orderedAttributes: attributes)))
+    }
+
+    func endElement() {
+        guard failure == nil else { return }
+        guard var finished = openElements.popLast() else {
+            rootClosed = true
+            events.append(.streamClosed)
+            return
+        }
+        finished.flushText()
+        if openElements.isEmpty {
+            stanzaContentBytes = 0
+            events.append(.element(finished.element))
+        } else {
+            openElements[openElements.count - 1].element.append(finished.element)
+        }
+    }
+
+    func characters(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard failure == nil, !bytes.isEmpty else { return }
+        if openElements.isEmpty {
+            if rootPolicy == .fragmentWrapper && !bytes.allSatisfy(Self.isXMLSpace) {
+                let (line, column) = locate()
+                fail(.malformed(message: "text outside an element", line: line, column: column))
+            }
+            return
+        }
+        guard account(bytes.count) else { return }
+        openElements[openElements.count - 1].pendingText.append(contentsOf: bytes)
+    }
+
+    static func isXMLSpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
+    }
+
+    private func openRoot(
+        name: String, namespace: String?, attributes: [XMLAttribute], defaultNamespace: String?
+    ) {
+        rootOpened = true
+        switch rootPolicy {
+        case .fragmentWrapper:
+            break
+        case .xmppStream:
+            guard name == "stream", namespace == XMLNamespaces.streams else {
+                let found = namespace.map { "<\(name)> in namespace \($0)" }
+                    ?? "<\(name)> without a namespace"
+                fail(.notAStream("expected <stream:stream> in \(XMLNamespaces.streams), found \(found)"))
+                return
+            }
+            events.append(.streamOpened(StreamHeader(
+                attributes: attributes, defaultNamespace: defaultNamespace)))
+        }
+    }
+
+    /// Counts decoded data held for the current stanza; false (and failed) past the limit.
+    private func account(_ byteCount: Int) -> Bool {
+        stanzaContentBytes += byteCount
+        guard stanzaContentBytes <= limits.maxStanzaBytes else {
+            fail(.stanzaTooLarge(limit: limits.maxStanzaBytes))
+            return false
+        }
+        return true
+    }
+}
