@@ -48,9 +48,7 @@ final class RawSocket: @unchecked Sendable {
 
     init(fd: Int32) {
         self.fd = fd
-        var timeout = timeval(tv_sec: 5, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        setBlockingTimeouts(fd, seconds: 5)
     }
 
     deinit { close() }
@@ -80,6 +78,13 @@ final class RawSocket: @unchecked Sendable {
         if fd >= 0 { Glibc.close(fd) }
         fd = -1
     }
+}
+
+/// Bounds every blocking send and receive on `fd`, so that a test never hangs on its peer.
+func setBlockingTimeouts(_ fd: Int32, seconds: Int) {
+    var timeout = timeval(tv_sec: seconds, tv_usec: 0)
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
 }
 
 /// Binds `fd` to the loopback address of its family.

@@ -304,12 +304,20 @@ public final class TLSConnection: Transport {
             ? "no certificate" : String(cString: X509_verify_cert_error_string(result))
         var context = "server name: \(serverName)"
         if result == X509_V_ERR_HOSTNAME_MISMATCH || result == X509_V_ERR_IP_ADDRESS_MISMATCH,
-            let certificate = SSL_get0_peer_certificate(ssl)
+            let certificate = receivedLeafCertificate()
         {
             let names = PeerCertificate(certificate).subjectAltNames
             context += "; certificate names: " + (names.isEmpty ? "none" : names.joined(separator: ", "))
         }
         return "certificate verify failed: \(detail) (\(context))"
+    }
+
+    /// The server's certificate, also after it failed verification: OpenSSL only records
+    /// the verified peer certificate, but keeps the chain as received (leaf first).
+    private func receivedLeafCertificate() -> OpaquePointer? {
+        if let verified = SSL_get0_peer_certificate(ssl) { return verified }
+        guard let chain = SSL_get_peer_cert_chain(ssl), OPENSSL_sk_num(chain) > 0 else { return nil }
+        return OPENSSL_sk_value(chain, 0).map(OpaquePointer.init)
     }
 
     /// Sends every byte OpenSSL has produced.
