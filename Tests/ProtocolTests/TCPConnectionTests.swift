@@ -113,7 +113,9 @@ final class TCPConnectionTests: XCTestCase {
                 failure = error
             }
         }
-        guard case .connectionLost? = failure else { return XCTFail("expected connectionLost, got \(String(describing: failure))") }
+        guard case .connectionLost? = failure else {
+            return XCTFail("expected connectionLost, got \(String(describing: failure))")
+        }
     }
 
     func testWriteTimesOutWhenThePeerDoesNotRead() throws {

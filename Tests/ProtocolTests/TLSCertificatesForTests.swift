@@ -59,29 +59,33 @@ struct TestCertificates: Sendable {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             try """
-                [req]
-                distinguished_name = dn
-                prompt = no
-                [dn]
-                CN = xmpp-cli test CA
-                [ca]
-                basicConstraints = critical,CA:TRUE
-                keyUsage = critical,keyCertSign,cRLSign
-                subjectKeyIdentifier = hash
+            [req]
+            distinguished_name = dn
+            prompt = no
+            [dn]
+            CN = xmpp-cli test CA
+            [ca]
+            basicConstraints = critical,CA:TRUE
+            keyUsage = critical,keyCertSign,cRLSign
+            subjectKeyIdentifier = hash
 
-                """.write(toFile: "\(directory)/ca.cnf", atomically: true, encoding: .utf8)
+            """.write(toFile: "\(directory)/ca.cnf", atomically: true, encoding: .utf8)
         } catch {
             throw TestSetupError("cannot write to \(directory): \(error)")
         }
         let certificates = TestCertificates(directory: directory)
         let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
         try runOpenSSL(
-            ["req", "-x509", "-new", "-config", "\(directory)/ca.cnf", "-extensions", "ca", "-days", "2",
-             "-keyout", "\(directory)/ca.key", "-out", certificates.caCertificate] + ec)
+            [
+                "req", "-x509", "-new", "-config", "\(directory)/ca.cnf", "-extensions", "ca", "-days", "2",
+                "-keyout", "\(directory)/ca.key", "-out", certificates.caCertificate,
+            ] + ec)
         // One key for every server certificate: only the certificates differ between tests.
         try runOpenSSL(
-            ["req", "-new", "-config", "\(directory)/ca.cnf", "-subj", "/CN=localhost",
-             "-keyout", certificates.serverKey, "-out", "\(directory)/server.csr"] + ec)
+            [
+                "req", "-new", "-config", "\(directory)/ca.cnf", "-subj", "/CN=localhost",
+                "-keyout", certificates.serverKey, "-out", "\(directory)/server.csr",
+            ] + ec)
         for (serial, leaf) in Leaf.allCases.enumerated() {
             let extensionsFile = "\(directory)/\(leaf.rawValue).ext"
             do {
@@ -91,10 +95,12 @@ struct TestCertificates: Sendable {
             }
             // -subj on `x509 -req` replaces the request's subject with this leaf's CN.
             try runOpenSSL(
-                ["x509", "-req", "-in", "\(directory)/server.csr", "-CA", certificates.caCertificate,
-                 "-CAkey", "\(directory)/ca.key", "-set_serial", "\(serial + 2)", "-days", "2",
-                 leaf.signatureDigest, "-extfile", extensionsFile, "-subj", "/CN=\(leaf.commonName)",
-                 "-out", certificates.certificate(leaf)])
+                [
+                    "x509", "-req", "-in", "\(directory)/server.csr", "-CA", certificates.caCertificate,
+                    "-CAkey", "\(directory)/ca.key", "-set_serial", "\(serial + 2)", "-days", "2",
+                    leaf.signatureDigest, "-extfile", extensionsFile, "-subj", "/CN=\(leaf.commonName)",
+                    "-out", certificates.certificate(leaf),
+                ])
         }
         return certificates
     }

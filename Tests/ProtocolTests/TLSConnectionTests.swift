@@ -35,18 +35,21 @@ final class TLSConnectionTests: XCTestCase {
     }
 
     func testUnknownCAIsNotTrusted() throws {
-        try assertRejected(.localhost, serverName: "localhost", trustingTestCA: false,
-                           reasonContains: ["unable to get local issuer certificate", "(server name: localhost)"])
+        try assertRejected(
+            .localhost, serverName: "localhost", trustingTestCA: false,
+            reasonContains: ["unable to get local issuer certificate", "(server name: localhost)"])
     }
 
     func testWrongNameIsNotTrusted() throws {
-        try assertRejected(.wrongName, serverName: "localhost",
-                           reasonContains: ["hostname mismatch", "server name: localhost", "certificate names: wrong.example"])
+        try assertRejected(
+            .wrongName, serverName: "localhost",
+            reasonContains: ["hostname mismatch", "server name: localhost", "certificate names: wrong.example"])
     }
 
     func testCommonNameIsNeverUsedAsTheServerIdentity() throws {
-        try assertRejected(.commonNameOnly, serverName: "localhost",
-                           reasonContains: ["hostname mismatch", "certificate names: none"])
+        try assertRejected(
+            .commonNameOnly, serverName: "localhost",
+            reasonContains: ["hostname mismatch", "certificate names: none"])
     }
 
     func testWildcardCoversOneLeftMostLabel() throws {
@@ -82,7 +85,10 @@ final class TLSConnectionTests: XCTestCase {
         let server = try startServer(.localhost)
         let tcp = try TCPConnection.connect(host: "127.0.0.1", port: server.port, deadline: .after(seconds: 5))
         let path = "/nonexistent/ca.pem"
-        XCTAssertThrowsError(try TLSConnection.handshake(over: tcp, configuration: .init(serverName: "localhost", caFile: path), deadline: .after(seconds: 5))) {
+        XCTAssertThrowsError(
+            try TLSConnection.handshake(
+                over: tcp, configuration: .init(serverName: "localhost", caFile: path), deadline: .after(seconds: 5))
+        ) {
             guard case .tls(.configuration(let message))? = $0 as? TransportError else { return XCTFail("\($0)") }
             XCTAssertTrue(message.hasPrefix("cannot read CA file \(path): "), message)
             XCTAssertTrue(message.hasSuffix(": no such file or directory"), message)
@@ -95,7 +101,10 @@ final class TLSConnectionTests: XCTestCase {
         try "not PEM at all\n".write(toFile: path, atomically: true, encoding: .utf8)
         let listener = try LoopbackListener()
         let tcp = try TCPConnection.connect(host: "127.0.0.1", port: listener.port, deadline: .after(seconds: 5))
-        XCTAssertThrowsError(try TLSConnection.handshake(over: tcp, configuration: .init(serverName: "localhost", caFile: path), deadline: .after(seconds: 5))) {
+        XCTAssertThrowsError(
+            try TLSConnection.handshake(
+                over: tcp, configuration: .init(serverName: "localhost", caFile: path), deadline: .after(seconds: 5))
+        ) {
             guard case .tls(.configuration(let message))? = $0 as? TransportError else { return XCTFail("\($0)") }
             XCTAssertTrue(message.hasPrefix("cannot read CA file \(path): "), message)
         }
@@ -116,7 +125,8 @@ final class TLSConnectionTests: XCTestCase {
         // ... but not with ours.
         let server = try startServer(.localhost, options)
         let tcp = try TCPConnection.connect(host: "127.0.0.1", port: server.port, deadline: .after(seconds: 5))
-        XCTAssertThrowsError(try TLSConnection.handshake(over: tcp, configuration: configuration(), deadline: .after(seconds: 5))) {
+        XCTAssertThrowsError(try TLSConnection.handshake(over: tcp, configuration: configuration(), deadline: .after(seconds: 5)))
+        {
             guard case .tls(.handshakeFailed(let reason))? = $0 as? TransportError else { return XCTFail("\($0)") }
             XCTAssertTrue(reason.contains("protocol"), reason)
         }
@@ -127,7 +137,9 @@ final class TLSConnectionTests: XCTestCase {
         let listener = try LoopbackListener()
         let tcp = try TCPConnection.connect(host: "127.0.0.1", port: listener.port, deadline: .after(seconds: 5))
         let started = Deadline.now()
-        XCTAssertThrowsError(try TLSConnection.handshake(over: tcp, configuration: configuration(), deadline: .after(seconds: 0.3))) {
+        XCTAssertThrowsError(
+            try TLSConnection.handshake(over: tcp, configuration: configuration(), deadline: .after(seconds: 0.3))
+        ) {
             XCTAssertEqual($0 as? TransportError, .timedOut)
         }
         let elapsed = Double(Deadline.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
@@ -141,7 +153,8 @@ final class TLSConnectionTests: XCTestCase {
         let server = try listener.accept()
         server.send(Array("<?xml version='1.0'?><stream:stream xmlns='jabber:client'>".utf8))
         let started = Deadline.now()
-        XCTAssertThrowsError(try TLSConnection.handshake(over: tcp, configuration: configuration(), deadline: .after(seconds: 5))) {
+        XCTAssertThrowsError(try TLSConnection.handshake(over: tcp, configuration: configuration(), deadline: .after(seconds: 5)))
+        {
             guard case .tls(.handshakeFailed)? = $0 as? TransportError else { return XCTFail("\($0)") }
         }
         XCTAssertLessThan(Double(Deadline.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9, 2)
@@ -155,7 +168,8 @@ final class TLSConnectionTests: XCTestCase {
             _ = server.receive(count: 5)  // the start of the ClientHello
             server.close()
         }.start()
-        XCTAssertThrowsError(try TLSConnection.handshake(over: tcp, configuration: configuration(), deadline: .after(seconds: 5))) {
+        XCTAssertThrowsError(try TLSConnection.handshake(over: tcp, configuration: configuration(), deadline: .after(seconds: 5)))
+        {
             guard case .connectionLost? = $0 as? TransportError else { return XCTFail("\($0)") }
         }
     }
@@ -200,7 +214,9 @@ final class TLSConnectionTests: XCTestCase {
         file: StaticString = #filePath, line: UInt = #line
     ) throws {
         let server = try startServer(leaf)
-        XCTAssertThrowsError(try connect(to: server, serverName: serverName, trustingTestCA: trustingTestCA), file: file, line: line) {
+        XCTAssertThrowsError(
+            try connect(to: server, serverName: serverName, trustingTestCA: trustingTestCA), file: file, line: line
+        ) {
             guard case .tls(.certificateNotTrusted(let reason))? = $0 as? TransportError else {
                 return XCTFail("expected certificateNotTrusted, got \($0)", file: file, line: line)
             }

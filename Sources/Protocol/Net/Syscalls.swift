@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// An `errno` value with its `strerror` text, as socket calls report it.
@@ -42,12 +42,13 @@ func valueOrErrno<Value: FixedWidthInteger>(
 // Thin wrappers over the socket calls the transports make. Each names the C function it wraps.
 
 #if canImport(Glibc)
-private let streamSocketType = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue)
-    | Int32(SOCK_CLOEXEC.rawValue)
-private let sendFlags = Int32(MSG_NOSIGNAL)
+    private let streamSocketType =
+        Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue)
+        | Int32(SOCK_CLOEXEC.rawValue)
+    private let sendFlags = Int32(MSG_NOSIGNAL)
 #else
-private let streamSocketType = SOCK_STREAM
-private let sendFlags: Int32 = 0
+    private let streamSocketType = SOCK_STREAM
+    private let sendFlags: Int32 = 0
 #endif
 
 enum Syscall {
@@ -63,9 +64,9 @@ enum Syscall {
     ) -> Result<Int32, Errno> {
         valueOrErrno(retryOnInterrupt: false) {
             #if canImport(Glibc)
-            Glibc.connect(fd, address, length)
+                Glibc.connect(fd, address, length)
             #else
-            Darwin.connect(fd, address, length)
+                Darwin.connect(fd, address, length)
             #endif
         }
     }
@@ -80,9 +81,9 @@ enum Syscall {
     static func send(_ fd: Int32, _ buffer: UnsafeRawBufferPointer) -> Result<Int, Errno> {
         valueOrErrno {
             #if canImport(Glibc)
-            Glibc.send(fd, buffer.baseAddress, buffer.count, sendFlags)
+                Glibc.send(fd, buffer.baseAddress, buffer.count, sendFlags)
             #else
-            Darwin.send(fd, buffer.baseAddress, buffer.count, sendFlags)
+                Darwin.send(fd, buffer.baseAddress, buffer.count, sendFlags)
             #endif
         }
     }
@@ -90,9 +91,9 @@ enum Syscall {
     /// `close(2)`. Not retried: on Linux the descriptor is released even when it fails.
     static func close(_ fd: Int32) {
         #if canImport(Glibc)
-        _ = Glibc.close(fd)
+            _ = Glibc.close(fd)
         #else
-        _ = Darwin.close(fd)
+            _ = Darwin.close(fd)
         #endif
     }
 
@@ -115,9 +116,9 @@ enum Syscall {
         var entry = pollfd(fd: fd, events: events, revents: 0)
         return valueOrErrno(retryOnInterrupt: false) {
             #if canImport(Glibc)
-            Glibc.poll(&entry, 1, timeoutMilliseconds)
+                Glibc.poll(&entry, 1, timeoutMilliseconds)
             #else
-            Darwin.poll(&entry, 1, timeoutMilliseconds)
+                Darwin.poll(&entry, 1, timeoutMilliseconds)
             #endif
         }.map { ready in ready == 0 ? 0 : entry.revents }
     }
