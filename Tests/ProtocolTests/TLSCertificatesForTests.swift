@@ -55,9 +55,10 @@ struct TestCertificates: Sendable {
     static let shared: Result<TestCertificates, TestSetupError> = Result { () throws(TestSetupError) in try make() }
 
     private static func make() throws(TestSetupError) -> TestCertificates {
-        let directory = NSTemporaryDirectory() + "xmpp-cli-tls-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let directory = temporaryDirectory(forProcess: getpid())
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            atexit { try? FileManager.default.removeItem(atPath: temporaryDirectory(forProcess: getpid())) }
             try """
             [req]
             distinguished_name = dn
@@ -135,6 +136,11 @@ struct TestCertificates: Sendable {
         }
         return data
     }
+}
+
+/// One directory per test process, so that it can be found again to be removed at exit.
+private func temporaryDirectory(forProcess pid: pid_t) -> String {
+    NSTemporaryDirectory() + "xmpp-cli-tls-\(pid)"
 }
 
 extension Array {

@@ -110,6 +110,18 @@ final class TLSConnectionTests: XCTestCase {
         }
     }
 
+    func testNonASCIIServerNameIsAConfigurationError() throws {
+        let listener = try LoopbackListener()
+        let tcp = try TCPConnection.connect(host: "127.0.0.1", port: listener.port, deadline: .after(seconds: 5))
+        XCTAssertThrowsError(
+            try TLSConnection.handshake(
+                over: tcp, configuration: configuration(serverName: "bücher.example"), deadline: .after(seconds: 5))
+        ) {
+            guard case .tls(.configuration(let message))? = $0 as? TransportError else { return XCTFail("\($0)") }
+            XCTAssertTrue(message.contains("bücher.example"), message)
+        }
+    }
+
     // MARK: Protocol versions and failures
 
     func testServerOfferingOnlyTLS11IsRefused() throws {

@@ -91,6 +91,10 @@ public final class TLSConnection: Transport {
         guard !name.isEmpty, !name.utf8.contains(0) else {
             throw .tls(.configuration("invalid TLS server name \"\(name)\""))
         }
+        // Certificates and SNI carry internationalized names as A-labels ("xn--...").
+        guard name.utf8.allSatisfy({ $0 < 0x80 }) else {
+            throw .tls(.configuration("the TLS server name \"\(name)\" must be ASCII (IDNA A-labels)"))
+        }
         let parameters = SSL_get0_param(ssl)
         X509_VERIFY_PARAM_set_hostflags(
             parameters,
