@@ -34,4 +34,19 @@ static inline unsigned long xmppcli_SSL_OP_NO_COMPRESSION(void) { return SSL_OP_
 static inline long xmppcli_SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER(void) { return SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER; }
 static inline long xmppcli_SSL_MODE_ENABLE_PARTIAL_WRITE(void) { return SSL_MODE_ENABLE_PARTIAL_WRITE; }
 
+// Used by the TLS transport (Sources/Protocol/TLS) and its tests.
+
+static inline long xmppcli_SSL_CTX_set_max_proto_version(SSL_CTX *ctx, int version) {
+    return SSL_CTX_set_max_proto_version(ctx, version);
+}
+
+static inline long xmppcli_SSL_get_extms_support(SSL *ssl) {
+    return SSL_get_extms_support(ssl);
+}
+
+static inline int xmppcli_TLS1_1_VERSION(void) { return TLS1_1_VERSION; }
+static inline unsigned long xmppcli_SSL_OP_NO_RENEGOTIATION(void) { return SSL_OP_NO_RENEGOTIATION; }
+static inline unsigned long xmppcli_XN_FLAG_RFC2253(void) { return XN_FLAG_RFC2253; }
+
+
 #endif

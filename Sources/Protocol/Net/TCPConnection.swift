@@ -1,0 +1,170 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A TCP connection on a non-blocking socket, every wait bounded by a `Deadline`.
+///
+/// The plain transport of an XMPP stream, and what `TLSConnection` runs over once STARTTLS
+/// (or direct TLS) begins.
+public final class TCPConnection: Transport {
+    /// The peer's numeric address, "127.0.0.1:5222" or "[::1]:5222", for progress messages.
+    public let remoteAddress: String
+
+    private var descriptor: Int32
+
+    /// The socket, for callers that `poll(2)` it alongside other descriptors; -1 once closed.
+    public var fileDescriptor: Int32 { descriptor }
+
+    init(descriptor: Int32, remoteAddress: String) {
+        self.descriptor = descriptor
+        self.remoteAddress = remoteAddress
+    }
+
+    deinit { close() }
+
+    /// Resolves `host` (IPv6 and IPv4) and connects to its addresses in the resolver's order
+    /// until one accepts. All attempts share `deadline`.
+    ///
+    /// Throws `.timedOut` when the deadline passes, or `.system(call: "connect", ...)` naming
+    /// every address tried and why each failed.
+    public static func connect(
+        host: String, port: UInt16, deadline: Deadline
+    ) throws(TransportError) -> TCPConnection {
+        let addresses = try SocketAddress.resolve(host: host, port: port)
+        var failures: [String] = []
+        for address in addresses {
+            switch attemptConnection(to: address, deadline: deadline) {
+            case .success(let fd):
+                Syscall.disableNagle(fd)
+                return TCPConnection(descriptor: fd, remoteAddress: address.description)
+            case .failure(.timedOut):
+                throw .timedOut
+            case .failure(.refused(let reason)):
+                failures.append("\(reason) to \(address.description)")
+            }
+        }
+        let prefix = isNumericAddress(host) ? "" : "\(host): "
+        throw .system(call: "connect", message: prefix + failures.joined(separator: "; "))
+    }
+
+    private enum AttemptFailure: Error {
+        case timedOut
+        case refused(String)
+    }
+
+    /// One non-blocking `connect` followed by a wait for its outcome.
+    private static func attemptConnection(
+        to address: SocketAddress, deadline: Deadline
+    ) -> Result<Int32, AttemptFailure> {
+        let fd: Int32
+        switch Syscall.tcpSocket(family: address.family) {
+        case .success(let value): fd = value
+        case .failure(let error): return .failure(.refused("cannot create socket (\(error.message))"))
+        }
+
+        let started = address.withSockaddr { Syscall.connect(fd, $0, $1) }
+        switch started {
+        case .success:
+            return .success(fd)
+        case .failure(.inProgress), .failure(.interrupted):
+            break
+        case .failure(let error):
+            Syscall.close(fd)
+            return .failure(.refused(error.message))
+        }
+
+        do {
+            try waitForSocket(fd, until: .writable, deadline: deadline)
+        } catch {
+            Syscall.close(fd)
+            return .failure(error == .timedOut ? .timedOut : .refused("\(error)"))
+        }
+        switch Syscall.pendingSocketError(fd) {
+        case .success(0):
+            return .success(fd)
+        case .success(let code):
+            Syscall.close(fd)
+            return .failure(.refused(Errno(code: code).message))
+        case .failure(let error):
+            Syscall.close(fd)
+            return .failure(.refused(error.message))
+        }
+    }
+
+    private static func isNumericAddress(_ host: String) -> Bool {
+        var buffer = in6_addr()
+        return inet_pton(AF_INET, host, &buffer) == 1 || inet_pton(AF_INET6, host, &buffer) == 1
+    }
+
+    // MARK: Transport
+
+    public func read(maxCount: Int, deadline: Deadline) throws(TransportError) -> [UInt8] {
+        precondition(maxCount > 0, "read(maxCount:) needs room for at least one byte")
+        let fd = try openDescriptor()
+        var buffer = [UInt8](repeating: 0, count: maxCount)
+        while true {
+            switch buffer.withUnsafeMutableBytes({ Syscall.receive(fd, into: $0) }) {
+            case .success(let count):
+                buffer.removeSubrange(count...)
+                return buffer
+            case .failure(.wouldBlock):
+                try waitForSocket(fd, until: .readable, deadline: deadline)
+            case .failure(let error):
+                throw Self.transportError(call: "recv", error)
+            }
+        }
+    }
+
+    public func write(_ bytes: [UInt8], deadline: Deadline) throws(TransportError) {
+        var offset = 0
+        while offset < bytes.count {
+            let sent = bytes.withUnsafeBytes { all in
+                Result { () throws(TransportError) -> Int in
+                    try writeSome(UnsafeRawBufferPointer(rebasing: all[offset...]), deadline: deadline)
+                }
+            }
+            offset += try sent.get()
+        }
+    }
+
+    /// Sends as much of `bytes` as the socket takes at once, waiting until it takes at least
+    /// one byte; returns how many were sent. What `TLSConnection` flushes its records with,
+    /// so that a deadline passing mid-record loses nothing.
+    func writeSome(_ bytes: UnsafeRawBufferPointer, deadline: Deadline) throws(TransportError) -> Int {
+        let fd = try openDescriptor()
+        guard !bytes.isEmpty else { return 0 }
+        while true {
+            switch Syscall.send(fd, bytes) {
+            case .success(let count):
+                return count
+            case .failure(.wouldBlock):
+                try waitForSocket(fd, until: .writable, deadline: deadline)
+            case .failure(let error):
+                throw Self.transportError(call: "send", error)
+            }
+        }
+    }
+
+    public func close() {
+        guard descriptor >= 0 else { return }
+        Syscall.close(descriptor)
+        descriptor = -1
+    }
+
+    private func openDescriptor() throws(TransportError) -> Int32 {
+        guard descriptor >= 0 else { throw .closed }
+        return descriptor
+    }
+
+    /// The peer going away is `.connectionLost`; anything else is a failed system call.
+    private static func transportError(call: String, _ error: Errno) -> TransportError {
+        switch error.code {
+        case ECONNRESET, EPIPE, ETIMEDOUT, ENOTCONN, ECONNABORTED, EHOSTUNREACH, ENETUNREACH:
+            .connectionLost(error.message)
+        default:
+            .system(call: call, message: error.message)
+        }
+    }
+}

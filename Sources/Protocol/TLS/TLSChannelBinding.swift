@@ -1,0 +1,56 @@
+internal import COpenSSL
+
+extension TLSConnection {
+    /// The channel-binding data this connection offers for SCRAM-*-PLUS, best first.
+    ///
+    /// - TLS 1.3: `tls-exporter` (RFC 9266): 32 bytes exported with the label
+    ///   "EXPORTER-Channel-Binding" and no context.
+    /// - TLS 1.2: `tls-server-end-point` (RFC 5929 §4.1), then `tls-exporter` only when the
+    ///   extended master secret was negotiated (RFC 9266 §4.2: without it the exporter is not
+    ///   unique to the connection).
+    ///
+    /// Empty before the handshake completed or when nothing could be computed.
+    public func channelBindings() -> [(type: String, data: [UInt8])] {
+        guard SSL_is_init_finished(ssl) == 1 else { return [] }
+        var bindings: [(type: String, data: [UInt8])] = []
+        if isTLS13 {
+            if let exporter = exporterBinding() { bindings.append(("tls-exporter", exporter)) }
+        } else {
+            if let endPoint = serverEndPointBinding() { bindings.append(("tls-server-end-point", endPoint)) }
+            if xmppcli_SSL_get_extms_support(ssl) == 1, let exporter = exporterBinding() {
+                bindings.append(("tls-exporter", exporter))
+            }
+        }
+        return bindings
+    }
+
+    private func exporterBinding() -> [UInt8]? {
+        let label = "EXPORTER-Channel-Binding"
+        var output = [UInt8](repeating: 0, count: 32)
+        OpenSSLErrorQueue.clear()
+        let status = SSL_export_keying_material(
+            ssl, &output, output.count, label, label.utf8.count, nil, 0, 0)
+        OpenSSLErrorQueue.clear()
+        return status == 1 ? output : nil
+    }
+
+    /// The hash of the server's DER certificate with the hash its signature uses, MD5 and
+    /// SHA-1 replaced by SHA-256. Nil for signature algorithms without a single hash
+    /// (Ed25519), for which RFC 5929 defines no value.
+    private func serverEndPointBinding() -> [UInt8]? {
+        guard let certificate = SSL_get0_peer_certificate(ssl) else { return nil }
+        var digestNID: Int32 = NID_undef
+        var keyNID: Int32 = NID_undef
+        OpenSSLErrorQueue.clear()
+        defer { OpenSSLErrorQueue.clear() }
+        guard X509_get_signature_info(certificate, &digestNID, &keyNID, nil, nil) == 1,
+            digestNID != NID_undef
+        else { return nil }
+        if digestNID == NID_md5 || digestNID == NID_sha1 { digestNID = NID_sha256 }
+        guard let digest = EVP_get_digestbyname(OBJ_nid2sn(digestNID)) else { return nil }
+        var output = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var length: UInt32 = 0
+        guard X509_digest(certificate, digest, &output, &length) == 1 else { return nil }
+        return Array(output.prefix(Int(length)))
+    }
+}
