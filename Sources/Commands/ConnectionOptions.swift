@@ -74,7 +74,7 @@ public struct ConnectionOptions: ParsableArguments {
         do {
             accountJID = try JID(jidText)
         } catch {
-            throw Failure(.config, "the account JID is invalid: \(error.message)")
+            throw Failure(.config, "the account JID is invalid: \(error.message(forJID: jidText))")
         }
         guard accountJID.localpart != nil else {
             throw Failure(.config, "the account JID '\(jidText)' has no local part (expected user@domain)")

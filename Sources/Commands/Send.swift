@@ -59,11 +59,13 @@ public struct Send: ParsableCommand {
                     ids[stanza[attribute: "id"]!] = target
                     session.send(stanza)
                 }
-                do {
+                do throws(XMPPError) {
                     try session.confirmDelivery(deadline: deadline)
                 } catch .connectionLost(let what) {
                     let confirmed = session.streamManagementEnabled ? "\(session.acknowledgedCount) of \(targets.count)" : "none of \(targets.count)"
                     throw XMPPError.connectionLost("\(what); \(confirmed) message(s) confirmed by the server")
+                } catch {
+                    throw error
                 }
                 if let bounce = session.bounces.first(where: { ids[$0.id] != nil }) {
                     session.close(deadline: deadline)

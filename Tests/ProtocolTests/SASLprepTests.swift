@@ -55,3 +55,12 @@ final class SASLprepTests: XCTestCase {
         XCTAssertThrowsError(try SASLprep.prepare("\u{AD}\u{200D}"))  // everything mapped to nothing
     }
 }
+
+final class SASLprepCompatibilityTests: XCTestCase {
+    /// RFC 4013 normalizes with NFKC: compatibility characters become their plain forms, as
+    /// the server does when it stores the password, or SCRAM fails with the right password.
+    func testCompatibilityCharactersAreFolded() throws {
+        XCTAssertEqual(try SASLprep.prepare("\u{2168}"), "IX")  // ROMAN NUMERAL NINE
+        XCTAssertEqual(try SASLprep.prepare("\u{FB01}le"), "file")  // LATIN SMALL LIGATURE FI
+    }
+}

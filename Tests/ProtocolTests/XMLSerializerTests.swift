@@ -43,8 +43,10 @@ final class XMLSerializerTests: XCTestCase {
             message.serialized(),
             "<message xmlns='jabber:client' to='romeo@example.net' type='chat'><body>hi</body>"
                 + "<ping xmlns='urn:xmpp:ping'/></message>")
-        let unqualified = XMLElement("x", namespace: "urn:a", children: [.element(XMLElement("y"))])
+        let unqualified = XMLElement("x", namespace: "urn:a", children: [.element(XMLElement("y", namespace: ""))])
         XCTAssertEqual(unqualified.serialized(parentNamespace: "urn:a"), "<x><y xmlns=''/></x>")
+        let inheriting = XMLElement("x", namespace: "urn:a", children: [.element(XMLElement("y"))])
+        XCTAssertEqual(inheriting.serialized(parentNamespace: "jabber:client"), "<x xmlns='urn:a'><y/></x>")
     }
 
     func testEscapingRoundTrip() throws {

@@ -185,7 +185,7 @@ final class XMLStreamParserTests: XCTestCase {
         let header = "<stream:stream xmlns='jabber:server' xmlns:stream='http://etherx.jabber.org/streams'>"
         let events = try parse([Array((header + "<message><x xmlns=''/></message>").utf8)])
         XCTAssertEqual(events.last, .element(XMLElement("message", namespace: "jabber:server", children: [
-            .element(XMLElement("x")),
+            .element(XMLElement("x", namespace: "")),
         ])))
     }
 

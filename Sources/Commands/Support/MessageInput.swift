@@ -8,7 +8,7 @@ enum MessageInput {
             do {
                 result.append(try JID(value))
             } catch {
-                throw Failure(.dataError, "invalid recipient: \(error.message)")
+                throw Failure(.dataError, "invalid recipient: \(error.message(forJID: value))")
             }
         }
         return result
@@ -22,8 +22,12 @@ enum MessageInput {
         if let message {
             text = message
         } else {
-            let bytes = try file.map { path throws(Failure) in try FileInput.read(path: path, what: "message file") }
-                ?? FileInput.readStandardInput()
+            let bytes: [UInt8]
+            if let file {
+                bytes = try FileInput.read(path: file, what: "message file")
+            } else {
+                bytes = try FileInput.readStandardInput()
+            }
             var trimmed = bytes[...]
             if trimmed.last == UInt8(ascii: "\n") { trimmed = trimmed.dropLast() }
             if trimmed.last == UInt8(ascii: "\r") { trimmed = trimmed.dropLast() }

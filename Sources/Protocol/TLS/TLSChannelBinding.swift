@@ -10,15 +10,15 @@ extension TLSConnection {
     ///   unique to the connection).
     ///
     /// Empty before the handshake completed or when nothing could be computed.
-    public func channelBindings() -> [(type: String, data: [UInt8])] {
+    public func channelBindings() -> [ChannelBindingData] {
         guard SSL_is_init_finished(ssl) == 1 else { return [] }
-        var bindings: [(type: String, data: [UInt8])] = []
+        var bindings: [ChannelBindingData] = []
         if isTLS13 {
-            if let exporter = exporterBinding() { bindings.append(("tls-exporter", exporter)) }
+            if let exporter = exporterBinding() { bindings.append(ChannelBindingData(type: "tls-exporter", data: exporter)) }
         } else {
-            if let endPoint = serverEndPointBinding() { bindings.append(("tls-server-end-point", endPoint)) }
+            if let endPoint = serverEndPointBinding() { bindings.append(ChannelBindingData(type: "tls-server-end-point", data: endPoint)) }
             if xmppcli_SSL_get_extms_support(ssl) == 1, let exporter = exporterBinding() {
-                bindings.append(("tls-exporter", exporter))
+                bindings.append(ChannelBindingData(type: "tls-exporter", data: exporter))
             }
         }
         return bindings

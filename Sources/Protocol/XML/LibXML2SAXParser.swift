@@ -228,7 +228,7 @@ private final class SAXBridge {
             parsed.append(XMLAttribute(name: name, value: value, namespace: namespace))
         }
         builder.startElement(
-            name: Self.string(localName), namespace: uri.map { String(cString: $0) },
+            name: Self.string(localName), namespace: uri.map { String(cString: $0) } ?? "",
             attributes: parsed, defaultNamespace: defaultNamespace)
         afterCallback()
     }

@@ -2,8 +2,9 @@ extension XMLElement {
     /// Serializes the element, emitting `xmlns` only where the namespace differs from the
     /// one in scope: a stanza inside a `jabber:client` stream is written with
     /// `parentNamespace: "jabber:client"`, giving `<message>` without `xmlns` but
-    /// `<ping xmlns='urn:xmpp:ping'/>` for its child. An element without a namespace inside
-    /// a default namespace is written with `xmlns=''`.
+    /// `<ping xmlns='urn:xmpp:ping'/>` for its child. An element whose namespace is `nil`
+    /// inherits the one in scope, so stanzas can be built without naming `jabber:client`;
+    /// the empty string `""` stands for "no namespace" and is written as `xmlns=''` where needed.
     ///
     /// Text and attribute values go through `XMLEscaping`, so the output is always
     /// well-formed; characters XML 1.0 forbids are replaced with U+FFFD.
@@ -26,8 +27,9 @@ extension XMLElement {
     /// `indentation` is nil for compact output, else the current line's indent.
     private func write(to output: inout String, parentNamespace: String?, indentation: String?) {
         output += "<" + name
-        if namespace != parentNamespace {
-            output += " xmlns='" + XMLEscaping.escapeAttribute(namespace ?? "") + "'"
+        let effectiveNamespace = namespace ?? parentNamespace
+        if effectiveNamespace != parentNamespace && !(effectiveNamespace == "" && parentNamespace == nil) {
+            output += " xmlns='" + XMLEscaping.escapeAttribute(effectiveNamespace ?? "") + "'"
         }
         var declaredPrefixes: Set<String> = []
         for attribute in attributes {
@@ -49,7 +51,7 @@ extension XMLElement {
             var wroteChild = false
             for case .element(let child) in children {
                 output += "\n" + inner
-                child.write(to: &output, parentNamespace: namespace, indentation: inner)
+                child.write(to: &output, parentNamespace: effectiveNamespace, indentation: inner)
                 wroteChild = true
             }
             if wroteChild { output += "\n" + indentation }
@@ -59,7 +61,7 @@ extension XMLElement {
                 case .text(let run):
                     output += XMLEscaping.escapeText(run)
                 case .element(let element):
-                    element.write(to: &output, parentNamespace: namespace, indentation: nil)
+                    element.write(to: &output, parentNamespace: effectiveNamespace, indentation: nil)
                 }
             }
         }

@@ -118,7 +118,7 @@ final class XMLTreeBuilder {
             break
         case .xmppStream:
             guard name == "stream", namespace == XMLNamespaces.streams else {
-                let found = namespace.map { "<\(name)> in namespace \($0)" }
+                let found = namespace.flatMap { $0.isEmpty ? nil : "<\(name)> in namespace \($0)" }
                     ?? "<\(name)> without a namespace"
                 fail(.notAStream("expected <stream:stream> in \(XMLNamespaces.streams), found \(found)"))
                 return
