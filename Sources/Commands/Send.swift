@@ -72,7 +72,8 @@ public struct Send: ParsableCommand {
                     throw XMPPError.stanzaError(
                         StanzaError(type: bounce.error.type, condition: bounce.error.condition, text: bounce.error.text, by: ids[bounce.id]!.description))
                 }
-                diagnostics.progress("\(targets.count) message(s) accepted by the server")
+                diagnostics.progress(
+                    "\(targets.count) message(s) accepted by the server; \(session.stream.roundTrips) round trips since connecting")
                 session.close(deadline: deadline)
             }
         }

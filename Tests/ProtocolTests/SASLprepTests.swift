@@ -57,10 +57,10 @@ final class SASLprepTests: XCTestCase {
 }
 
 final class SASLprepCompatibilityTests: XCTestCase {
-    /// RFC 4013 normalizes with NFKC: compatibility characters become their plain forms, as
-    /// the server does when it stores the password, or SCRAM fails with the right password.
-    func testCompatibilityCharactersAreFolded() throws {
-        XCTAssertEqual(try SASLprep.prepare("\u{2168}"), "IX")  // ROMAN NUMERAL NINE
-        XCTAssertEqual(try SASLprep.prepare("\u{FB01}le"), "file")  // LATIN SMALL LIGATURE FI
+    /// OpaqueString (RFC 8265 §4.2) keeps compatibility characters; only canonical
+    /// equivalents are folded, so "é" typed either way gives the same bytes.
+    func testCanonicalButNotCompatibilityFolding() throws {
+        XCTAssertEqual(try SASLprep.prepare("\u{2168}"), "\u{2168}")  // ROMAN NUMERAL NINE stays
+        XCTAssertEqual(Array(try SASLprep.prepare("e\u{301}").utf8), Array("\u{E9}".utf8))
     }
 }

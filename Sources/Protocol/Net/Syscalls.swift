@@ -111,6 +111,15 @@ enum Syscall {
             fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
     }
 
+    /// `setsockopt(TCP_QUICKACK)`: acknowledge at once instead of up to 40 ms later. A server
+    /// that writes two small TLS records without TCP_NODELAY (a session ticket, then the
+    /// stream features) holds the second until our ACK; delaying it costs every login 40 ms.
+    /// Linux clears the flag on its own, so it is set again after each read.
+    static func acknowledgeQuickly(_ fd: Int32) {
+        var one: Int32 = 1
+        _ = setsockopt(fd, Int32(IPPROTO_TCP), Int32(TCP_QUICKACK), &one, socklen_t(MemoryLayout<Int32>.size))
+    }
+
     /// `poll(2)` on one descriptor; returns the `revents`, or 0 when the timeout passed.
     static func poll(_ fd: Int32, events: Int16, timeoutMilliseconds: Int32) -> Result<Int16, Errno> {
         var entry = pollfd(fd: fd, events: events, revents: 0)

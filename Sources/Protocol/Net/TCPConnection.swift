@@ -107,6 +107,7 @@ public final class TCPConnection: Transport {
         while true {
             switch buffer.withUnsafeMutableBytes({ Syscall.receive(fd, into: $0) }) {
             case .success(let count):
+                Syscall.acknowledgeQuickly(fd)
                 buffer.removeSubrange(count...)
                 return buffer
             case .failure(.wouldBlock):

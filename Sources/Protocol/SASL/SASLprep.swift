@@ -1,11 +1,13 @@
-import Foundation
-
-/// Prepares usernames and passwords before they enter SASL (RFC 4013 SASLprep, which RFC 5802
-/// names; its NFKC normalization is what Prosody and ejabberd apply when they store a password).
+/// Prepares usernames and passwords before they enter SASL: RFC 4013 SASLprep's mappings and
+/// prohibitions, with the NFC normalization of RFC 8265's OpaqueString profile (its successor).
+///
+/// NFC comes from the standard library; SASLprep's NFKC would need Foundation's ICU, whose
+/// loading costs every run several milliseconds. The two differ only for compatibility
+/// characters (ligatures, circled or full-width forms), which a password rarely holds.
 ///
 /// Both ends must derive the same bytes from what the user typed, or SCRAM fails even with
 /// the right password. The steps: non-ASCII spaces become U+0020, characters "commonly mapped
-/// to nothing" are removed, the result is NFKC-normalized, and control, private-use,
+/// to nothing" are removed, the result is NFC-normalized, and control, private-use,
 /// non-character, display-changing and tagging characters are rejected. ASCII strings without
 /// control characters come out unchanged. Not done: the bidirectional-text rule and the
 /// unassigned-code-point check, which need Unicode tables the standard library does not expose.
@@ -24,7 +26,7 @@ public enum SASLprep {
                 mapped.append(scalar)
             }
         }
-        let normalized = String(mapped).precomposedStringWithCompatibilityMapping
+        let normalized = String(decoding: String(mapped)._nfcCodeUnits, as: UTF8.self)
         if let bad = normalized.unicodeScalars.first(where: isProhibited) {
             throw Violation(reason: "contains the prohibited character \(codePointName(bad))")
         }

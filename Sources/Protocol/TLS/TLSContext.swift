@@ -1,4 +1,5 @@
 internal import COpenSSL
+import Glibc
 
 /// An `SSL_CTX` set up for the client side of one connection: TLS 1.2 at least, no
 /// compression or renegotiation, and the trust store and verification mode asked for.
@@ -34,7 +35,7 @@ final class TLSContext {
         }
         if configuration.verifyCertificate {
             // A machine without a system store still trusts the CA file; nothing to report.
-            _ = SSL_CTX_set_default_verify_paths(context)
+            SystemTrustStore.load(into: context)
             OpenSSLErrorQueue.clear()
             SSL_CTX_set_verify(context, SSL_VERIFY_PEER, nil)
         } else {
@@ -43,4 +44,60 @@ final class TLSContext {
     }
 
     deinit { SSL_CTX_free(pointer) }
+}
+
+/// The system's trusted CAs, loaded the cheap way where the system allows it.
+///
+/// `SSL_CTX_set_default_verify_paths` parses the whole bundle file (about 140 certificates,
+/// some 30 ms) before every connection. A hashed certificate directory (`c_rehash`, as
+/// Debian's `/etc/ssl/certs`) is looked up lazily instead: only the issuers the chain needs
+/// are read. The bundle is still loaded where there is no such directory, and OpenSSL's
+/// `SSL_CERT_FILE` and `SSL_CERT_DIR` are honoured.
+enum SystemTrustStore {
+    static func load(into context: OpaquePointer) {
+        let directory = environment(String(cString: X509_get_default_cert_dir_env()))
+            ?? String(cString: X509_get_default_cert_dir())
+        let defaultFile = String(cString: X509_get_default_cert_file())
+        let file = environment(String(cString: X509_get_default_cert_file_env())) ?? defaultFile
+        guard hasHashedCertificates(directory) else {
+            _ = SSL_CTX_load_verify_locations(context, file, nil)
+            return
+        }
+        _ = SSL_CTX_load_verify_locations(context, nil, directory)
+        // The distribution's bundle is made from the same certificates as the directory
+        // (update-ca-certificates writes both), so it only needs reading when it is another file.
+        if canonicalPath(file) != canonicalPath(defaultFile) {
+            _ = SSL_CTX_load_verify_locations(context, file, nil)
+        }
+    }
+
+    private static func canonicalPath(_ path: String) -> String {
+        guard let resolved = realpath(path, nil) else { return path }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    private static func environment(_ name: String) -> String? {
+        guard let value = getenv(name), value.pointee != 0 else { return nil }
+        return String(cString: value)
+    }
+
+    /// Whether `path` holds at least one `HHHHHHHH.N` link, the names OpenSSL looks up.
+    static func hasHashedCertificates(_ path: String) -> Bool {
+        guard let directory = opendir(path) else { return false }
+        defer { closedir(directory) }
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if isHashName(name) { return true }
+        }
+        return false
+    }
+
+    static func isHashName(_ name: String) -> Bool {
+        let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0].count == 8, !parts[1].isEmpty else { return false }
+        return parts[0].allSatisfy(\.isHexDigit) && parts[1].allSatisfy(\.isNumber)
+    }
 }
