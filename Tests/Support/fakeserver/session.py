@@ -145,6 +145,8 @@ class Session:
         self.stream.start_tls(self.tls_context)
 
     def on_auth(self, element):
+        if self.offer_starttls and not self.stream.encrypted:
+            return self.sasl_failure("encryption-required")
         mechanism = element.get("mechanism")
         if mechanism not in self.mechanisms:
             return self.sasl_failure("invalid-mechanism")
