@@ -1,0 +1,88 @@
+import Foundation
+
+/// Test certificates for the fake server, made once by Tests/Support/certs/generate and kept
+/// in the build folder between runs.
+enum TestCertificates {
+    static var directory: URL {
+        get throws { try generated.get() }
+    }
+    static var caFile: String { get throws { try directory.appendingPathComponent("ca.pem").path } }
+
+    private static let generated: Result<URL, HarnessError> = {
+        let directory = SupportPaths.buildScratch.appendingPathComponent("certs")
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let outcome = try runProcess(
+                SupportPaths.bash, [SupportPaths.generateCertificates.path, directory.path],
+                timeout: 60, outputIn: FileManager.default.temporaryDirectory)
+            guard outcome.exitCode == 0 else {
+                return .failure(.failedToStart("certs/generate: \(outcome.stderr)"))
+            }
+            return .success(directory)
+        } catch let error as HarnessError {
+            return .failure(error)
+        } catch {
+            return .failure(.failedToStart("certs/generate: \(error)"))
+        }
+    }()
+}
+
+/// Tests/Support/fakeserver/fakeserver.py playing one scenario for one connection, on a
+/// free loopback port; it logs every byte the client sends.
+final class FakeServer {
+    static let password = "fake-Pa55-w0rd"
+
+    let scenario: String
+    let port: Int
+    let logFile: URL
+    var address: String { "127.0.0.1:\(port)" }
+    private let child: ChildProcess
+
+    init(scenario: String, scratch: URL, password: String = FakeServer.password) throws {
+        self.scenario = scenario
+        let certificates = try TestCertificates.directory
+        let portFile = scratch.appendingPathComponent("fakeserver-\(scenario).port")
+        logFile = scratch.appendingPathComponent("fakeserver-\(scenario).log")
+        child = try ChildProcess(
+            SupportPaths.python,
+            [
+                SupportPaths.fakeServer.path, "--scenario", scenario, "--once",
+                "--port-file", portFile.path, "--log", logFile.path, "--password", password,
+                "--cert", certificates.appendingPathComponent("server.pem").path,
+                "--key", certificates.appendingPathComponent("server.key").path,
+                "--timeout", "30",
+            ],
+            environment: Peer.peerEnvironment(password: password), outputIn: scratch)
+        let deadline = Date().addingTimeInterval(10)
+        var port: Int?
+        while port == nil {
+            if let text = try? String(contentsOf: portFile, encoding: .utf8) {
+                port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines))
+            }
+            guard port == nil else { break }
+            guard child.isRunning else {
+                throw HarnessError.failedToStart("fakeserver.py \(scenario): \(child.output().stderr)")
+            }
+            guard Date() < deadline else {
+                throw HarnessError.timedOut("fakeserver.py \(scenario) wrote no port")
+            }
+            usleep(20_000)
+        }
+        self.port = port!
+    }
+
+    /// Gives the server `timeout` seconds to finish its connection (a client that never
+    /// connected leaves it waiting: it is then stopped) and returns what the client sent.
+    func clientBytes(timeout: TimeInterval = 5) throws -> String {
+        do {
+            let outcome = try child.wait(timeout: timeout)
+            guard outcome.exitCode == 0 else {
+                throw HarnessError.unexpectedOutput(
+                    "fakeserver.py \(scenario) exited \(outcome.exitCode): \(outcome.stderr)")
+            }
+        } catch HarnessError.timedOut {
+            // Still waiting for a client or for more bytes: what it logged is the answer.
+        }
+        return String(decoding: (try? Data(contentsOf: logFile)) ?? Data(), as: UTF8.self)
+    }
+}
