@@ -4,8 +4,11 @@ import XMPPProtocol
 extension TLSMode: ExpressibleByArgument {}
 
 /// The connection options every subcommand takes (CLI.md, "Connection options").
-/// Precedence: command line, then environment, then config file.
+/// Precedence: command line, then environment, then the config file.
 public struct ConnectionOptions: ParsableArguments {
+    @Option(name: [.short, .customLong("account")], help: ArgumentHelp("Account section of the config file (env: XMPP_ACCOUNT; default: default).", valueName: "NAME"))
+    var account: String?
+
     @Option(name: [.short, .long], help: "The account's address (env: XMPP_JID).")
     var jid: String?
 
@@ -18,8 +21,8 @@ public struct ConnectionOptions: ParsableArguments {
     @Option(name: [.short, .long], help: ArgumentHelp("Connect here instead of looking up DNS SRV records (env: XMPP_SERVER).", valueName: "HOST[:PORT]"))
     var server: String?
 
-    @Option(help: "auto: SRV order, direct TLS and STARTTLS by priority; starttls: port 5222 + STARTTLS; direct: TLS from the first byte, port 5223.")
-    var tls: TLSMode = .auto
+    @Option(help: "auto (default): SRV order, direct TLS and STARTTLS by priority; starttls: port 5222 + STARTTLS; direct: TLS from the first byte, port 5223.")
+    var tls: TLSMode?
 
     @Option(name: .customLong("ca-file"), help: ArgumentHelp("Trust the CA certificates in PATH (PEM) in addition to the system store.", valueName: "PATH"))
     var caFile: String?
@@ -30,8 +33,11 @@ public struct ConnectionOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Resource to bind (default: server-assigned).", valueName: "RES"))
     var resource: String?
 
-    @Option(help: ArgumentHelp("Deadline for the whole operation.", valueName: "SECONDS"))
-    var timeout: Double = 30
+    @Option(help: ArgumentHelp("Deadline for the whole operation (default: 30).", valueName: "SECONDS"))
+    var timeout: Double?
+
+    @Option(help: ArgumentHelp("Config file (env: XMPP_CLI_CONFIG; default: $XDG_CONFIG_HOME/xmpp-cli/config).", valueName: "PATH"))
+    var config: String?
 
     @Flag(name: .shortAndLong, help: "Progress on stderr; twice (-vv) also every XML element, with secrets redacted.")
     var verbose: Int
@@ -42,7 +48,7 @@ public struct ConnectionOptions: ParsableArguments {
     public init() {}
 
     public mutating func validate() throws {
-        guard timeout > 0, timeout.isFinite else {
+        if let timeout, !(timeout > 0 && timeout.isFinite) {
             throw ValidationError("--timeout must be a positive number of seconds")
         }
         if quiet && verbose > 0 {
@@ -62,33 +68,19 @@ public struct ConnectionOptions: ParsableArguments {
         }
     }
 
-    /// The deadline for the whole operation, from `--timeout`.
-    func deadline() -> Deadline { .after(seconds: timeout) }
-
-    /// Gathers the settings, or fails with the exit status of CLI.md (78 for configuration).
-    func settings(diagnostics: Diagnostics) throws(Failure) -> ConnectionSettings {
-        guard let jidText = jid ?? FileInput.environment("XMPP_JID") else {
-            throw Failure(.config, "no account: give --jid or set XMPP_JID")
-        }
-        let accountJID: JID
-        do {
-            accountJID = try JID(jidText)
-        } catch {
-            throw Failure(.config, "the account JID is invalid: \(error.message(forJID: jidText))")
-        }
-        guard accountJID.localpart != nil else {
-            throw Failure(.config, "the account JID '\(jidText)' has no local part (expected user@domain)")
-        }
-        if let caFile, FileInput.isReadable(caFile) == false {
-            throw Failure(.noInput, "cannot read the CA file \(caFile)")
-        }
-        if insecure {
-            diagnostics.warning("--insecure: the server certificate is NOT verified; anyone on the path can read and change this session")
-        }
-        let password = try PasswordSource.password(file: passwordFile, command: passwordCommand)
-        return ConnectionSettings(
-            jid: accountJID, password: password, server: server ?? FileInput.environment("XMPP_SERVER"),
-            tlsMode: tls, caFile: caFile, insecure: insecure,
-            resource: resource)
+    /// Gathers the account from flags, environment and config file, or fails with the exit
+    /// status of CLI.md (78 for configuration).
+    func resolve(diagnostics: Diagnostics) throws(Failure) -> Account {
+        let sources = try AccountSources(
+            configFlag: config, accountFlag: account, diagnostics: diagnostics)
+        return try sources.account(from: self, diagnostics: diagnostics)
     }
+}
+
+/// One account, ready to connect: the settings and the deadline of the whole operation.
+struct Account {
+    var settings: ConnectionSettings
+    var timeout: Double
+
+    func deadline() -> Deadline { .after(seconds: timeout) }
 }

@@ -48,8 +48,9 @@ public struct Send: ParsableCommand {
             let body = try MessageInput.body(message: message, file: file)
             if let subject { try MessageInput.checkText(subject, what: "the subject") }
             if let thread { try MessageInput.checkText(thread, what: "the thread") }
-            let settings = try connection.settings(diagnostics: diagnostics)
-            let deadline = connection.deadline()
+            let account = try connection.resolve(diagnostics: diagnostics)
+            let settings = account.settings
+            let deadline = account.deadline()
             try CommandRunner.xmpp {
                 let session = try Login.start(settings: settings, deadline: deadline, tracer: diagnostics.tracer)
                 var ids: [String: JID] = [:]

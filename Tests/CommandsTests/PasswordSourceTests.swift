@@ -15,11 +15,11 @@ final class PasswordSourceTests: XCTestCase {
     }
 
     func testPasswordCommandOutputIsUsed() throws {
-        XCTAssertEqual(try PasswordSource.password(file: nil, command: "printf 'from-command\\nignored\\n'"), "from-command")
+        XCTAssertEqual(try PasswordSource.password(file: nil, command: "printf 'from-command\\nignored\\n'", config: nil, account: "alice@example.org", interactive: false), "from-command")
     }
 
     func testFailingPasswordCommandShowsItsStderrButNotItsOutput() {
-        XCTAssertThrowsError(try PasswordSource.password(file: nil, command: "echo leaked-secret; echo 'vault is locked' >&2; exit 3")) { error in
+        XCTAssertThrowsError(try PasswordSource.password(file: nil, command: "echo leaked-secret; echo 'vault is locked' >&2; exit 3", config: nil, account: "alice@example.org", interactive: false)) { error in
             let failure = error as? Failure
             XCTAssertEqual(failure?.status, .config)
             XCTAssertTrue(failure?.message.contains("vault is locked") ?? false, failure?.message ?? "")
@@ -29,7 +29,7 @@ final class PasswordSourceTests: XCTestCase {
     }
 
     func testMissingPasswordFileIsNoInput() {
-        XCTAssertThrowsError(try PasswordSource.password(file: "/nonexistent/pass", command: nil)) { error in
+        XCTAssertThrowsError(try PasswordSource.password(file: "/nonexistent/pass", command: nil, config: nil, account: "alice@example.org", interactive: false)) { error in
             XCTAssertEqual((error as? Failure)?.status, .noInput)
         }
     }

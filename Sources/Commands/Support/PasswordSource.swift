@@ -1,26 +1,60 @@
 import Glibc
 
-/// Where the password comes from: `--password-file`, `--password-command`, or
-/// `XMPP_PASSWORD`. Never argv: a password there is visible to every user of the machine.
+/// Where the password comes from, first that applies: `--password-file`,
+/// `--password-command`, `XMPP_PASSWORD`, the account's `password`, `password-file` or
+/// `password-command` in the config file, then a prompt when stdin is a terminal.
+/// Never argv: a password there is visible to every user of the machine.
 enum PasswordSource {
-    static func password(file: String?, command: String?) throws(Failure) -> String {
-        if let file {
-            let bytes = try FileInput.read(path: file, limit: 64 << 10, what: "password file")
-            return try firstLine(bytes, source: "password file \(file)")
-        }
-        if let command {
-            let result = try ShellCommand.run(command)
-            guard result.status == 0 else {
-                let stderr = Diagnostics.singleLine(String(decoding: result.stderr, as: UTF8.self)).trimmingSpaces()
-                let detail = stderr.isEmpty ? "" : ": \(stderr)"
-                throw Failure(.config, "--password-command failed with exit status \(result.status)\(detail)")
+    struct ConfigValues {
+        var password: ConfigFile.Entry?
+        var passwordFile: ConfigFile.Entry?
+        var passwordCommand: ConfigFile.Entry?
+        var path: String
+    }
+
+    static func password(
+        file: String?, command: String?, config: ConfigValues?, account: String,
+        interactive: Bool = FileInput.isTerminal(0)
+    ) throws(Failure) -> String {
+        if let file { return try fromFile(file) }
+        if let command { return try fromCommand(command, what: "--password-command") }
+        if let value = FileInput.environment("XMPP_PASSWORD") { return value }
+        if let config {
+            let given = [config.password, config.passwordFile, config.passwordCommand].compactMap { $0 }
+            if given.count > 1 {
+                throw Failure(.config, "\(config.path) line \(given[1].line): give only one of password, password-file and password-command")
             }
-            return try firstLine(result.stdout, source: "--password-command's output")
+            if let entry = config.password {
+                guard !entry.value.isEmpty else { throw Failure(.config, "\(config.path) line \(entry.line): the password is empty") }
+                return entry.value
+            }
+            if let entry = config.passwordFile { return try fromFile(ConfigPaths.expand(entry.value)) }
+            if let entry = config.passwordCommand {
+                return try fromCommand(entry.value, what: "password-command of \(config.path) line \(entry.line)")
+            }
         }
-        if let value = FileInput.environment("XMPP_PASSWORD") {
-            return value
+        if interactive, let typed = try PasswordPrompt.ask("Password for \(account): ") {
+            return typed
         }
-        throw Failure(.config, "no password: set XMPP_PASSWORD, or give --password-file or --password-command")
+        throw Failure(.config, "no password for \(account): set XMPP_PASSWORD, give --password-file or --password-command, or add one to the config file")
+    }
+
+    static func fromFile(_ path: String) throws(Failure) -> String {
+        let bytes = try FileInput.read(path: path, limit: 64 << 10, what: "password file")
+        try FilePermissions.checkPasswordFile(path)
+        return try firstLine(bytes, source: "password file \(path)")
+    }
+
+    /// Runs the command; its failure shows its stderr, never its stdout (which may hold
+    /// part of a password).
+    static func fromCommand(_ command: String, what: String) throws(Failure) -> String {
+        let result = try ShellCommand.run(command)
+        guard result.status == 0 else {
+            let stderr = Diagnostics.singleLine(String(decoding: result.stderr, as: UTF8.self)).trimmingWhitespace()
+            let detail = stderr.isEmpty ? "" : ": \(stderr)"
+            throw Failure(.config, "\(what) failed with exit status \(result.status)\(detail)")
+        }
+        return try firstLine(result.stdout, source: "the output of \(what)")
     }
 
     /// The first line, without its line ending; an empty one is an error.
@@ -37,15 +71,14 @@ enum PasswordSource {
     }
 }
 
-extension String {
-    func trimmingSpaces() -> String {
-        var scalars = Substring(self)
-        while scalars.first == " " { scalars = scalars.dropFirst() }
-        while scalars.last == " " { scalars = scalars.dropLast() }
-        return String(scalars)
-    }
-}
-
 extension FileInput {
     static func isReadable(_ path: String) -> Bool { access(path, R_OK) == 0 }
+}
+
+/// Paths written in the config file may start with `~/`.
+enum ConfigPaths {
+    static func expand(_ path: String) -> String {
+        guard path.hasPrefix("~/"), let home = FileInput.environment("HOME") else { return path }
+        return home + path.dropFirst()
+    }
 }

@@ -1,0 +1,103 @@
+import XMPPProtocol
+
+/// Merges what the command line, the environment and the config file say about the
+/// account, in that order of precedence, and checks each value where it is read.
+struct AccountSources {
+    static let defaultTimeout = 30.0
+
+    let file: ConfigFile?
+    let section: [String: ConfigFile.Entry]
+    let accountName: String
+
+    init(configFlag: String?, accountFlag: String?, diagnostics: Diagnostics) throws(Failure) {
+        let loaded = try ConfigLocation.load(flag: configFlag)
+        let named = accountFlag ?? FileInput.environment("XMPP_ACCOUNT")
+        accountName = named ?? "default"
+        file = loaded?.file
+        if let loaded, loaded.isMigrated {
+            diagnostics.progress(
+                "using the account in \(loaded.file.path) (\(loaded.file.format.rawValue) format); "
+                    + "\(ConfigLocation.ownPath() ?? "~/.config/xmpp-cli/config") replaces it when it exists")
+        }
+        if let file = loaded?.file {
+            guard let section = file.sections[accountName] else {
+                if named == nil {
+                    self.section = [:]
+                    return
+                }
+                let known = file.sections.keys.sorted().map { "[\($0)]" }.joined(separator: " ")
+                throw Failure(.config, "no [\(accountName)] section in \(file.path) (sections: \(known.isEmpty ? "none" : known))")
+            }
+            self.section = section
+        } else {
+            if let named {
+                throw Failure(.config, "account '\(named)' asked for, but there is no config file (\(ConfigLocation.ownPath() ?? "~/.config/xmpp-cli/config"))")
+            }
+            section = [:]
+        }
+    }
+
+    func account(from options: ConnectionOptions, diagnostics: Diagnostics) throws(Failure) -> Account {
+        guard let jidText = options.jid ?? FileInput.environment("XMPP_JID") ?? section["jid"]?.value else {
+            throw Failure(.config, "no account: give --jid, set XMPP_JID, or add 'jid = user@example.org' to the config file")
+        }
+        let jid: JID
+        do {
+            jid = try JID(jidText)
+        } catch {
+            throw Failure(.config, "the account \(error.message(forJID: jidText))")
+        }
+        guard jid.localpart != nil else {
+            throw Failure(.config, "the account JID '\(jidText)' has no local part (expected user@domain)")
+        }
+        let configTLS = try parsed("tls", as: { TLSMode(rawValue: $0) })
+        let configInsecure = try parsed("insecure", as: Self.boolean)
+        let configTimeout = try parsed("timeout", as: Self.seconds)
+        let tls = options.tls ?? configTLS ?? .auto
+        let insecure = options.insecure || configInsecure == true
+        let timeout = options.timeout ?? configTimeout ?? Self.defaultTimeout
+        let caFile = options.caFile ?? section["ca-file"].map { ConfigPaths.expand($0.value) }
+        if let caFile, !FileInput.isReadable(caFile) {
+            throw Failure(.noInput, "cannot read the CA file \(caFile)")
+        }
+        if insecure {
+            diagnostics.warning("--insecure: the server certificate is NOT verified; anyone on the path can read and change this session")
+        }
+        let configValues = file.map {
+            PasswordSource.ConfigValues(
+                password: section["password"], passwordFile: section["password-file"],
+                passwordCommand: section["password-command"], path: $0.path)
+        }
+        let password = try PasswordSource.password(
+            file: options.passwordFile, command: options.passwordCommand, config: configValues,
+            account: jid.bare.description)
+        let settings = ConnectionSettings(
+            jid: jid, password: password,
+            server: options.server ?? FileInput.environment("XMPP_SERVER") ?? section["server"]?.value,
+            tlsMode: tls, caFile: caFile, insecure: insecure,
+            resource: options.resource ?? section["resource"]?.value)
+        return Account(settings: settings, timeout: timeout)
+    }
+
+    /// A config value converted by `convert`; a value it rejects is an error naming the line.
+    private func parsed<T>(_ key: String, as convert: (String) -> T?) throws(Failure) -> T? {
+        guard let entry = section[key] else { return nil }
+        guard let value = convert(entry.value) else {
+            throw Failure(.config, "\(file?.path ?? "config") line \(entry.line): invalid \(key) '\(entry.value)'")
+        }
+        return value
+    }
+
+    static func seconds(_ text: String) -> Double? {
+        guard let value = Double(text), value > 0, value.isFinite else { return nil }
+        return value
+    }
+
+    static func boolean(_ text: String) -> Bool? {
+        switch text.lowercased() {
+        case "true", "yes", "1", "on": return true
+        case "false", "no", "0", "off": return false
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,99 @@
+/// The config file (`~/.config/xmpp-cli/config`): `[NAME]` sections of `key = value` lines.
+///
+/// Keys are the long option names without `--`, plus `password`. A `#` starts a comment only
+/// at the beginning of a line, so values (passwords, commands) may contain it. Unknown keys
+/// are errors, so a typo cannot silently drop a setting.
+struct ConfigFile: Equatable {
+    struct Entry: Equatable {
+        var value: String
+        var line: Int
+    }
+
+    /// Where the settings came from, for messages.
+    var path: String
+    var sections: [String: [String: Entry]]
+    /// The format it was read in, for `-v`.
+    var format: Format
+
+    enum Format: String, Equatable {
+        case xmppCLI = "xmpp-cli"
+        case sendxmpp = "sendxmpp"
+        case goSendxmpp = "go-sendxmpp"
+    }
+
+    static let knownKeys: Set<String> = [
+        "jid", "password", "password-file", "password-command", "server", "tls", "ca-file",
+        "insecure", "resource", "timeout",
+    ]
+
+    /// The keys that make a file hold a secret (or point at one).
+    static let secretKeys: Set<String> = ["password", "password-file"]
+
+    static func parse(_ text: String, path: String) throws(Failure) -> ConfigFile {
+        var sections: [String: [String: Entry]] = [:]
+        var current: String?
+        for (index, rawLine) in lines(of: text).enumerated() {
+            let number = index + 1
+            let line = rawLine.trimmingWhitespace()
+            if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") { continue }
+            if line.hasPrefix("[") {
+                guard line.hasSuffix("]"), line.count > 2 else {
+                    throw syntaxError(path, number, "a section header is written [NAME]")
+                }
+                let name = String(line.dropFirst().dropLast()).trimmingWhitespace()
+                guard !name.isEmpty, !name.contains("[") && !name.contains("]") else {
+                    throw syntaxError(path, number, "a section header is written [NAME]")
+                }
+                guard sections[name] == nil else {
+                    throw syntaxError(path, number, "section [\(name)] appears twice")
+                }
+                sections[name] = [:]
+                current = name
+                continue
+            }
+            guard let equals = line.firstIndex(of: "=") else {
+                throw syntaxError(path, number, "expected 'key = value' or '[section]'")
+            }
+            let key = String(line[..<equals]).trimmingWhitespace()
+            let value = String(line[line.index(after: equals)...]).trimmingWhitespace()
+            guard let section = current else {
+                throw syntaxError(path, number, "'\(key)' is outside any [section]; start the file with [default]")
+            }
+            guard knownKeys.contains(key) else {
+                let known = knownKeys.sorted().joined(separator: ", ")
+                throw syntaxError(path, number, "unknown key '\(key)' (known: \(known))")
+            }
+            guard sections[section]?[key] == nil else {
+                throw syntaxError(path, number, "'\(key)' is set twice in [\(section)]")
+            }
+            sections[section]?[key] = Entry(value: value, line: number)
+        }
+        return ConfigFile(path: path, sections: sections, format: .xmppCLI)
+    }
+
+    /// Whether any section holds a password or names a password file.
+    var holdsSecret: Bool {
+        sections.values.contains { !$0.keys.filter(Self.secretKeys.contains).isEmpty }
+    }
+
+    static func syntaxError(_ path: String, _ line: Int, _ message: String) -> Failure {
+        Failure(.config, "\(path) line \(line): \(message)")
+    }
+
+    /// Lines split on LF, with a CR before it dropped (files edited on Windows).
+    static func lines(of text: String) -> [Substring] {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            line.hasSuffix("\r") ? line.dropLast() : line
+        }
+    }
+}
+
+extension StringProtocol {
+    /// Without leading and trailing spaces and tabs.
+    func trimmingWhitespace() -> String {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" }
+        guard let first = firstIndex(where: { !isSpace($0) }) else { return "" }
+        let last = lastIndex(where: { !isSpace($0) })!
+        return String(self[first...last])
+    }
+}
