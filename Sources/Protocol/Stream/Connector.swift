@@ -31,6 +31,10 @@ enum Connector {
                 throw .unreachable("DNS look-up for \(domain) failed: \(reason); check the domain or use --server")
             }
         }
+        if let tracer {
+            let source = settings.server == nil ? "DNS" : "--server"
+            tracer(.stage("endpoints for \(domain) from \(source): \(endpoints.map(\.description).joined(separator: ", "))"))
+        }
         var failures: [String] = []
         for (index, endpoint) in endpoints.enumerated() {
             let isLast = index == endpoints.count - 1
