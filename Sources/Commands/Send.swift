@@ -63,7 +63,7 @@ public struct Send: ParsableCommand {
                 do throws(XMPPError) {
                     try session.confirmDelivery(deadline: deadline)
                 } catch .connectionLost(let what) {
-                    let confirmed = session.streamManagementEnabled ? "\(session.acknowledgedCount) of \(targets.count)" : "none of \(targets.count)"
+                    let confirmed = session.streamManagementEnabled ? "\(session.confirmedMessageCount) of \(targets.count)" : "none of \(targets.count)"
                     throw XMPPError.connectionLost("\(what); \(confirmed) message(s) confirmed by the server")
                 } catch {
                     throw error

@@ -39,7 +39,7 @@ extension Failure {
         case .tlsUnavailable, .authenticationFailed: status = .noPermission
         case .tls(let failure, _):
             if case .configuration = failure { status = .noInput } else { status = .noPermission }
-        case .stanzaError, .notConfirmed: status = .refused
+        case .stanzaError, .refused: status = .refused
         }
         self.init(status, error.description)
     }

@@ -40,3 +40,24 @@ func waitForSocket(
         }
     }
 }
+
+/// Which of two descriptors a combined wait found ready; both false when the deadline passed
+/// or a signal interrupted the wait (so the caller can look at what the signal changed).
+public struct InputReadiness: Equatable, Sendable {
+    public var first: Bool
+    public var second: Bool
+}
+
+/// Waits with one `poll(2)` until `first` or `second` (when given) is readable, hung up or in
+/// error, or `deadline` passes: what lets one thread follow a socket and stdin together.
+public func waitForInput(_ first: Int32, _ second: Int32?, deadline: Deadline) throws(TransportError) -> InputReadiness {
+    var entries = [pollfd(fd: first, events: Int16(POLLIN), revents: 0)]
+    if let second { entries.append(pollfd(fd: second, events: Int16(POLLIN), revents: 0)) }
+    let ready = poll(&entries, nfds_t(entries.count), deadline.pollTimeoutMilliseconds)
+    if ready < 0 {
+        let error = errno
+        if error == EINTR { return InputReadiness(first: false, second: false) }
+        throw .system(call: "poll", message: String(cString: strerror(error)))
+    }
+    return InputReadiness(first: entries[0].revents != 0, second: entries.count > 1 && entries[1].revents != 0)
+}

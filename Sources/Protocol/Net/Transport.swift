@@ -13,6 +13,18 @@ public protocol Transport: AnyObject {
 
     /// Closes the transport; further calls fail with `.closed`. Idempotent.
     func close()
+
+    /// The descriptor to `poll(2)` for input, or -1 where there is none (in-memory pairs).
+    var fileDescriptor: Int32 { get }
+
+    /// Whether a `read` may return data without the descriptor becoming readable (TLS
+    /// records already received): poll loops check this first.
+    var hasBufferedData: Bool { get }
+}
+
+extension Transport {
+    public var fileDescriptor: Int32 { -1 }
+    public var hasBufferedData: Bool { false }
 }
 
 /// Why a transport failed. Each case carries what a user needs to see in a one-line error.

@@ -14,6 +14,8 @@ public struct ConnectionSettings: Sendable {
     public var resource: String?
     /// Whether to enable XEP-0198 stream management when offered.
     public var streamManagement: Bool
+    /// Whether to ask for a resumable stream (XEP-0198 §5), for long-running commands.
+    public var resumable = false
 
     public init(
         jid: JID, password: String, server: String? = nil, tlsMode: TLSMode = .auto,

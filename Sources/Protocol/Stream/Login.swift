@@ -5,58 +5,92 @@
 /// bind, `<enable/>`, the caller's stanzas and `<r/>` share one flight. Direct TLS saves two.
 public enum Login {
     public static func start(settings: ConnectionSettings, deadline: Deadline, tracer: Tracer?) throws(XMPPError) -> XMPPSession {
-        let connected = try Connector.connect(settings: settings, deadline: deadline, tracer: tracer)
-        let stream = StreamConnection(transport: connected.transport, peerName: connected.peerName, tracer: tracer)
-        do {
-            return try negotiate(stream: stream, connected: connected, settings: settings, deadline: deadline, tracer: tracer)
+        let (stream, features) = try authenticatedStream(settings: settings, deadline: deadline, tracer: tracer)
+        do throws(XMPPError) {
+            guard features.child("bind", namespace: Namespace.bind) != nil else {
+                throw .protocolViolation("\(stream.peerName) offers no resource binding after authentication")
+            }
+            let session = XMPPSession(stream: stream, accountJID: settings.jid, tracer: tracer)
+            session.limits = StreamLimits(features: features)
+            session.queueBind(resource: settings.resource)
+            if let legacy = features.child("session", namespace: Namespace.session), legacy.child("optional") == nil {
+                session.queueLegacySession()
+            }
+            if settings.streamManagement, features.child("sm", namespace: Namespace.streamManagement) != nil {
+                session.queueEnableStreamManagement(resumable: settings.resumable)
+            }
+            return session
         } catch {
             stream.transport.close()
             throw error
         }
     }
 
-    private static func negotiate(
-        stream: StreamConnection, connected: Connector.Connected, settings: ConnectionSettings,
-        deadline: Deadline, tracer: Tracer?
+    /// Logs in again and resumes `previous` (XEP-0198 §5): the server keeps the session's
+    /// resource and counts; stanzas it had not acknowledged are sent again, ids unchanged.
+    public static func resume(
+        _ previous: XMPPSession, settings: ConnectionSettings, deadline: Deadline, tracer: Tracer?
     ) throws(XMPPError) -> XMPPSession {
-        let domain = settings.jid.domainpart
-        let account = settings.jid.bare.description
-        var tls = connected.tls
-        // Before TLS the header names only the domain: nothing of the account is sent
-        // until the certificate has been verified.
-        stream.queueStreamHeader(to: domain, from: tls == nil ? nil : account)
-        var features = try stream.readHeaderAndFeatures(deadline: deadline)
+        guard let resumption = previous.resumption else {
+            throw .connectionLost("and the server did not offer to resume the session")
+        }
+        let (stream, features) = try authenticatedStream(settings: settings, deadline: deadline, tracer: tracer)
+        do throws(XMPPError) {
+            guard features.child("sm", namespace: Namespace.streamManagement) != nil else {
+                throw .connectionLost("and the server no longer offers stream management to resume it")
+            }
+            stream.queue(XMLElement(
+                "resume", namespace: Namespace.streamManagement,
+                attributes: ["h": String(resumption.handled), "previd": resumption.previousID]))
+            let answer = try stream.nextElement(deadline: deadline, waitingFor: "the answer to <resume/>")
+            guard answer.namespace == Namespace.streamManagement, answer.name == "resumed" else {
+                throw .connectionLost("and the server could not resume the session (<\(answer.name)/>)")
+            }
+            let session = XMPPSession(resuming: previous, on: stream)
+            let resent = try session.resumeDelivery(serverHandled: try XMPPSession.handledCount(answer))
+            tracer?(.stage("stream resumed; \(resent) unacknowledged stanza(s) sent again"))
+            return session
+        } catch {
+            stream.transport.close()
+            throw error
+        }
+    }
 
-        if tls == nil {
-            let upgraded = try StartTLS.negotiate(
-                stream: stream, features: features, tcp: connected.tcp, settings: settings,
-                deadline: deadline, tracer: tracer)
-            tls = upgraded
-            stream.replaceTransport(upgraded)
+    /// Connects, secures and authenticates a stream, and reads the features that follow.
+    private static func authenticatedStream(
+        settings: ConnectionSettings, deadline: Deadline, tracer: Tracer?
+    ) throws(XMPPError) -> (StreamConnection, XMLElement) {
+        let connected = try Connector.connect(settings: settings, deadline: deadline, tracer: tracer)
+        let stream = StreamConnection(transport: connected.transport, peerName: connected.peerName, tracer: tracer)
+        do throws(XMPPError) {
+            let domain = settings.jid.domainpart
+            let account = settings.jid.bare.description
+            var tls = connected.tls
+            // Before TLS the header names only the domain: nothing of the account is sent
+            // until the certificate has been verified.
+            stream.queueStreamHeader(to: domain, from: tls == nil ? nil : account)
+            var features = try stream.readHeaderAndFeatures(deadline: deadline)
+
+            if tls == nil {
+                let upgraded = try StartTLS.negotiate(
+                    stream: stream, features: features, tcp: connected.tcp, settings: settings,
+                    deadline: deadline, tracer: tracer)
+                tls = upgraded
+                stream.replaceTransport(upgraded)
+                stream.queueStreamHeader(to: domain, from: account)
+                features = try stream.readHeaderAndFeatures(deadline: deadline)
+            }
+
+            try SASLAuthentication.authenticate(
+                stream: stream, features: features, tls: tls!, settings: settings, deadline: deadline, tracer: tracer)
+
+            stream.restartParser()
             stream.queueStreamHeader(to: domain, from: account)
-            features = try stream.readHeaderAndFeatures(deadline: deadline)
+            return (stream, try stream.readHeaderAndFeatures(deadline: deadline))
+        } catch {
+            stream.transport.close()
+            throw error
         }
-
-        try SASLAuthentication.authenticate(
-            stream: stream, features: features, tls: tls!, settings: settings, deadline: deadline, tracer: tracer)
-
-        stream.restartParser()
-        stream.queueStreamHeader(to: domain, from: account)
-        features = try stream.readHeaderAndFeatures(deadline: deadline)
-        guard features.child("bind", namespace: Namespace.bind) != nil else {
-            throw .protocolViolation("\(stream.peerName) offers no resource binding after authentication")
-        }
-
-        let session = XMPPSession(stream: stream, accountJID: settings.jid, tracer: tracer)
-        session.limits = StreamLimits(features: features)
-        session.queueBind(resource: settings.resource)
-        if let legacy = features.child("session", namespace: Namespace.session), legacy.child("optional") == nil {
-            session.queueLegacySession()
-        }
-        if settings.streamManagement, features.child("sm", namespace: Namespace.streamManagement) != nil {
-            session.queueEnableStreamManagement()
-        }
-        return session
     }
 }
 

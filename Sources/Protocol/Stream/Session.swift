@@ -12,7 +12,7 @@ public final class XMPPSession {
     /// What the server advertised about stanza size and idle time (XEP-0478).
     public internal(set) var limits: StreamLimits?
     private let tracer: Tracer?
-    private var sm = StreamManagement()
+    var delivery = DeliveryTracker()
     private let idPrefix: String
     private var idCounter = 0
     private var bindRequestID: String?
@@ -22,16 +22,44 @@ public final class XMPPSession {
     private var responses: [String: XMLElement] = [:]
     /// Stanzas from others that nobody consumed internally, oldest first.
     private var inbox: [XMLElement] = []
+    /// When set, incoming messages and presences go here instead of the inbox, so a command
+    /// that only sends keeps flat memory however busy the account is.
+    public var onStanza: ((XMLElement) -> Void)?
     private var inboxStart = 0
     /// Error replies to our messages, by message id (RFC 6120 §8.3: a bounce).
     public private(set) var bounces: [(id: String, error: StanzaError)] = []
-    private var sentMessageIDs: Set<String> = []
+    /// Ids of our recent messages, to recognise their bounces; bounded so a long
+    /// `send --interactive` keeps flat memory.
+    private var recentMessageIDs = RecentIDs(capacity: 8192)
 
     init(stream: StreamConnection, accountJID: JID, tracer: Tracer?) {
         self.stream = stream
         self.accountJID = accountJID
         self.tracer = tracer
         self.idPrefix = Self.randomPrefix()
+    }
+
+    /// The same session on a new stream, after `<resumed/>`: counts, ids and the stanzas
+    /// awaiting acknowledgement carry over; outstanding IQs do not (their answers are lost).
+    init(resuming previous: XMPPSession, on stream: StreamConnection) {
+        self.stream = stream
+        self.accountJID = previous.accountJID
+        self.tracer = previous.tracer
+        self.idPrefix = previous.idPrefix
+        self.idCounter = previous.idCounter
+        self.boundJID = previous.boundJID
+        self.limits = previous.limits
+        self.delivery = previous.delivery
+        self.recentMessageIDs = previous.recentMessageIDs
+        self.bounces = previous.bounces
+        self.onStanza = previous.onStanza
+    }
+
+    /// Applies the server's count from `<resumed h='…'/>` and sends the rest again.
+    func resumeDelivery(serverHandled h: UInt32) throws(XMPPError) -> Int {
+        let resend = try delivery.resumed(h: h)
+        for stanza in resend { send(stanza) }
+        return resend.count
     }
 
     // MARK: Sending
@@ -44,8 +72,8 @@ public final class XMPPSession {
 
     /// Queues a stanza; it goes out with the next flush or wait.
     public func send(_ stanza: XMLElement) {
-        if sm.isCounting { sm.sent &+= 1 }
-        if stanza.name == "message", let id = stanza[attribute: "id"] { sentMessageIDs.insert(id) }
+        delivery.recordSent(stanza)
+        if stanza.name == "message", let id = stanza[attribute: "id"] { recentMessageIDs.insert(id) }
         stream.queue(stanza)
     }
 
@@ -94,10 +122,15 @@ public final class XMPPSession {
         sendRequest(iq)
     }
 
-    func queueEnableStreamManagement() {
-        stream.queue(XMLElement("enable", namespace: Namespace.streamManagement))
-        sm.state = .requested
-        sm.sent = 0
+    /// `resumable` asks the server to keep the session for XEP-0198 resumption, and keeps
+    /// the unacknowledged stanzas here to send again.
+    func queueEnableStreamManagement(resumable: Bool) {
+        var enable = XMLElement("enable", namespace: Namespace.streamManagement)
+        if resumable { enable[attribute: "resume"] = "true" }
+        stream.queue(enable)
+        delivery.sm.state = .requested
+        delivery.sm.sent = 0
+        delivery.keepsStanzas = resumable
     }
 
     /// Waits until the server has answered the bind request.
@@ -109,41 +142,65 @@ public final class XMPPSession {
     // MARK: Confirming
 
     /// Whether stream management is (being) enabled, so acks can confirm delivery.
-    public var streamManagementEnabled: Bool { sm.isCounting }
+    public var streamManagementEnabled: Bool { delivery.sm.isCounting }
 
-    /// Waits until the server has confirmed everything sent so far: an XEP-0198 ack where
-    /// stream management is on, else the result of a ping sent after the last stanza
-    /// (the server handles stanzas in order, so the answer proves the rest were handled).
-    public func confirmDelivery(deadline: Deadline) throws(XMPPError) {
-        if sm.isCounting {
+    /// Stanzas sent and not yet confirmed by the server.
+    public var unconfirmedCount: Int { delivery.unconfirmed }
+
+    /// Messages the server has confirmed so far.
+    public var confirmedMessageCount: Int { delivery.confirmedMessages }
+
+    /// Asks the server to confirm what was sent so far: `<r/>` with stream management,
+    /// else a ping (XEP-0199) whose answer proves the stanzas before it were handled.
+    public func requestConfirmation() {
+        if delivery.sm.isCounting {
             stream.queue(XMLElement("r", namespace: Namespace.streamManagement))
-            try waitFor(deadline: deadline, waitingFor: "the server's acknowledgement (XEP-0198)") {
-                self.sm.state == .failed || (self.isEnabled && self.sm.allAcknowledged)
-            }
-            if sm.state != .failed {
-                tracer?(.stage("acknowledged by the server: \(sm.acknowledged) stanza(s)"))
-                return
-            }
+        } else {
+            let ping = XMLElement(
+                "iq", attributes: ["type": "get", "to": accountJID.domainpart],
+                children: [.element(XMLElement("ping", namespace: Namespace.ping))])
+            let id = makeID()
+            delivery.addCheckpoint(id: id)
+            var iq = ping
+            iq[attribute: "id"] = id
+            pendingRequests[id] = accountJID.domainpart
+            stream.queue(iq)
         }
-        let ping = XMLElement(
-            "iq", attributes: ["type": "get", "to": accountJID.domainpart],
-            children: [.element(XMLElement("ping", namespace: Namespace.ping))])
-        let id = sendRequest(ping)
-        try waitFor(deadline: deadline, waitingFor: "the server to answer a ping after the last stanza") {
-            self.responses[id] != nil
-        }
-        // Any answer, even an error, proves the earlier stanzas were processed.
-        responses.removeValue(forKey: id)
-        tracer?(.stage("confirmed by the server's answer to a ping"))
     }
 
-    private var isEnabled: Bool {
-        if case .enabled = sm.state { return true }
-        return false
+    /// Waits until the server has confirmed everything sent so far.
+    public func confirmDelivery(deadline: Deadline) throws(XMPPError) {
+        guard unconfirmedCount > 0 || !isSettled else { return }
+        requestConfirmation()
+        try waitFor(deadline: deadline, waitingFor: confirmationName) {
+            if self.delivery.sm.state == .failed && !self.delivery.hasCheckpointInFlight && self.unconfirmedCount > 0 {
+                // Stream management was refused after the request: confirm with a ping.
+                self.requestConfirmation()
+            }
+            return self.isSettled && self.unconfirmedCount == 0
+        }
+        tracer?(.stage(streamManagementEnabled
+            ? "acknowledged by the server (XEP-0198): \(delivery.sm.acknowledged) stanza(s)"
+            : "confirmed by the server's answer to a ping"))
     }
 
-    /// Stanzas confirmed by the server so far (for "n of m confirmed" messages).
-    public var acknowledgedCount: UInt32 { sm.acknowledged }
+    private var confirmationName: String {
+        streamManagementEnabled ? "the server's acknowledgement (XEP-0198)" : "the server to answer a ping after the last stanza"
+    }
+
+    /// Stream management is either off or answered, so `unconfirmedCount` means what it says.
+    private var isSettled: Bool { delivery.sm.state != .requested }
+
+    /// What resuming this session needs, when the server allows it (XEP-0198 §5).
+    public var resumption: Resumption? {
+        guard case .enabled(let id?) = delivery.sm.state, delivery.sm.resumable else { return nil }
+        return Resumption(previousID: id, handled: delivery.sm.handled)
+    }
+
+    public struct Resumption: Sendable {
+        public var previousID: String
+        public var handled: UInt32
+    }
 
     // MARK: Receiving
 
@@ -155,6 +212,24 @@ public final class XMPPSession {
             let element = try stream.nextElement(deadline: deadline, waitingFor: what)
             try dispatch(element)
         }
+    }
+
+    /// Waits for input from the server or from `other` (stdin, say) until `deadline`;
+    /// dispatches whatever the server sent, and says whether `other` is readable.
+    public func pump(alsoWatching other: Int32?, deadline: Deadline) throws(XMPPError) -> Bool {
+        if let bindError { throw bindError }
+        let ready = try stream.waitForInput(alsoWatching: other, deadline: deadline)
+        if ready.first {
+            try stream.receiveAvailable(deadline: deadline.earlier(.after(seconds: 0.05)))
+            while let event = try stream.bufferedEvent() {
+                switch event {
+                case .element(let element): try dispatch(element)
+                case .streamClosed: throw .connectionLost("the server closed the stream")
+                case .streamOpened: throw .protocolViolation("unexpected stream header from \(stream.peerName)")
+                }
+            }
+        }
+        return ready.second
     }
 
     /// The next stanza from someone else (message, presence, or an IQ not answered here).
@@ -177,37 +252,45 @@ public final class XMPPSession {
         guard element.namespace == Namespace.client else {
             throw .protocolViolation("unexpected <\(element.name)> from \(stream.peerName)")
         }
-        if sm.isEnabledForInbound { sm.handled &+= 1 }
+        if delivery.sm.isEnabledForInbound { delivery.sm.handled &+= 1 }
         switch element.name {
         case "iq":
             try handleIQ(element)
         case "message":
-            if element[attribute: "type"] == "error", let id = element[attribute: "id"], sentMessageIDs.contains(id) {
-                bounces.append((id, Self.stanzaError(in: element)))
+            if element[attribute: "type"] == "error", let id = element[attribute: "id"], recentMessageIDs.contains(id) {
+                if bounces.count < 100 { bounces.append((id, Self.stanzaError(in: element))) }
             }
-            inbox.append(element)
+            deliverIncoming(element)
         case "presence":
-            inbox.append(element)
+            deliverIncoming(element)
         default:
             throw .protocolViolation("unexpected <\(element.name)> from \(stream.peerName)")
+        }
+    }
+
+    private func deliverIncoming(_ stanza: XMLElement) {
+        if let onStanza {
+            onStanza(stanza)
+        } else {
+            inbox.append(stanza)
         }
     }
 
     private func handleStreamManagement(_ element: XMLElement) throws(XMPPError) {
         switch element.name {
         case "enabled":
-            sm.state = .enabled(resumptionID: element[attribute: "id"])
-            tracer?(.stage("stream management enabled"))
+            let resumable = ["true", "1"].contains(element[attribute: "resume"] ?? "")
+            delivery.sm.state = .enabled(resumptionID: element[attribute: "id"])
+            delivery.sm.resumable = resumable
+            if !resumable { delivery.keepsStanzas = false }
+            tracer?(.stage("stream management enabled\(resumable ? " (resumable)" : "")"))
         case "failed":
-            sm.state = .failed
+            delivery.streamManagementFailed()
             tracer?(.stage("stream management refused by the server; delivery will be confirmed by a ping"))
         case "a":
-            guard let text = element[attribute: "h"], let h = UInt32(text) else {
-                throw .protocolViolation("stream-management ack without a valid 'h'")
-            }
-            try sm.acknowledge(h)
+            try delivery.acknowledge(try Self.handledCount(element))
         case "r":
-            stream.queue(XMLElement("a", namespace: Namespace.streamManagement, attributes: ["h": String(sm.handled)]))
+            stream.queue(XMLElement("a", namespace: Namespace.streamManagement, attributes: ["h": String(delivery.sm.handled)]))
         default:
             break
         }
@@ -221,6 +304,7 @@ public final class XMPPSession {
                 return  // an unsolicited or spoofed response: ignore (RFC 6120 §8.2.3)
             }
             pendingRequests.removeValue(forKey: id)
+            if delivery.checkpointAnswered(id: id) { return }
             if id == bindRequestID {
                 try completeBind(iq)
             } else {
@@ -291,6 +375,13 @@ public final class XMPPSession {
     }
 
     // MARK: Helpers
+
+    static func handledCount(_ element: XMLElement) throws(XMPPError) -> UInt32 {
+        guard let text = element[attribute: "h"], let h = UInt32(text) else {
+            throw .protocolViolation("stream-management <\(element.name)/> without a valid 'h'")
+        }
+        return h
+    }
 
     /// The stanza error inside an error stanza (RFC 6120 §8.3.2).
     public static func stanzaError(in stanza: XMLElement) -> StanzaError {

@@ -104,6 +104,16 @@ public final class StreamConnection {
         while eventIndex >= events.count {
             try readMore(deadline: deadline, waitingFor: what)
         }
+        return try popEvent()!
+    }
+
+    /// The next event already received, without reading; `nil` when there is none.
+    public func bufferedEvent() throws(XMPPError) -> XMLStreamEvent? {
+        try popEvent()
+    }
+
+    private func popEvent() throws(XMPPError) -> XMLStreamEvent? {
+        guard eventIndex < events.count else { return nil }
         let event = events[eventIndex]
         eventIndex += 1
         if eventIndex == events.count {
@@ -153,6 +163,31 @@ public final class StreamConnection {
             throw .protocolViolation("expected <stream:features/> from \(peerName), got <\(features.name)>")
         }
         return features
+    }
+
+    /// Flushes, then waits until the server has sent something or `other` (stdin, say) is
+    /// readable, or the deadline passes (both false then, or after a signal).
+    public func waitForInput(alsoWatching other: Int32?, deadline: Deadline) throws(XMPPError) -> InputReadiness {
+        try flush(deadline: deadline)
+        if hasBufferedEvent || transport.hasBufferedData { return InputReadiness(first: true, second: false) }
+        let fd = transport.fileDescriptor
+        guard fd >= 0 else { return InputReadiness(first: true, second: false) }
+        do {
+            return try XMPPProtocol.waitForInput(fd, other, deadline: deadline)
+        } catch {
+            throw Self.mapTransportError(error, while: "while waiting for input", peer: peerName)
+        }
+    }
+
+    /// Reads once what the server has sent and parses it. A read that finds only TLS
+    /// bookkeeping (a session ticket) simply returns when `deadline` passes.
+    public func receiveAvailable(deadline: Deadline) throws(XMPPError) {
+        guard !hasBufferedEvent else { return }
+        do {
+            try readMore(deadline: deadline, waitingFor: "data")
+        } catch .timedOut {
+            return
+        }
     }
 
     private func readMore(deadline: Deadline, waitingFor what: String) throws(XMPPError) {

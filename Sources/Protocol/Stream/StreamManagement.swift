@@ -12,6 +12,8 @@ struct StreamManagement {
     }
 
     var state: State = .off
+    /// The server agreed to keep the session for resumption.
+    var resumable = false
     /// Stanzas we sent since `<enable/>` (XEP-0198 §4: the server's `h` counts these).
     var sent: UInt32 = 0
     /// The highest `h` the server has acknowledged.

@@ -21,8 +21,8 @@ public enum XMPPError: Error, Sendable {
     case authenticationFailed(mechanism: String, reason: String)
     /// The server or a recipient refused a stanza with a stanza error (RFC 6120 §8.3).
     case stanzaError(StanzaError)
-    /// A stanza the caller asked for could not be confirmed (e.g. a missing ack).
-    case notConfirmed(String)
+    /// A recipient or room refused what was asked (a room join, a receipt that never came).
+    case refused(String)
 }
 
 /// A stream-level error sent by the server (RFC 6120 §4.9.3).
@@ -88,7 +88,7 @@ extension XMPPError: CustomStringConvertible {
             return "authentication with \(mechanism) failed: \(reason)"
         case .stanzaError(let error):
             return error.description
-        case .notConfirmed(let what):
+        case .refused(let what):
             return what
         }
     }

@@ -1,0 +1,95 @@
+/// Entering and leaving multi-user chat rooms (XEP-0045 §7.2, §7.14), as a sender needs it:
+/// join without history, wait for the room to confirm our own presence, then send.
+public enum MultiUserChat {
+    public static let namespace = "http://jabber.org/protocol/muc"
+    public static let userNamespace = "http://jabber.org/protocol/muc#user"
+    public static let ownerNamespace = "http://jabber.org/protocol/muc#owner"
+    static let dataFormsNamespace = "jabber:x:data"
+
+    /// Joins `room` as `nick` and returns our occupant address once the room has sent our own
+    /// presence (status 110). A refusal is `.refused` with the room's condition explained.
+    /// A room the join created (status 201) is unlocked with its default configuration
+    /// (an instant room, §10.1.2), or nobody else could enter it.
+    public static func join(
+        _ room: JID, nick: String, password: String?, session: XMPPSession, deadline: Deadline
+    ) throws(XMPPError) -> JID {
+        let occupant: JID
+        do {
+            occupant = try JID(localpart: room.localpart, domainpart: room.domainpart, resourcepart: nick)
+        } catch {
+            throw .refused("cannot join \(room) as '\(nick)': \(error.message(forJID: "\(room)/\(nick)"))")
+        }
+        var x = XMLElement("x", namespace: namespace)
+        x.append(XMLElement("history", namespace: namespace, attributes: ["maxstanzas": "0"]))
+        if let password {
+            var element = XMLElement("password", namespace: namespace)
+            element.append(text: password)
+            x.append(element)
+        }
+        session.send(XMLElement("presence", attributes: ["to": occupant.description], children: [.element(x)]))
+
+        var answer: XMLElement?
+        let previous = session.onStanza
+        session.onStanza = { stanza in
+            guard stanza.name == "presence", let from = stanza[attribute: "from"], let sender = try? JID(from) else {
+                previous?(stanza)
+                return
+            }
+            let isOurs = sender == occupant || (stanza[attribute: "type"] == "error" && sender.bare == room.bare)
+            if isOurs && (stanza[attribute: "type"] == "error" || statusCodes(stanza).contains("110")) {
+                answer = answer ?? stanza
+            } else {
+                previous?(stanza)
+            }
+        }
+        defer { session.onStanza = previous }
+        try session.waitFor(deadline: deadline, waitingFor: "the room \(room) to confirm the join") { answer != nil }
+
+        let presence = answer!
+        if presence[attribute: "type"] == "error" {
+            throw .refused(refusal(XMPPSession.stanzaError(in: presence), room: room, nick: nick))
+        }
+        if statusCodes(presence).contains("201") {
+            try acceptDefaultConfiguration(room, session: session, deadline: deadline)
+        }
+        return occupant
+    }
+
+    /// Leaves the room (unavailable presence to our occupant address); no answer is awaited.
+    public static func leave(_ occupant: JID, session: XMPPSession) {
+        session.send(XMLElement("presence", attributes: ["to": occupant.description, "type": "unavailable"]))
+    }
+
+    private static func acceptDefaultConfiguration(_ room: JID, session: XMPPSession, deadline: Deadline) throws(XMPPError) {
+        let form = XMLElement("x", namespace: dataFormsNamespace, attributes: ["type": "submit"])
+        let query = XMLElement("query", namespace: ownerNamespace, children: [.element(form)])
+        let iq = XMLElement("iq", attributes: ["type": "set", "to": room.bare.description], children: [.element(query)])
+        do {
+            _ = try session.request(iq, deadline: deadline, waitingFor: "the room \(room) to accept its configuration")
+        } catch .stanzaError(let error) {
+            throw .refused("the room \(room) was created but could not be opened: \(error.condition)")
+        }
+    }
+
+    static func statusCodes(_ presence: XMLElement) -> [String] {
+        presence.child("x", namespace: userNamespace)?.elements(named: "status").compactMap { $0[attribute: "code"] } ?? []
+    }
+
+    /// The join refusals of XEP-0045 §7.2 in words a user can act on.
+    static func refusal(_ error: StanzaError, room: JID, nick: String) -> String {
+        let reason: String
+        switch error.condition {
+        case "conflict": reason = "the nickname '\(nick)' is in use; choose another with --nick"
+        case "not-authorized": reason = "a password is required or wrong; check --room-password"
+        case "registration-required": reason = "the room is members-only and this account is not a member"
+        case "forbidden": reason = "this account is banned from the room"
+        case "item-not-found": reason = "the room does not exist"
+        case "not-allowed": reason = "the room does not exist and this account may not create it"
+        case "service-unavailable": reason = "the room is full"
+        case "not-acceptable": reason = "the nickname '\(nick)' is not accepted by the room"
+        default: reason = error.condition
+        }
+        let text = error.text.map { " (\($0))" } ?? ""
+        return "cannot join \(room.bare) as '\(nick)': \(reason) [\(error.condition)]\(text)"
+    }
+}
