@@ -71,6 +71,16 @@ final class FakeServerTests: XCTestCase {
         assertFailure(result, exitCode: 76, secrets: [FakeServer.password])
     }
 
+    /// RFC 6120 §11.1: a comment in the server's XML breaks the stream; the client stops
+    /// there, before STARTTLS and long before any credentials.
+    func testCommentInFeaturesExits76WithoutAuthenticating() throws {
+        let (result, sent) = try send(scenario: "restricted-xml")
+        assertFailure(result, exitCode: 76, secrets: [FakeServer.password])
+        XCTAssertTrue(result.stderr.contains("comment"), "the message does not say what was wrong: \(result.summary)")
+        XCTAssertFalse(sent.contains("<auth"), "offered credentials on a broken stream: \(sent)")
+        XCTAssertFalse(sent.contains("<starttls"), "went on after the broken features: \(sent)")
+    }
+
     func testConnectionCutBeforeAckExits74() throws {
         let (result, sent) = try send(scenario: "cut-before-ack")
         assertFailure(result, exitCode: 74, secrets: [FakeServer.password])

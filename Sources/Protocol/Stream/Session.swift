@@ -290,10 +290,15 @@ public final class XMPPSession {
         case "a":
             try delivery.acknowledge(try Self.handledCount(element))
         case "r":
-            stream.queue(XMLElement("a", namespace: Namespace.streamManagement, attributes: ["h": String(delivery.sm.handled)]))
+            queueAck()
         default:
             break
         }
+    }
+
+    /// Queues `<a h='…'/>`: how many of the server's stanzas we have handled.
+    private func queueAck() {
+        stream.queue(XMLElement("a", namespace: Namespace.streamManagement, attributes: ["h": String(delivery.sm.handled)]))
     }
 
     private func handleIQ(_ iq: XMLElement) throws(XMPPError) {
@@ -369,8 +374,11 @@ public final class XMPPSession {
 
     // MARK: Closing
 
-    /// Closes the stream cleanly (RFC 6120 §4.4), answering a last `<r/>` if the server asks.
+    /// Closes the stream cleanly (RFC 6120 §4.4). With stream management on, an `<a/>`
+    /// goes first: XEP-0198 §4 recommends it, since a server that does not learn which of
+    /// its stanzas were handled may send them again (or to offline storage).
     public func close(deadline: Deadline) {
+        if delivery.sm.isEnabledForInbound, !stream.serverClosedStream { queueAck() }
         stream.close(deadline: deadline)
     }
 

@@ -54,6 +54,17 @@ class AuthFailure(Session):
         return False
 
 
+class RestrictedXML(Session):
+    """Puts an XML comment in its first features, which RFC 6120 section 11.1 forbids on a
+    stream; then waits. A client must give up on the stream as broken, not skip the
+    comment, and so never get as far as offering credentials."""
+
+    def on_stream_header(self, attrs):
+        self.domain = attrs.get("to") or self.domain
+        self.send_header()
+        self.send("<stream:features><!-- x -->%s</stream:features>" % self.features())
+
+
 SCENARIOS = {
     "normal": Normal,
     "no-starttls": NoStartTLS,
@@ -62,4 +73,5 @@ SCENARIOS = {
     "cut-before-ack": CutBeforeAck,
     "no-sm": NoStreamManagement,
     "auth-failure": AuthFailure,
+    "restricted-xml": RestrictedXML,
 }
