@@ -44,3 +44,12 @@ enum FileInput {
         return string.isEmpty ? nil : string
     }
 }
+
+extension FileInput {
+    /// `open(2)` for reading; -1 on failure (see `lastErrorMessage`).
+    static func openForReading(_ path: String, what: String) -> Int32 {
+        open(path, O_RDONLY | O_CLOEXEC)
+    }
+
+    static var lastErrorMessage: String { String(cString: strerror(errno)) }
+}

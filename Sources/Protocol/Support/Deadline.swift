@@ -34,6 +34,12 @@ public struct Deadline: Comparable, Sendable {
     /// A deadline that never passes, for waits bounded by something else (a signal, EOF).
     public static let distantFuture = Deadline(uptimeNanoseconds: UInt64.max / 2)
 
+    /// This deadline moved `seconds` later.
+    public func adding(seconds: Double) -> Deadline {
+        let delta = seconds >= 1e9 ? UInt64(1e18) : UInt64(max(0, seconds) * 1e9)
+        return Deadline(uptimeNanoseconds: uptimeNanoseconds &+ delta)
+    }
+
     /// The earlier of two deadlines.
     public func earlier(_ other: Deadline) -> Deadline { min(self, other) }
 

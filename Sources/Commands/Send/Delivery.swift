@@ -1,0 +1,128 @@
+import XMPPProtocol
+
+/// One `send` run: log in, enter the rooms, send, have everything confirmed, leave.
+///
+/// Exit 0 needs the server's confirmation of every message, no error bounce for any of
+/// them, and, with `--receipt`, a receipt from every recipient.
+final class Delivery {
+    let account: Account
+    let targets: [JID]
+    let template: OutgoingMessage
+    let rooms: RoomOptions?
+    let diagnostics: Diagnostics
+    let receipts = ReceiptTracker()
+    private(set) var session: XMPPSession!
+    private var occupants: [JID] = []
+    private(set) var messagesSent = 0
+
+    init(account: Account, targets: [JID], template: OutgoingMessage, rooms: RoomOptions?, diagnostics: Diagnostics) {
+        self.account = account
+        self.targets = targets
+        self.template = template
+        self.rooms = rooms
+        self.diagnostics = diagnostics
+    }
+
+    /// The same body to every target.
+    func sendOnce(body: String) throws(Failure) {
+        try CommandRunner.xmpp {
+            let deadline = account.deadline()
+            try open(deadline: deadline)
+            try checkServerLimit(body: body)
+            for target in targets { send(body, to: target) }
+            do throws(XMPPError) {
+                try session.confirmDelivery(deadline: deadline)
+            } catch .connectionLost(let what) {
+                throw XMPPError.connectionLost("\(what); \(confirmedSummary)")
+            } catch {
+                throw error
+            }
+            try finish()
+        }
+    }
+
+    /// Every line of `file` (or stdin) as a message, as lines arrive.
+    func sendLines(from file: String?) throws(Failure) {
+        var reader = try LineInput.open(file, maxLineBytes: OutgoingMessage.defaultStanzaLimit)
+        try CommandRunner.xmpp {
+            try open(deadline: account.deadline())
+            var loop = InteractiveLoop(delivery: self)
+            try loop.run(reader: &reader)
+        }
+    }
+
+    // MARK: Steps shared by both ways
+
+    func open(deadline: Deadline) throws(XMPPError) {
+        session = try Login.start(settings: account.settings, deadline: deadline, tracer: diagnostics.tracer)
+        installHandler()
+        if let rooms {
+            let nick = rooms.nick ?? account.settings.jid.localpart ?? "xmpp-cli"
+            for room in targets {
+                occupants.append(try MultiUserChat.join(room, nick: nick, password: rooms.password, session: session, deadline: deadline))
+                diagnostics.progress("joined \(room) as \(nick)")
+            }
+        }
+    }
+
+    /// After a resumption the session object is new; incoming stanzas still go to the tracker.
+    func replaceSession(_ newSession: XMPPSession) {
+        session = newSession
+        installHandler()
+    }
+
+    private func installHandler() {
+        let receipts = self.receipts
+        session.onStanza = { stanza in receipts.handle(stanza) }
+    }
+
+    func send(_ body: String, to target: JID) {
+        let stanza = template.stanza(id: session.makeID(), to: target, body: body)
+        if template.requestsReceipt {
+            receipts.expect(id: stanza[attribute: "id"]!, from: target, within: account.timeout)
+        }
+        session.send(stanza)
+        messagesSent += 1
+    }
+
+    /// The server's own limit (XEP-0478), known only once connected.
+    func checkServerLimit(body: String) throws(Failure) {
+        guard let limit = session.limits?.maxStanzaBytes else { return }
+        try template.checkSize(body: body, recipients: targets, limit: limit, limitSource: "the server's limit")
+    }
+
+    var confirmedSummary: String {
+        "\(session.confirmedMessageCount) of \(messagesSent) message(s) confirmed by the server"
+    }
+
+    /// Waits for receipts, leaves the rooms, closes the stream; then reports a bounce or a
+    /// missing receipt as a refusal (exit 1).
+    func finish() throws(XMPPError) {
+        while receipts.isWaiting {
+            receipts.expire()
+            guard let deadline = receipts.earliestDeadline else { break }
+            _ = try session.pump(alsoWatching: nil, deadline: deadline)
+        }
+        for occupant in occupants { MultiUserChat.leave(occupant, session: session) }
+        diagnostics.progress("\(messagesSent) message(s) accepted by the server; \(session.stream.roundTrips) round trips since connecting")
+        session.close(deadline: .after(seconds: 2))
+        if let bounce = session.bounces.first {
+            throw .stanzaError(bounce.error)
+        }
+        if !receipts.missing.isEmpty {
+            throw .refused("no delivery receipt from \(receipts.missing.joined(separator: ", ")) within \(Int(account.timeout)) s (the messages were accepted by the server)")
+        }
+    }
+}
+
+/// Opens the input of `send --interactive`: a file, or stdin.
+enum LineInput {
+    static func open(_ path: String?, maxLineBytes: Int) throws(Failure) -> LineReader {
+        guard let path else { return LineReader(fd: 0, maxLineBytes: maxLineBytes) }
+        let fd = FileInput.openForReading(path, what: "message file")
+        guard fd >= 0 else {
+            throw Failure(.noInput, "cannot read message file \(path): \(FileInput.lastErrorMessage)")
+        }
+        return LineReader(fd: fd, maxLineBytes: maxLineBytes)
+    }
+}

@@ -1,0 +1,114 @@
+import XMPPProtocol
+
+/// `send --interactive`: one message per line, sent as lines arrive, with flow control.
+///
+/// At most `window` stanzas are unconfirmed at any time; past that, stdin is not read until
+/// the server's acks catch up, so a burst of 100,000 lines neither floods the server nor
+/// grows memory. Acks are requested every `requestEvery` stanzas and whenever input pauses.
+/// A dropped connection is resumed once (XEP-0198) where the server allows it, and only the
+/// unacknowledged messages are sent again, with their ids.
+struct InteractiveLoop {
+    static let window = 128
+    static let requestEvery = 32
+    /// Idle this long, ask for an ack anyway, so a dead connection is noticed.
+    static let keepaliveSeconds = 60.0
+
+    let delivery: Delivery
+    private var sinceRequest = 0
+    private var lastProgress = Deadline.now()
+    private var resumed = false
+    /// A bad line stops reading; what came before is still confirmed before exiting.
+    private var inputFailure: Failure?
+
+    init(delivery: Delivery) {
+        self.delivery = delivery
+    }
+
+    private var session: XMPPSession { delivery.session }
+    private var timeout: Double { delivery.account.timeout }
+
+    mutating func run(reader: inout LineReader) throws {
+        while true {
+            do {
+                if try step(reader: &reader) { return }
+            } catch let error as XMPPError {
+                guard case .connectionLost = error, !resumed, session.resumption != nil else {
+                    if case .connectionLost(let what) = error {
+                        throw XMPPError.connectionLost("\(what); \(delivery.confirmedSummary)")
+                    }
+                    throw error
+                }
+                resumed = true
+                delivery.diagnostics.progress("connection lost; resuming the stream")
+                let resumedSession = try Login.resume(
+                    session, settings: delivery.account.settings, deadline: .after(seconds: timeout),
+                    tracer: delivery.diagnostics.tracer)
+                delivery.replaceSession(resumedSession)
+                lastProgress = .now()
+            }
+        }
+    }
+
+    /// Sends what can be sent, then waits once; true when everything is done.
+    private mutating func step(reader: inout LineReader) throws -> Bool {
+        try sendBufferedLines(reader: &reader)
+        if inputFailure != nil || (reader.atEOF && !reader.hasBufferedLine) {
+            try session.confirmDelivery(deadline: .after(seconds: timeout))
+            try delivery.finish()
+            if let inputFailure { throw inputFailure }
+            return true
+        }
+        let windowFull = session.unconfirmedCount + delivery.targets.count > Self.window
+        if sinceRequest > 0 && (windowFull || !reader.hasBufferedLine) {
+            session.requestConfirmation()
+            sinceRequest = 0
+        }
+        if reader.hasBufferedLine && !windowFull { return false }
+
+        let before = session.unconfirmedCount
+        let deadline = before > 0 ? lastProgress.adding(seconds: timeout) : .after(seconds: Self.keepaliveSeconds)
+        let inputReady = try session.pump(alsoWatching: windowFull ? nil : reader.fd, deadline: deadline)
+        if session.unconfirmedCount < before { lastProgress = .now() }
+        delivery.receipts.expire()
+        if inputReady { try reader.fill() }
+        if deadline.hasPassed {
+            if before > 0 && session.unconfirmedCount >= before {
+                throw XMPPError.timedOut("waiting for the server to acknowledge \(session.unconfirmedCount) stanza(s); \(delivery.confirmedSummary)")
+            }
+            if before == 0 { session.requestConfirmation() }
+        }
+        return false
+    }
+
+    private mutating func sendBufferedLines(reader: inout LineReader) throws {
+        while inputFailure == nil, session.unconfirmedCount + delivery.targets.count <= Self.window {
+            let next: (bytes: ArraySlice<UInt8>, number: Int)?
+            do {
+                next = try reader.nextLine()
+            } catch {
+                inputFailure = error
+                return
+            }
+            guard let (bytes, number) = next else { return }
+            guard let text = String(validating: bytes, as: UTF8.self) else {
+                inputFailure = Failure(.dataError, "line \(number) of the input is not valid UTF-8")
+                return
+            }
+            if text.isEmpty { continue }  // a blank line carries no message
+            do {
+                try MessageInput.checkText(text, what: "line \(number)")
+                try delivery.checkServerLimit(body: text)
+            } catch {
+                inputFailure = error
+                return
+            }
+            if session.unconfirmedCount == 0 { lastProgress = .now() }
+            for target in delivery.targets { delivery.send(text, to: target) }
+            sinceRequest += delivery.targets.count
+            if sinceRequest >= Self.requestEvery {
+                session.requestConfirmation()
+                sinceRequest = 0
+            }
+        }
+    }
+}

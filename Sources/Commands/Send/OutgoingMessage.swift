@@ -1,0 +1,43 @@
+import XMPPProtocol
+
+/// What one message looks like before it gets an id and an addressee: the same for every
+/// recipient and, with `--interactive`, for every line but the body.
+struct OutgoingMessage {
+    var type: String
+    var subject: String?
+    var thread: String?
+    var requestsReceipt: Bool
+
+    /// The largest stanza sent without knowing the server's own limit (XEP-0478): what
+    /// Prosody and ejabberd accept by default from clients.
+    static let defaultStanzaLimit = 256 * 1024
+
+    func stanza(id: String, to: JID, body: String) -> XMLElement {
+        var message = XMLElement("message", attributes: ["id": id, "to": to.description, "type": type])
+        if let subject { message.append(textElement("subject", subject)) }
+        message.append(textElement("body", body))
+        if let thread { message.append(textElement("thread", thread)) }
+        if requestsReceipt { message.append(DeliveryReceipts.request) }
+        // XEP-0359: a stable id of our own, kept by archives and servers that rewrite ids.
+        message.append(XMLElement("origin-id", namespace: Namespace.stanzaID, attributes: ["id": id]))
+        return message
+    }
+
+    /// Refuses a body whose stanza would exceed `limit` bytes, naming the limit, so the
+    /// server never has to cut the connection over it.
+    func checkSize(body: String, recipients: [JID], limit: Int, limitSource: String) throws(Failure) {
+        let longest = recipients.max { $0.description.utf8.count < $1.description.utf8.count }
+        guard let longest else { return }
+        let size = stanza(id: "0123456789abcdef-0000000000", to: longest, body: body)
+            .serialized(parentNamespace: Namespace.client).utf8.count
+        if size > limit {
+            throw Failure(.dataError, "the message is \(size) bytes as XML, over \(limitSource) of \(limit) bytes")
+        }
+    }
+
+    private func textElement(_ name: String, _ text: String) -> XMLElement {
+        var element = XMLElement(name)
+        element.append(text: text)
+        return element
+    }
+}

@@ -1,0 +1,100 @@
+import ArgumentParser
+import XMPPProtocol
+
+/// `xmpp-cli send`: messages to people and rooms, confirmed by the server before exit 0.
+public struct Send: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        abstract: "Send messages; exit 0 only once the server has acknowledged every one.",
+        discussion: """
+            The body comes from --message, else --file, else all of standard input; with \
+            --interactive, every line of standard input (or --file) is a message of its own, sent \
+            as it arrives. Exit 0 means the server acknowledged every message (XEP-0198, or a ping \
+            after the last one).
+            """)
+
+    enum MessageType: String, ExpressibleByArgument, CaseIterable {
+        case chat, normal, headline
+    }
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Argument(help: "Addresses to send to (rooms with --room).")
+    var recipients: [String] = []
+
+    @Option(name: [.short, .long], help: ArgumentHelp("The body.", valueName: "TEXT"))
+    var message: String?
+
+    @Option(name: [.short, .long], help: ArgumentHelp("Read the body from PATH (with -i: one message per line).", valueName: "PATH"))
+    var file: String?
+
+    @Flag(name: [.short, .long], help: "One message per line of standard input until EOF, sent as lines arrive.")
+    var interactive = false
+
+    @Option(name: [.short, .long], help: "Message type (default: chat; groupchat with --room).")
+    var type: MessageType?
+
+    @Option(help: ArgumentHelp("Subject of the message.", valueName: "TEXT"))
+    var subject: String?
+
+    @Option(help: ArgumentHelp("Thread identifier.", valueName: "ID"))
+    var thread: String?
+
+    @Flag(name: [.short, .long], help: "RECIPIENTs are multi-user chat rooms: join as --nick, then send groupchat.")
+    var room = false
+
+    @Option(help: ArgumentHelp("Nickname in rooms (default: the JID's localpart).", valueName: "NICK"))
+    var nick: String?
+
+    @Option(name: .customLong("room-password"), help: ArgumentHelp("Password of the rooms.", valueName: "PW"))
+    var roomPassword: String?
+
+    @Flag(help: "Request a delivery receipt (XEP-0184) from each recipient and wait for it until --timeout.")
+    var receipt = false
+
+    public init() {}
+
+    public mutating func validate() throws {
+        guard !recipients.isEmpty else { throw ValidationError("give at least one RECIPIENT") }
+        if message != nil && file != nil { throw ValidationError("--message and --file cannot be combined") }
+        if interactive && message != nil { throw ValidationError("--interactive reads lines; it cannot be combined with --message") }
+        if !room && (nick != nil || roomPassword != nil) { throw ValidationError("--nick and --room-password need --room") }
+        if room && type != nil { throw ValidationError("--type does not apply to rooms: messages to rooms are groupchat") }
+        if room && receipt { throw ValidationError("--receipt does not apply to rooms") }
+    }
+
+    public func run() throws {
+        let diagnostics = connection.diagnostics
+        try CommandRunner.run(diagnostics) { () throws(Failure) in
+            let targets = try MessageInput.recipients(recipients)
+            if room, let withResource = targets.first(where: { !$0.isBare }) {
+                throw Failure(.dataError, "a room is a bare address, not \(withResource)")
+            }
+            if let subject { try MessageInput.checkText(subject, what: "the subject") }
+            if let thread { try MessageInput.checkText(thread, what: "the thread") }
+            let template = OutgoingMessage(
+                type: room ? "groupchat" : (type ?? .chat).rawValue, subject: subject, thread: thread,
+                requestsReceipt: receipt)
+            let body = interactive ? nil : try MessageInput.body(message: message, file: file)
+            if let body {
+                try template.checkSize(
+                    body: body, recipients: targets, limit: OutgoingMessage.defaultStanzaLimit, limitSource: "the default limit")
+            }
+            var account = try connection.resolve(diagnostics: diagnostics)
+            account.settings.resumable = interactive
+            let delivery = Delivery(
+                account: account, targets: targets, template: template, rooms: room ? RoomOptions(nick: nick, password: roomPassword) : nil,
+                diagnostics: diagnostics)
+            if let body {
+                try delivery.sendOnce(body: body)
+            } else {
+                try delivery.sendLines(from: file)
+            }
+        }
+    }
+}
+
+/// How to enter the rooms that `--room` names.
+struct RoomOptions {
+    var nick: String?
+    var password: String?
+}
