@@ -25,6 +25,11 @@ public final class XMPPSession {
     /// When set, incoming messages and presences go here instead of the inbox, so a command
     /// that only sends keeps flat memory however busy the account is.
     public var onStanza: ((XMLElement) -> Void)?
+    /// Answers get/set IQs from others before the defaults (ping, roster push,
+    /// service-unavailable): return the reply's payload (and `type`), or nil to decline.
+    public var onRequest: ((XMLElement) -> XMLElement?)?
+    /// Told of each genuine roster push (RFC 6121 §2.1.6).
+    public var onRosterPush: ((Roster.Item) -> Void)?
     private var inboxStart = 0
     /// Error replies to our messages, by message id (RFC 6120 §8.3: a bounce).
     public private(set) var bounces: [(id: String, error: StanzaError)] = []
@@ -97,6 +102,15 @@ public final class XMPPSession {
             throw .stanzaError(Self.stanzaError(in: response))
         }
         return response
+    }
+
+    /// Waits for the responses to requests sent with `sendRequest`, in any order; results
+    /// and errors alike are returned, by id, for the caller to judge.
+    public func waitForResponses(_ ids: [String], deadline: Deadline, waitingFor what: String) throws(XMPPError) -> [String: XMLElement] {
+        try waitFor(deadline: deadline, waitingFor: what) { ids.allSatisfy { self.responses[$0] != nil } }
+        var result: [String: XMLElement] = [:]
+        for id in ids { result[id] = responses.removeValue(forKey: id) }
+        return result
     }
 
     /// Writes everything queued.
@@ -344,6 +358,22 @@ public final class XMPPSession {
         var reply = XMLElement("iq", attributes: ["type": "result"])
         if let id = iq[attribute: "id"] { reply[attribute: "id"] = id }
         if let from = iq[attribute: "from"] { reply[attribute: "to"] = from }
+        if let answer = onRequest?(iq) {
+            reply.children = answer.children
+            if let type = answer[attribute: "type"] { reply[attribute: "type"] = type }
+            send(reply)
+            return
+        }
+        if iq.child("query", namespace: Roster.namespace) != nil {
+            if Roster.isGenuinePush(iq, account: accountJID) {
+                if let item = iq.child("query", namespace: Roster.namespace)?.child("item").flatMap(Roster.parse) {
+                    onRosterPush?(item)
+                }
+                send(reply)
+                return
+            }
+            tracer?(.stage("ignored a roster push from \(iq[attribute: "from"] ?? "?"): only the account's server may change its roster"))
+        }
         let isPing = iq[attribute: "type"] == "get" && iq.child("ping", namespace: Namespace.ping) != nil
         if !isPing {
             reply[attribute: "type"] = "error"

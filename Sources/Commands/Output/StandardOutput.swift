@@ -1,0 +1,25 @@
+import Glibc
+
+/// Writes records to stdout, each flushed at once, so a pipe reader sees every record as
+/// soon as it exists. A closed pipe (`| head`) ends the command quietly.
+enum StandardOutput {
+    static func writeLine(_ line: String) {
+        write(line + "\n")
+    }
+
+    static func write(_ text: String) {
+        var bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { Glibc.write(1, $0.baseAddress! + offset, $0.count - offset) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                // EPIPE: the reader went away; nothing more to say to it.
+                exit(errno == EPIPE ? 0 : 74)
+            }
+            offset += n
+        }
+    }
+
+    static var isTerminal: Bool { isatty(1) == 1 }
+}

@@ -1,0 +1,119 @@
+import ArgumentParser
+import XMPPProtocol
+
+/// `xmpp-cli roster`: list, add, change, remove, export and import contacts (RFC 6121 §2).
+public struct RosterCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "roster",
+        abstract: "List, add, change, remove, export and import contacts.",
+        subcommands: [List.self, Add.self, SetItem.self, Remove.self, Export.self, Import.self])
+
+    public init() {}
+}
+
+extension RosterCommand {
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print the roster: jid, name, subscription, ask, groups.")
+        @OptionGroup var connection: ConnectionOptions
+        @Option(help: "Output format: text (a table on a terminal, tab-separated otherwise) or json (JSON Lines).")
+        var format: OutputFormat = .text
+
+        func run() throws {
+            let diagnostics = connection.diagnostics
+            try CommandRunner.run(diagnostics) { () throws(Failure) in
+                let account = try connection.resolve(diagnostics: diagnostics)
+                var items: [Roster.Item] = []
+                try SessionScope.run(account, diagnostics: diagnostics) { session, deadline in
+                    items = try Roster.fetch(session: session, deadline: deadline)
+                }
+                switch format {
+                case .json:
+                    for item in items { StandardOutput.writeLine(RosterJSON.record(item).encoded) }
+                case .text:
+                    var table = Table(header: ["JID", "NAME", "SUBSCRIPTION", "ASK", "GROUPS"])
+                    table.rows = items.map { [$0.jid.description, $0.name ?? "", $0.subscription, $0.ask ?? "", $0.groups.joined(separator: ",")] }
+                    for line in table.render(aligned: StandardOutput.isTerminal) { StandardOutput.writeLine(line) }
+                }
+            }
+        }
+    }
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a contact; with --subscribe also ask to see its presence.")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: "The contact.") var contact: String
+        @Option(help: ArgumentHelp("Display name.", valueName: "NAME")) var name: String?
+        @Option(help: ArgumentHelp("Group (repeatable).", valueName: "GROUP")) var group: [String] = []
+        @Flag(help: "Also send a subscription request.") var subscribe = false
+
+        func run() throws {
+            try RosterEdit.apply(connection: connection, contact: contact) { session, jid, deadline in
+                try Roster.set(jid, name: name, groups: group, session: session, deadline: deadline)
+                if subscribe {
+                    session.send(Presence.typed("subscribe", to: jid))
+                    try session.confirmDelivery(deadline: deadline)
+                }
+            }
+        }
+    }
+
+    struct SetItem: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "set", abstract: "Replace a contact's name and groups.")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: "The contact.") var contact: String
+        @Option(help: ArgumentHelp("Display name (none when omitted).", valueName: "NAME")) var name: String?
+        @Option(help: ArgumentHelp("Group (repeatable; none when omitted).", valueName: "GROUP")) var group: [String] = []
+
+        func run() throws {
+            try RosterEdit.apply(connection: connection, contact: contact) { session, jid, deadline in
+                try Roster.set(jid, name: name, groups: group, session: session, deadline: deadline)
+            }
+        }
+    }
+
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove a contact (and the subscriptions both ways).")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: "The contact.") var contact: String
+
+        func run() throws {
+            try RosterEdit.apply(connection: connection, contact: contact) { session, jid, deadline in
+                try Roster.remove(jid, session: session, deadline: deadline)
+            }
+        }
+    }
+
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print the roster as JSON, for `roster import`.")
+        @OptionGroup var connection: ConnectionOptions
+
+        func run() throws {
+            let diagnostics = connection.diagnostics
+            try CommandRunner.run(diagnostics) { () throws(Failure) in
+                let account = try connection.resolve(diagnostics: diagnostics)
+                var items: [Roster.Item] = []
+                try SessionScope.run(account, diagnostics: diagnostics) { session, deadline in
+                    items = try Roster.fetch(session: session, deadline: deadline)
+                }
+                StandardOutput.write(RosterJSON.document(items))
+            }
+        }
+    }
+}
+
+/// The add/set/remove commands: check the JID, log in, make the change, report a refusal.
+enum RosterEdit {
+    static func apply(
+        connection: ConnectionOptions, contact: String, _ change: @escaping (XMPPSession, JID, Deadline) throws -> Void
+    ) throws {
+        let diagnostics = connection.diagnostics
+        try CommandRunner.run(diagnostics) { () throws(Failure) in
+            let jid = try MessageInput.recipients([contact])[0]
+            guard jid.isBare else { throw Failure(.dataError, "roster items are bare addresses, not \(jid)") }
+            let account = try connection.resolve(diagnostics: diagnostics)
+            try SessionScope.run(account, diagnostics: diagnostics) { session, deadline in
+                try change(session, jid, deadline)
+            }
+        }
+    }
+}

@@ -1,0 +1,21 @@
+import XMPPProtocol
+
+/// Logs in, hands the session to a command's body, and closes the stream cleanly after it,
+/// whatever the body did. Errors come back mapped to their exit codes.
+enum SessionScope {
+    static func run(
+        _ account: Account, diagnostics: Diagnostics, _ body: (XMPPSession, Deadline) throws -> Void
+    ) throws(Failure) {
+        try CommandRunner.xmpp {
+            let deadline = account.deadline()
+            let session = try Login.start(settings: account.settings, deadline: deadline, tracer: diagnostics.tracer)
+            do {
+                try body(session, deadline)
+            } catch {
+                session.close(deadline: .after(seconds: 1))
+                throw error
+            }
+            session.close(deadline: deadline.earlier(.after(seconds: 2)))
+        }
+    }
+}

@@ -1,0 +1,81 @@
+/// The roster (RFC 6121 §2): fetching it, adding, changing and removing items, and telling
+/// genuine roster pushes from spoofed ones.
+public enum Roster {
+    public static let namespace = "jabber:iq:roster"
+
+    /// One contact, as the server stores it.
+    public struct Item: Equatable, Sendable {
+        public var jid: JID
+        public var name: String?
+        /// `none`, `to`, `from` or `both`.
+        public var subscription: String
+        /// `subscribe` while our subscription request is pending.
+        public var ask: String?
+        public var groups: [String]
+
+        public init(jid: JID, name: String? = nil, subscription: String = "none", ask: String? = nil, groups: [String] = []) {
+            self.jid = jid
+            self.name = name
+            self.subscription = subscription
+            self.ask = ask
+            self.groups = groups
+        }
+    }
+
+    /// The whole roster (§2.1.3), sorted by JID.
+    public static func fetch(session: XMPPSession, deadline: Deadline) throws(XMPPError) -> [Item] {
+        let iq = XMLElement("iq", attributes: ["type": "get"], children: [.element(XMLElement("query", namespace: namespace))])
+        let result = try session.request(iq, deadline: deadline, waitingFor: "the roster")
+        let items = result.child("query", namespace: namespace)?.elements(named: "item", namespace: namespace) ?? []
+        return items.compactMap(parse).sorted { $0.jid.description < $1.jid.description }
+    }
+
+    /// Adds or replaces an item's name and groups (§2.3, §2.4); the server keeps the subscription.
+    public static func set(_ jid: JID, name: String?, groups: [String], session: XMPPSession, deadline: Deadline) throws(XMPPError) {
+        _ = try session.request(setRequest(jid, name: name, groups: groups), deadline: deadline, waitingFor: "the server to store \(jid) in the roster")
+    }
+
+    /// Removes an item (§2.5); the server also cancels the subscriptions both ways.
+    public static func remove(_ jid: JID, session: XMPPSession, deadline: Deadline) throws(XMPPError) {
+        _ = try session.request(removeRequest(jid), deadline: deadline, waitingFor: "the server to remove \(jid) from the roster")
+    }
+
+    /// The roster-set IQ that adds or replaces an item, for callers that pipeline several.
+    public static func setRequest(_ jid: JID, name: String?, groups: [String]) -> XMLElement {
+        var item = XMLElement("item", namespace: namespace, attributes: ["jid": jid.description])
+        if let name { item[attribute: "name"] = name }
+        for group in groups {
+            var element = XMLElement("group", namespace: namespace)
+            element.append(text: group)
+            item.append(element)
+        }
+        return rosterSet(item)
+    }
+
+    /// The roster-set IQ that removes an item.
+    public static func removeRequest(_ jid: JID) -> XMLElement {
+        rosterSet(XMLElement("item", namespace: namespace, attributes: ["jid": jid.description, "subscription": "remove"]))
+    }
+
+    private static func rosterSet(_ item: XMLElement) -> XMLElement {
+        let query = XMLElement("query", namespace: namespace, children: [.element(item)])
+        return XMLElement("iq", attributes: ["type": "set"], children: [.element(query)])
+    }
+
+    static func parse(_ element: XMLElement) -> Item? {
+        guard let text = element[attribute: "jid"], let jid = try? JID(text) else { return nil }
+        let groups = element.elements(named: "group", namespace: namespace).map(\.text).filter { !$0.isEmpty }
+        return Item(
+            jid: jid, name: element[attribute: "name"].flatMap { $0.isEmpty ? nil : $0 },
+            subscription: element[attribute: "subscription"] ?? "none", ask: element[attribute: "ask"],
+            groups: Array(Set(groups)).sorted())
+    }
+
+    /// RFC 6121 §2.1.6: a push is genuine only without 'from' or from the account's bare JID;
+    /// anything else is someone trying to edit our roster, and is ignored.
+    public static func isGenuinePush(_ iq: XMLElement, account: JID) -> Bool {
+        guard iq[attribute: "type"] == "set", iq.child("query", namespace: namespace) != nil else { return false }
+        guard let from = iq[attribute: "from"] else { return true }
+        return (try? JID(from)) == account.bare
+    }
+}
