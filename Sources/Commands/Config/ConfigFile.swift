@@ -80,9 +80,10 @@ struct ConfigFile: Equatable {
         Failure(.config, "\(path) line \(line): \(message)")
     }
 
-    /// Lines split on LF, with a CR before it dropped (files edited on Windows).
+    /// Lines split on LF or CR LF (files edited on Windows). A Swift `Character` is a
+    /// grapheme cluster, so CR LF is one character that is not equal to "\n".
     static func lines(of text: String) -> [Substring] {
-        text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+        text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }.map { line in
             line.hasSuffix("\r") ? line.dropLast() : line
         }
     }

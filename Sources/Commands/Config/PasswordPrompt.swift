@@ -31,8 +31,10 @@ enum PasswordPrompt {
             signal(SIGINT, previous)
             terminalDescriptor = -1
         }
-        write(fd, prompt)
+        // Echo goes off before the prompt appears, as getpass(3) does: an answer typed as
+        // soon as the prompt shows must neither be echoed nor flushed away by TCSAFLUSH.
         guard tcsetattr(fd, TCSAFLUSH, &silent) == 0 else { return nil }
+        write(fd, prompt)
 
         var line: [UInt8] = []
         var byte: UInt8 = 0
