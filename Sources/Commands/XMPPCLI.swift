@@ -8,4 +8,23 @@ public struct XMPPCLI: ParsableCommand {
         subcommands: [Send.self, PresenceCommand.self, RosterCommand.self])
 
     public init() {}
+
+    /// Runs the command line. Usage errors are one line on stderr with exit 64, like every
+    /// other failure (CLI.md); help and `--version` print as usual.
+    public static func runMain() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            guard code != .success, !message.isEmpty, !(error is ExitCode) else {
+                exit(withError: error)
+            }
+            let firstLine = message.split(separator: "\n").first.map(String.init) ?? message
+            let text = firstLine.hasPrefix("Error: ") ? String(firstLine.dropFirst(7)) : firstLine
+            Diagnostics(level: .normal).error("\(text) (see xmpp-cli --help)")
+            exit(withError: ExitCode(code.rawValue))
+        }
+    }
 }

@@ -1,3 +1,3 @@
 import Commands
 
-XMPPCLI.main()
+XMPPCLI.runMain()

@@ -64,7 +64,8 @@ final class MessageInputTests: XCTestCase {
 
     func testMessageStanzaCarriesOriginID() throws {
         let to = try JID("bob@example.org")
-        let stanza = MessageStanza.make(id: "x1", to: to, type: "chat", body: "hi", subject: "s", thread: "t")
+        let template = OutgoingMessage(type: "chat", subject: "s", thread: "t", requestsReceipt: false)
+        let stanza = template.stanza(id: "x1", to: to, body: "hi")
         XCTAssertEqual(stanza[attribute: "id"], "x1")
         XCTAssertEqual(stanza[attribute: "to"], "bob@example.org")
         XCTAssertEqual(stanza.child("body")?.text, "hi")

@@ -19,6 +19,8 @@ private let isolatedEnvironment: [String: String] = {
     var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("XMPP_") }
     let home = FileManager.default.temporaryDirectory
         .appendingPathComponent("xmpp-cli-tests-home-\(getpid())")
+    // A home of its own: a developer's ~/.sendxmpprc or go-sendxmpp config must not leak in.
+    environment["HOME"] = home.path
     environment["XDG_CONFIG_HOME"] = home.appendingPathComponent("config").path
     environment["XDG_STATE_HOME"] = home.appendingPathComponent("state").path
     return environment

@@ -30,7 +30,7 @@ final class TraceTests: XCTestCase {
         let stages = [
             "connected to \(server.host) port \(server.starttlsPort)",
             "TLS: TLSv1.", "certificate verified", "SCRAM-SHA-1", "bound as \(server.alice.jid)/",
-            "acknowledged by the server: 1 stanza(s)",
+            "acknowledged by the server (XEP-0198): 1 stanza(s)",
         ]
         for stage in stages {
             XCTAssertTrue(

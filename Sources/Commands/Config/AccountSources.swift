@@ -61,7 +61,7 @@ struct AccountSources {
             throw Failure(.noInput, "cannot read the CA file \(caFile)")
         }
         if insecure {
-            diagnostics.securityWarning("--insecure: the server certificate is NOT verified; anyone on the path can read and change this session")
+            diagnostics.warning("--insecure: the server certificate is NOT verified; anyone on the path can read and change this session")
         }
         let configValues = file.map {
             PasswordSource.ConfigValues(

@@ -24,11 +24,6 @@ public struct Diagnostics: Sendable {
         Self.write("xmpp-cli: warning: \(Self.singleLine(message))\n")
     }
 
-    /// A warning about security (`--insecure`): shown even with `-q`, every time.
-    public func securityWarning(_ message: String) {
-        Self.write("xmpp-cli: warning: \(Self.singleLine(message))\n")
-    }
-
     public func progress(_ message: String) {
         guard level >= .verbose else { return }
         Self.write("xmpp-cli: \(message)\n")
