@@ -47,7 +47,7 @@ extension RosterCommand {
         @Flag(help: "Also send a subscription request.") var subscribe = false
 
         func run() throws {
-            try RosterEdit.apply(connection: connection, contact: contact) { session, jid, deadline in
+            try RosterEdit.apply(connection: connection, contact: contact, action: "add") { session, jid, deadline in
                 try Roster.set(jid, name: name, groups: group, session: session, deadline: deadline)
                 if subscribe {
                     session.send(Presence.typed("subscribe", to: jid))
@@ -65,7 +65,7 @@ extension RosterCommand {
         @Option(help: ArgumentHelp("Group (repeatable; none when omitted).", valueName: "GROUP")) var group: [String] = []
 
         func run() throws {
-            try RosterEdit.apply(connection: connection, contact: contact) { session, jid, deadline in
+            try RosterEdit.apply(connection: connection, contact: contact, action: "change") { session, jid, deadline in
                 try Roster.set(jid, name: name, groups: group, session: session, deadline: deadline)
             }
         }
@@ -77,7 +77,7 @@ extension RosterCommand {
         @Argument(help: "The contact.") var contact: String
 
         func run() throws {
-            try RosterEdit.apply(connection: connection, contact: contact) { session, jid, deadline in
+            try RosterEdit.apply(connection: connection, contact: contact, action: "remove") { session, jid, deadline in
                 try Roster.remove(jid, session: session, deadline: deadline)
             }
         }
@@ -104,7 +104,8 @@ extension RosterCommand {
 /// The add/set/remove commands: check the JID, log in, make the change, report a refusal.
 enum RosterEdit {
     static func apply(
-        connection: ConnectionOptions, contact: String, _ change: @escaping (XMPPSession, JID, Deadline) throws -> Void
+        connection: ConnectionOptions, contact: String, action: String,
+        _ change: @escaping (XMPPSession, JID, Deadline) throws -> Void
     ) throws {
         let diagnostics = connection.diagnostics
         try CommandRunner.run(diagnostics) { () throws(Failure) in
@@ -112,7 +113,11 @@ enum RosterEdit {
             guard jid.isBare else { throw Failure(.dataError, "roster items are bare addresses, not \(jid)") }
             let account = try connection.resolve(diagnostics: diagnostics)
             try SessionScope.run(account, diagnostics: diagnostics) { session, deadline in
-                try change(session, jid, deadline)
+                do {
+                    try change(session, jid, deadline)
+                } catch XMPPError.stanzaError(let error) {
+                    throw Failure(.refused, "the server refused to \(action) \(jid): \(error.condition)\(error.text.map { " (\($0))" } ?? "")")
+                }
             }
         }
     }

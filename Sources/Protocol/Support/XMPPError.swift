@@ -96,8 +96,8 @@ extension XMPPError: CustomStringConvertible {
 
 extension StanzaError: CustomStringConvertible {
     public var description: String {
-        let by = self.by.map { " from \($0)" } ?? ""
+        let who = by ?? "the server"
         let text = self.text.map { ": \($0)" } ?? ""
-        return "refused\(by) with '\(condition)' (\(type))\(text)"
+        return "\(who) answered with the error '\(condition)' (\(type))\(text)"
     }
 }
