@@ -5,7 +5,8 @@ public struct XMPPCLI: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "xmpp-cli",
         abstract: "A command-line XMPP toolbox for scripts, cron jobs and debugging.",
-        subcommands: [Send.self, PresenceCommand.self, RosterCommand.self])
+        version: XMPPCLIVersion.current,
+        subcommands: [Send.self, PresenceCommand.self, RosterCommand.self, Listen.self])
 
     public init() {}
 

@@ -10,8 +10,10 @@ public enum MultiUserChat {
     /// presence (status 110). A refusal is `.refused` with the room's condition explained.
     /// A room the join created (status 201) is unlocked with its default configuration
     /// (an instant room, §10.1.2), or nobody else could enter it.
+    /// `history` false asks for no discussion history (a sender wants none); true leaves
+    /// the amount to the room, whose history then arrives with its original times (XEP-0203).
     public static func join(
-        _ room: JID, nick: String, password: String?, session: XMPPSession, deadline: Deadline
+        _ room: JID, nick: String, password: String?, history: Bool = false, session: XMPPSession, deadline: Deadline
     ) throws(XMPPError) -> JID {
         let occupant: JID
         do {
@@ -20,7 +22,7 @@ public enum MultiUserChat {
             throw .refused("cannot join \(room) as '\(nick)': \(error.message(forJID: "\(room)/\(nick)"))")
         }
         var x = XMLElement("x", namespace: namespace)
-        x.append(XMLElement("history", namespace: namespace, attributes: ["maxstanzas": "0"]))
+        if !history { x.append(XMLElement("history", namespace: namespace, attributes: ["maxstanzas": "0"])) }
         if let password {
             var element = XMLElement("password", namespace: namespace)
             element.append(text: password)

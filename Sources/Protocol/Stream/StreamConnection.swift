@@ -21,6 +21,8 @@ public final class StreamConnection {
 
     /// Waits for input that followed a write: the round trips this stream has cost so far.
     public private(set) var roundTrips = 0
+    /// When bytes last arrived from the server: what keepalives measure silence against.
+    public private(set) var lastReceived = Deadline.now()
     /// Whether the server closed its stream (`</stream:stream>`).
     public private(set) var serverClosedStream = false
 
@@ -206,6 +208,7 @@ public final class StreamConnection {
         if bytes.isEmpty {
             throw .connectionLost("while waiting for \(what): \(peerName) closed the connection")
         }
+        lastReceived = .now()
         let parsed: [XMLStreamEvent]
         do {
             parsed = try parser.feed(bytes)

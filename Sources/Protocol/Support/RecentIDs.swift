@@ -1,16 +1,16 @@
 /// The last `capacity` ids inserted, for "is this one of ours?" checks with bounded memory.
-struct RecentIDs {
+public struct RecentIDs: Sendable {
     private var members: Set<String> = []
     private var order: [String] = []
     private var next = 0
-    let capacity: Int
+    public let capacity: Int
 
-    init(capacity: Int) {
+    public init(capacity: Int) {
         self.capacity = capacity
         order.reserveCapacity(min(capacity, 1024))
     }
 
-    mutating func insert(_ id: String) {
+    public mutating func insert(_ id: String) {
         guard members.insert(id).inserted else { return }
         if order.count < capacity {
             order.append(id)
@@ -21,5 +21,5 @@ struct RecentIDs {
         }
     }
 
-    func contains(_ id: String) -> Bool { members.contains(id) }
+    public func contains(_ id: String) -> Bool { members.contains(id) }
 }

@@ -1,0 +1,235 @@
+import Glibc
+import XMPPProtocol
+
+/// The `listen` loop: log in, announce presence, join rooms, then report what arrives until
+/// a stop condition; keep the connection alive, and reconnect when asked to.
+final class Listener {
+    struct Options {
+        var format: RecordFormat
+        var senders: [JID]
+        var rooms: [JID]
+        var nick: String?
+        var presence: Bool
+        var iq: Bool
+        var carbons: Bool
+        var count: Int?
+        var duration: Double?
+        var idleTimeout: Double?
+        var exec: String?
+        var reconnect: Bool
+    }
+
+    /// Silence this long, ask the server for a sign of life; twice this long, the connection
+    /// is dead. So a dead connection is noticed within a minute.
+    static let keepaliveSeconds = 30.0
+
+    let account: Account
+    let diagnostics: Diagnostics
+    let options: Options
+    private var session: XMPPSession!
+    private var reported = 0
+    private var lastRecord = Deadline.now()
+    private var keepaliveSent = false
+    /// Messages already reported, so one that comes again after a reconnection is not
+    /// printed twice.
+    private var seen = RecentIDs(capacity: 4096)
+    private let entity = EntityInformation(name: "xmpp-cli", version: XMPPCLIVersion.current, features: [Carbons.namespace])
+
+    init(account: Account, diagnostics: Diagnostics, options: Options) {
+        self.account = account
+        self.diagnostics = diagnostics
+        self.options = options
+    }
+
+    func run() throws(Failure) {
+        Signals.catchTermination()
+        let end = options.duration.map { Deadline.after(seconds: $0) } ?? .distantFuture
+        try CommandRunner.xmpp {
+            try connect()
+            while !isDone(end: end) {
+                do {
+                    _ = try session.pump(alsoWatching: nil, deadline: nextWakeup(end: end))
+                    try keepAlive()
+                } catch let error as XMPPError {
+                    guard options.reconnect, Self.isRetryable(error) else { throw error }
+                    diagnostics.warning("\(error); reconnecting")
+                    try reconnectWithBackoff()
+                }
+            }
+            session.send(Presence.typed("unavailable", to: nil))
+            session.close(deadline: .after(seconds: 2))
+        }
+    }
+
+    private func isDone(end: Deadline) -> Bool {
+        if Signals.terminationRequested || end.hasPassed { return true }
+        if let count = options.count, reported >= count { return true }
+        if let idle = options.idleTimeout, lastRecord.adding(seconds: idle).hasPassed { return true }
+        return false
+    }
+
+    private func nextWakeup(end: Deadline) -> Deadline {
+        var wakeup = end.earlier(session.stream.lastReceived.adding(seconds: Self.keepaliveSeconds * (keepaliveSent ? 2 : 1)))
+        if let idle = options.idleTimeout { wakeup = wakeup.earlier(lastRecord.adding(seconds: idle)) }
+        return wakeup
+    }
+
+    /// After `keepaliveSeconds` of silence, an ack request or a ping; after twice that, the
+    /// connection is declared lost.
+    private func keepAlive() throws {
+        let silence = session.stream.lastReceived
+        if !silence.adding(seconds: Self.keepaliveSeconds).hasPassed {
+            keepaliveSent = false
+            return
+        }
+        if silence.adding(seconds: 2 * Self.keepaliveSeconds).hasPassed {
+            throw XMPPError.connectionLost("the server has not answered for \(Int(2 * Self.keepaliveSeconds)) s")
+        }
+        if !keepaliveSent {
+            session.requestConfirmation()
+            try session.flush(deadline: .after(seconds: account.timeout))
+            keepaliveSent = true
+        }
+    }
+
+    // MARK: Connecting
+
+    private func connect() throws {
+        let deadline = account.deadline()
+        session = try Login.start(settings: account.settings, deadline: deadline, tracer: diagnostics.tracer)
+        installHandlers()
+        // Initial presence (RFC 6121 §4.2): the server starts routing messages here and
+        // delivers offline messages, with their original times.
+        session.send(Presence.available(show: nil, status: nil, priority: nil))
+        if options.carbons {
+            if let refusal = try Self.refusal(of: Carbons.enableRequest, session: session, deadline: deadline) {
+                diagnostics.warning("the server did not enable carbons: \(refusal.condition)")
+            }
+        }
+        let nick = options.nick ?? account.settings.jid.localpart ?? "xmpp-cli"
+        for room in options.rooms {
+            _ = try MultiUserChat.join(room, nick: nick, password: nil, history: true, session: session, deadline: deadline)
+            diagnostics.progress("joined \(room) as \(nick)")
+        }
+        try session.flush(deadline: deadline)
+        diagnostics.progress("listening as \(session.boundJID?.description ?? account.settings.jid.description)")
+    }
+
+    /// Sends a request; returns its stanza error, nil on success.
+    private static func refusal(of request: XMLElement, session: XMPPSession, deadline: Deadline) throws(XMPPError) -> StanzaError? {
+        do {
+            _ = try session.request(request, deadline: deadline, waitingFor: "an answer from the server")
+            return nil
+        } catch {
+            guard case .stanzaError(let refusal) = error else { throw error }
+            return refusal
+        }
+    }
+
+    private func installHandlers() {
+        session.onStanza = { [unowned self] stanza in self.handle(stanza) }
+        session.onRequest = { [unowned self] iq in
+            if self.options.iq { self.report(.iq(iq)) }
+            return self.entity.answer(iq)
+        }
+    }
+
+    private func reconnectWithBackoff() throws {
+        var delay = 1.0
+        while !Signals.terminationRequested {
+            Self.sleep(seconds: delay * Double.random(in: 0.5...1.5))
+            if Signals.terminationRequested { return }
+            do {
+                if session.resumption != nil, let resumed = try? Login.resume(
+                    session, settings: account.settings, deadline: account.deadline(), tracer: diagnostics.tracer)
+                {
+                    session = resumed
+                    installHandlers()
+                    diagnostics.progress("stream resumed")
+                    return
+                }
+                try connect()
+                return
+            } catch let error as XMPPError where Self.isRetryable(error) {
+                delay = min(delay * 2, 60)
+                diagnostics.warning("\(error); retrying in about \(Int(delay)) s")
+            }
+        }
+    }
+
+    /// Failures a later attempt may overcome; authentication and configuration are not.
+    static func isRetryable(_ error: XMPPError) -> Bool {
+        switch error {
+        case .unreachable, .timedOut, .connectionLost, .streamError: return true
+        default: return false
+        }
+    }
+
+    private static func sleep(seconds: Double) {
+        // poll(2) with no descriptors: a signal ends the sleep at once.
+        _ = poll(nil, 0, Int32(seconds * 1000))
+    }
+
+    // MARK: Reporting
+
+    private func handle(_ stanza: XMLElement) {
+        switch stanza.name {
+        case "message":
+            var message = stanza
+            var direction: Carbons.Direction?
+            switch Carbons.unwrap(stanza, account: account.settings.jid) {
+            case .notACarbon: break
+            case .forged:
+                diagnostics.warning("dropped a forged carbon from \(stanza[attribute: "from"] ?? "?")")
+                return
+            case .carbon(let inner, let way):
+                guard options.carbons else { return }
+                message = inner
+                direction = way
+            }
+            guard message.child("body") != nil || message.child("subject") != nil else { return }
+            if let key = Self.identity(message), seen.contains(key) { return } else if let key = Self.identity(message) { seen.insert(key) }
+            report(.message(message, rooms: Set(options.rooms), carbon: direction))
+        case "presence":
+            if options.presence { report(.presence(stanza)) }
+        default:
+            break
+        }
+    }
+
+    private func report(_ record: IncomingRecord) {
+        guard passesFilter(record.from) else { return }
+        if let count = options.count, reported >= count { return }
+        reported += 1
+        lastRecord = .now()
+        if let command = options.exec, record.kind == .message {
+            run(command, for: record)
+        } else if options.exec == nil {
+            StandardOutput.writeLine(options.format.render(record))
+        }
+    }
+
+    private func passesFilter(_ from: String?) -> Bool {
+        guard !options.senders.isEmpty else { return true }
+        guard let from, let sender = try? JID(from) else { return false }
+        if options.rooms.contains(sender.bare) { return true }
+        return options.senders.contains { $0.isBare ? $0 == sender.bare : $0 == sender }
+    }
+
+    private func run(_ command: String, for record: IncomingRecord) {
+        var environment = ["XMPP_FROM": record.from ?? "", "XMPP_TO": record.to ?? "", "XMPP_TYPE": record.type, "XMPP_ID": record.id ?? ""]
+        if let room = record.room { environment["XMPP_ROOM"] = room }
+        if let nick = record.nick { environment["XMPP_NICK"] = nick }
+        let status = ExecCommand.run(command, stdin: record.body ?? "", environment: environment)
+        if status != 0 {
+            diagnostics.warning("--exec command exited with status \(status) for the message \(record.id ?? "") from \(record.from ?? "?")")
+        }
+    }
+
+    /// What makes a message the same one when it comes again: its sender and its own id.
+    private static func identity(_ message: XMLElement) -> String? {
+        let id = message.child("origin-id", namespace: Namespace.stanzaID)?[attribute: "id"] ?? message[attribute: "id"]
+        guard let id, !id.isEmpty else { return nil }
+        return (message[attribute: "from"] ?? "") + "\u{0}" + id
+    }
+}

@@ -1,0 +1,96 @@
+import ArgumentParser
+import XMPPProtocol
+
+/// The three shapes of `listen` output, each exactly one line per record.
+enum RecordFormat: String, CaseIterable, ExpressibleByArgument {
+    case text, json, xml
+
+    func render(_ record: IncomingRecord) -> String {
+        switch self {
+        case .text: return Self.text(record)
+        case .json: return Self.json(record).encoded
+        case .xml: return Self.xml(record.stanza)
+        }
+    }
+
+    /// `STAMP FROM: body`, continuation lines indented by two spaces, every control
+    /// character (ESC included) escaped, so a body can neither break the one-record shape
+    /// nor reach the terminal raw.
+    static func text(_ record: IncomingRecord) -> String {
+        let from = escape(record.from ?? "(server)")
+        var head = "\(record.stamp) \(from)"
+        switch record.kind {
+        case .message:
+            if record.delayed { head += " (delayed)" }
+            if let carbon = record.carbon { head += " (carbon \(carbon))" }
+            if record.type == "error" { head += " (error)" }
+            if let subject = record.subject { head += " [\(escape(subject))]" }
+            let lines = (record.body ?? "").split(separator: "\n", omittingEmptySubsequences: false).map { escape(String($0)) }
+            return head + ": " + lines.joined(separator: "\n  ")
+        case .presence:
+            var text = head + " presence " + record.type
+            if let show = record.show { text += " " + show }
+            if let status = record.status { text += ": " + escape(status).replacingNewlines() }
+            return text
+        case .iq:
+            return head + " iq " + record.type + " " + escape(record.body ?? "")
+        }
+    }
+
+    static func json(_ record: IncomingRecord) -> JSONValue {
+        switch record.kind {
+        case .message:
+            var members: [(String, JSONValue)] = [
+                ("kind", .string("message")), ("from", .optional(record.from)), ("to", .optional(record.to)),
+                ("type", .string(record.type)), ("id", .optional(record.id)), ("body", .optional(record.body)),
+                ("subject", .optional(record.subject)), ("thread", .optional(record.thread)),
+                ("stamp", .string(record.stamp)), ("delayed", .bool(record.delayed)),
+            ]
+            if let room = record.room {
+                members += [("room", .string(room)), ("nick", .optional(record.nick))]
+            }
+            if let carbon = record.carbon { members.append(("carbon", .string(carbon))) }
+            return .object(members)
+        case .presence:
+            return .object([
+                ("kind", .string("presence")), ("from", .optional(record.from)), ("type", .string(record.type)),
+                ("show", .optional(record.show)), ("status", .optional(record.status)),
+                ("priority", record.priority.map(JSONValue.number) ?? .null),
+            ])
+        case .iq:
+            return .object([
+                ("kind", .string("iq")), ("from", .optional(record.from)), ("to", .optional(record.to)),
+                ("type", .string(record.type)), ("id", .optional(record.id)), ("payload", .optional(record.body)),
+            ])
+        }
+    }
+
+    /// The stanza as XML on one line: newlines in text become character references.
+    static func xml(_ stanza: XMLElement) -> String {
+        stanza.serialized(parentNamespace: Namespace.client).replacingNewlines(with: "&#10;")
+    }
+
+    /// Control characters as visible escapes (`\e` for ESC, `\xNN` for the rest), newlines
+    /// kept for the caller to place.
+    static func escape(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x0A: out += "\n"
+            case 0x09: out += "\\t"
+            case 0x0D: out += "\\r"
+            case 0x1B: out += "\\e"
+            case 0x00..<0x20, 0x7F, 0x80...0x9F, 0x2028, 0x2029:
+                out += "\\x{" + String(scalar.value, radix: 16) + "}"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+}
+
+extension String {
+    fileprivate func replacingNewlines(with replacement: String = " ") -> String {
+        split(separator: "\n", omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+}
