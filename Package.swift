@@ -36,6 +36,7 @@ let package = Package(
             name: "Commands",
             dependencies: [
                 "XMPPProtocol",
+                "CLibEdit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/Commands"),

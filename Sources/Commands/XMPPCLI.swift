@@ -6,7 +6,7 @@ public struct XMPPCLI: ParsableCommand {
         commandName: "xmpp-cli",
         abstract: "A command-line XMPP toolbox for scripts, cron jobs and debugging.",
         version: XMPPCLIVersion.current,
-        subcommands: [Send.self, PresenceCommand.self, RosterCommand.self, Listen.self])
+        subcommands: [Send.self, PresenceCommand.self, RosterCommand.self, Listen.self, Raw.self])
 
     public init() {}
 

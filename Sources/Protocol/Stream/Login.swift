@@ -12,6 +12,7 @@ public enum Login {
             }
             let session = XMPPSession(stream: stream, accountJID: settings.jid, tracer: tracer)
             session.limits = StreamLimits(features: features)
+            session.features = features
             session.queueBind(resource: settings.resource)
             if let legacy = features.child("session", namespace: Namespace.session), legacy.child("optional") == nil {
                 session.queueLegacySession()
@@ -50,6 +51,60 @@ public enum Login {
             let resent = try session.resumeDelivery(serverHandled: try XMPPSession.handledCount(answer))
             tracer?(.stage("stream resumed; \(resent) unacknowledged stanza(s) sent again"))
             return session
+        } catch {
+            stream.transport.close()
+            throw error
+        }
+    }
+
+    /// How far `negotiate(upTo:)` goes: what `raw --stage` names.
+    public enum Stage: String, CaseIterable, Sendable {
+        /// The stream is open (over TLS already on a direct-TLS endpoint).
+        case connected
+        /// STARTTLS done (or direct TLS), stream restarted.
+        case tls
+        /// SASL done, stream restarted.
+        case authenticated
+        /// A resource is bound: a session.
+        case bound
+    }
+
+    /// A stream negotiated up to a stage, with the features last received; `session` exists
+    /// from `.bound` on.
+    public struct Negotiated {
+        public var stream: StreamConnection
+        public var features: XMLElement
+        public var session: XMPPSession?
+    }
+
+    /// Negotiates only as far as `stage`, for `raw`: the rest is up to the user.
+    public static func negotiate(
+        upTo stage: Stage, settings: ConnectionSettings, deadline: Deadline, tracer: Tracer?
+    ) throws(XMPPError) -> Negotiated {
+        if stage == .bound {
+            var quiet = settings
+            quiet.streamManagement = false
+            let session = try start(settings: quiet, deadline: deadline, tracer: tracer)
+            _ = try session.waitUntilBound(deadline: deadline)
+            return Negotiated(stream: session.stream, features: session.features ?? XMLElement("features"), session: session)
+        }
+        if stage == .authenticated {
+            let (stream, features) = try authenticatedStream(settings: settings, deadline: deadline, tracer: tracer)
+            return Negotiated(stream: stream, features: features, session: nil)
+        }
+        let connected = try Connector.connect(settings: settings, deadline: deadline, tracer: tracer)
+        let stream = StreamConnection(transport: connected.transport, peerName: connected.peerName, tracer: tracer)
+        do throws(XMPPError) {
+            stream.queueStreamHeader(to: settings.jid.domainpart, from: connected.tls == nil ? nil : settings.jid.bare.description)
+            var features = try stream.readHeaderAndFeatures(deadline: deadline)
+            if stage == .tls && connected.tls == nil {
+                let upgraded = try StartTLS.negotiate(
+                    stream: stream, features: features, tcp: connected.tcp, settings: settings, deadline: deadline, tracer: tracer)
+                stream.replaceTransport(upgraded)
+                stream.queueStreamHeader(to: settings.jid.domainpart, from: settings.jid.bare.description)
+                features = try stream.readHeaderAndFeatures(deadline: deadline)
+            }
+            return Negotiated(stream: stream, features: features, session: nil)
         } catch {
             stream.transport.close()
             throw error

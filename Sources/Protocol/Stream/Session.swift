@@ -11,6 +11,11 @@ public final class XMPPSession {
     public private(set) var boundJID: JID?
     /// What the server advertised about stanza size and idle time (XEP-0478).
     public internal(set) var limits: StreamLimits?
+    /// The stream features the server offered after authentication.
+    public internal(set) var features: XMLElement?
+    /// Whether get/set IQs nobody handles get `service-unavailable` (RFC 6120 §8.2.3).
+    /// `raw` turns this off: there the user answers requests.
+    public var answersUnhandledRequests = true
     private let tracer: Tracer?
     var delivery = DeliveryTracker()
     private let idPrefix: String
@@ -58,6 +63,10 @@ public final class XMPPSession {
         self.recentMessageIDs = previous.recentMessageIDs
         self.bounces = previous.bounces
         self.onStanza = previous.onStanza
+        self.onRequest = previous.onRequest
+        self.onRosterPush = previous.onRosterPush
+        self.features = previous.features
+        self.answersUnhandledRequests = previous.answersUnhandledRequests
     }
 
     /// Applies the server's count from `<resumed h='…'/>` and sends the rest again.
@@ -375,6 +384,7 @@ public final class XMPPSession {
             tracer?(.stage("ignored a roster push from \(iq[attribute: "from"] ?? "?"): only the account's server may change its roster"))
         }
         let isPing = iq[attribute: "type"] == "get" && iq.child("ping", namespace: Namespace.ping) != nil
+        if !isPing && !answersUnhandledRequests { return }
         if !isPing {
             reply[attribute: "type"] = "error"
             reply.children = iq.children

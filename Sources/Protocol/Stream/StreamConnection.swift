@@ -21,6 +21,8 @@ public final class StreamConnection {
 
     /// Waits for input that followed a write: the round trips this stream has cost so far.
     public private(set) var roundTrips = 0
+    /// Sees every event as it is parsed, before anyone handles it: what `raw` prints.
+    public var onReceive: ((XMLStreamEvent) -> Void)?
     /// When bytes last arrived from the server: what keepalives measure silence against.
     public private(set) var lastReceived = Deadline.now()
     /// Whether the server closed its stream (`</stream:stream>`).
@@ -217,6 +219,9 @@ public final class StreamConnection {
         }
         if let tracer {
             for event in parsed { tracer(.received(Self.traceText(event))) }
+        }
+        if let onReceive {
+            for event in parsed { onReceive(event) }
         }
         events.append(contentsOf: parsed)
     }

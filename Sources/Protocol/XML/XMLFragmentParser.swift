@@ -47,18 +47,26 @@ public final class XMLFragmentParser {
     /// incomplete, or if text follows the last element.
     public func finish() throws(XMLStreamError) {
         if let failure { throw failure }
-        var problem: String?
-        if let open = session.builder.innermostOpenElementName {
-            problem = "end of input inside <\(open)>"
-        } else if !session.heldBack.isEmpty {
-            problem = "end of input inside a UTF-8 sequence"
-        } else if let first = session.unparsedBytes.first(where: { !XMLTreeBuilder.isXMLSpace($0) }) {
-            problem = first == UInt8(ascii: "<") ? "end of input inside a tag" : "text outside an element"
-        }
-        guard let problem else { return }
+        guard let problem = incompleteInput else { return }
         let error = XMLStreamError.malformed(message: problem, line: endLine, column: endColumn)
         failure = error
         throw error
+    }
+
+    /// Whether everything fed so far formed complete elements: nothing is half-typed, so an
+    /// interactive console shows its main prompt rather than the continuation one.
+    public var isIdle: Bool { failure == nil && incompleteInput == nil }
+
+    /// What is unfinished in the input fed so far, if anything.
+    private var incompleteInput: String? {
+        if let open = session.builder.innermostOpenElementName {
+            return "end of input inside <\(open)>"
+        } else if !session.heldBack.isEmpty {
+            return "end of input inside a UTF-8 sequence"
+        } else if let first = session.unparsedBytes.first(where: { !XMLTreeBuilder.isXMLSpace($0) }) {
+            return first == UInt8(ascii: "<") ? "end of input inside a tag" : "text outside an element"
+        }
+        return nil
     }
 
     private func advanceEndPosition(over bytes: [UInt8]) {

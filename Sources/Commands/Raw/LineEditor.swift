@@ -1,0 +1,112 @@
+internal import CLibEdit
+import Glibc
+
+/// Line editing for the `raw` console: libedit's readline-compatible callback interface,
+/// so the same `poll(2)` loop that follows the socket feeds it one keystroke at a time and
+/// received elements can be printed above the line being typed. The only file that reaches
+/// libedit.
+///
+/// libedit keeps one global editor, so there is at most one `LineEditor` at a time.
+final class LineEditor {
+    /// libedit's callbacks are C functions without context: they reach the editor here.
+    nonisolated(unsafe) private static var current: LineEditor?
+
+    private let historyPath: String?
+    private var onLine: (String?) -> Void
+    private let completions: (String) -> [String]
+    private var prompt: String
+    /// Candidates of the completion in progress, for the generator libedit calls repeatedly.
+    nonisolated(unsafe) private static var candidates: [String] = []
+
+    init(prompt: String, historyPath: String?, completions: @escaping (String) -> [String], onLine: @escaping (String?) -> Void) {
+        self.prompt = prompt
+        self.historyPath = historyPath
+        self.completions = completions
+        self.onLine = onLine
+        Self.current = self
+        xmppcli_rl_setup { text, _, _ in
+            let word = text.map { String(cString: $0) } ?? ""
+            LineEditor.candidates = LineEditor.current?.completions(word) ?? []
+            xmppcli_rl_no_append_character()
+            guard let text else { return nil }
+            return rl_completion_matches(text, { _, state in
+                if state == 0 { LineEditor.candidateIndex = 0 }
+                guard LineEditor.candidateIndex < LineEditor.candidates.count else { return nil }
+                defer { LineEditor.candidateIndex += 1 }
+                return strdup(LineEditor.candidates[LineEditor.candidateIndex])
+            })
+        }
+        using_history()
+        stifle_history(1000)
+        if let historyPath { _ = read_history(historyPath) }
+        rl_callback_handler_install(prompt, Self.lineHandler)
+    }
+
+    nonisolated(unsafe) private static var candidateIndex = 0
+
+    /// What libedit calls with each finished line (nil at end of input).
+    private static let lineHandler: @convention(c) (UnsafeMutablePointer<CChar>?) -> Void = { line in
+        let text = line.map { String(cString: $0) }
+        if let line { free(line) }
+        guard let editor = LineEditor.current else { return }
+        editor.handlingLine = true
+        defer { editor.handlingLine = false }
+        editor.onLine(text)
+    }
+    /// While a finished line is being handled, the cursor already sits on a fresh line and
+    /// libedit draws the prompt afterwards: output then needs no redrawing around it.
+    private var handlingLine = false
+
+    /// Reads what the terminal has (call when stdin is readable); completed lines go to `onLine`.
+    func readAvailable() {
+        rl_callback_read_char()
+    }
+
+    func setPrompt(_ newPrompt: String) {
+        guard newPrompt != prompt else { return }
+        prompt = newPrompt
+        _ = rl_set_prompt(newPrompt)
+    }
+
+    /// Prints `text` on lines of its own above the prompt, then redraws the prompt and
+    /// whatever the user had typed. The line buffer itself is left alone: changing it from
+    /// outside confuses libedit's history position.
+    func printAbove(_ text: String) {
+        if handlingLine {
+            Self.writeOut(text + "\n")
+            return
+        }
+        Self.writeOut("\r\u{1B}[K" + text + "\n")
+        rl_forced_update_display()
+    }
+
+    /// Ctrl-C: forget the line being typed and start a fresh one (reinstalling the handler
+    /// is the one reset libedit's callback mode does cleanly).
+    func clearLine() {
+        Self.writeOut("\n")  // the terminal has echoed ^C itself
+        rl_callback_handler_remove()
+        rl_callback_handler_install(prompt, Self.lineHandler)
+    }
+
+    func addHistory(_ entry: String) {
+        _ = add_history(entry)
+    }
+
+    /// Restores the terminal and saves the history (mode 0600: it may hold stanzas with
+    /// personal data).
+    func stop() {
+        rl_callback_handler_remove()
+        if let historyPath {
+            let fd = open(historyPath, O_WRONLY | O_CREAT, 0o600)
+            if fd >= 0 { close(fd) }
+            _ = write_history(historyPath)
+            chmod(historyPath, 0o600)
+        }
+        Self.current = nil
+    }
+
+    static func writeOut(_ text: String) {
+        var bytes = Array(text.utf8)
+        _ = Glibc.write(1, &bytes, bytes.count)
+    }
+}
