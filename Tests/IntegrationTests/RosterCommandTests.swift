@@ -114,6 +114,29 @@ final class RosterCommandTests: XCTestCase {
         XCTAssertFalse(rows.contains { $0.hasPrefix("JID") }, "a header in tab-separated output: \(result.stdout)")
     }
 
+    /// On a terminal (Tests/Support/pty/answer-prompt.py provides one): a header, and
+    /// columns padded to line up.
+    func testListOnATerminalIsAnAlignedTable() throws {
+        removeAfterwards("a-much-longer-address@localhost", "short@localhost")
+        try server.succeed(["roster", "add"], as: dave, ["a-much-longer-address@localhost", "--name", "Long", "--group", "g"])
+        try server.succeed(["roster", "add"], as: dave, ["short@localhost", "--name", "A longer name"])
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("XMPP_") }
+        environment["XMPP_PASSWORD"] = dave.password
+        environment["HOME"] = try makeScratchDirectory().path
+        let outcome = try runProcess(
+            SupportPaths.python,
+            [SupportPaths.support.appendingPathComponent("pty/answer-prompt.py").path, "--"]
+                + [try SupportPaths.cliBinary().path, "roster", "list"] + server.connectionArguments(dave),
+            environment: environment, timeout: 30, outputIn: try makeScratchDirectory())
+        XCTAssertEqual(outcome.exitCode, 0, outcome.stdout + outcome.stderr)
+        let lines = outcome.stdout.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n").map(String.init)
+        let header = "JID                              NAME           SUBSCRIPTION  ASK  GROUPS"
+        XCTAssertEqual(lines.first, header, outcome.stdout)
+        XCTAssertTrue(lines.contains("a-much-longer-address@localhost  Long           none" + String(repeating: " ", count: 15) + "g"), outcome.stdout)
+        XCTAssertTrue(lines.contains("short@localhost                  A longer name  none" + String(repeating: " ", count: 15)), outcome.stdout)
+        XCTAssertFalse(outcome.stdout.contains("\t"), outcome.stdout)
+    }
+
     /// CLI.md: `xmpp-cli roster [connection options] list`; after the action works too.
     func testConnectionOptionsBeforeTheAction() throws {
         let result = try runCLI(
