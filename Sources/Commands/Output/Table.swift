@@ -29,7 +29,9 @@ struct Table {
             case "\\": out += "\\\\"
             default:
                 if scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value) {
-                    out += "\\x" + String(scalar.value, radix: 16)
+                    // Always two digits: "\x1" then "f" would read as "\x1f".
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\x" + (hex.count < 2 ? "0" : "") + hex
                 } else {
                     out.unicodeScalars.append(scalar)
                 }

@@ -8,6 +8,10 @@ public struct PresenceCommand: ParsableCommand {
         abstract: "Set and query presence, and manage subscriptions.",
         subcommands: [SetPresence.self, GetPresence.self, Subscribe.self, Unsubscribe.self, Approve.self, Deny.self])
 
+    /// CLI.md puts the connection options before the action (`roster -j JID list`); the
+    /// actions declare the same group, so the parser fills theirs from either position.
+    @OptionGroup var connection: ConnectionOptions
+
     public init() {}
 }
 

@@ -8,6 +8,10 @@ public struct RosterCommand: ParsableCommand {
         abstract: "List, add, change, remove, export and import contacts.",
         subcommands: [List.self, Add.self, SetItem.self, Remove.self, Export.self, Import.self])
 
+    /// CLI.md puts the connection options before the action (`roster -j JID list`); the
+    /// actions declare the same group, so the parser fills theirs from either position.
+    @OptionGroup var connection: ConnectionOptions
+
     public init() {}
 }
 

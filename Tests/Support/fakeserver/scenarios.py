@@ -1,6 +1,8 @@
 """The scripted behaviours, by name. Each is a Session that differs in one respect; to add
 one, subclass Session (or another scenario), override the hook, and list it in SCENARIOS.
 """
+from xml.sax.saxutils import quoteattr
+
 from session import NS_SASL, EndSession, Session
 
 
@@ -65,6 +67,27 @@ class RestrictedXML(Session):
         self.send("<stream:features><!-- x -->%s</stream:features>" % self.features())
 
 
+class SpoofedRosterPush(Session):
+    """Answers the roster request with, first, a roster push from someone other than the
+    account (mallory@evil.example adding evil@evil.example, id 'spoofed-push'), which a
+    client must refuse and ignore (RFC 6121 section 2.1.6); then a genuine push without
+    'from' (id 'genuine-push', adding pushed@localhost); then the roster itself
+    (friend@localhost)."""
+
+    def on_iq(self, iq):
+        if iq.get("type") != "get" or iq.find("{jabber:iq:roster}query") is None:
+            return super().on_iq(iq)
+        self.send("<iq type='set' id='spoofed-push' from='mallory@evil.example'%s>"
+                  "<query xmlns='jabber:iq:roster'><item jid='evil@evil.example' name='evil'"
+                  " subscription='both'><group>evil</group></item></query></iq>" % self.to_attr())
+        self.send("<iq type='set' id='genuine-push'%s><query xmlns='jabber:iq:roster'>"
+                  "<item jid='pushed@localhost' subscription='none'/></query></iq>" % self.to_attr())
+        self.send("<iq type='result' id=%s%s><query xmlns='jabber:iq:roster'>"
+                  "<item jid='friend@localhost' name='Friend' subscription='both'>"
+                  "<group>Friends</group></item></query></iq>"
+                  % (quoteattr(iq.get("id") or ""), self.to_attr()))
+
+
 SCENARIOS = {
     "normal": Normal,
     "no-starttls": NoStartTLS,
@@ -74,4 +97,5 @@ SCENARIOS = {
     "no-sm": NoStreamManagement,
     "auth-failure": AuthFailure,
     "restricted-xml": RestrictedXML,
+    "spoofed-roster-push": SpoofedRosterPush,
 }

@@ -1,0 +1,64 @@
+import Foundation
+import XCTest
+
+@testable import Commands
+
+/// The JSON Lines encoder: RFC 8259 escaping, one line per record whatever the text holds.
+final class JSONValueTests: XCTestCase {
+    private func encoded(_ text: String) -> String { JSONValue.string(text).encoded }
+
+    /// Decodes `encoded` with Foundation's parser, which must give back `text`.
+    private func assertRoundTrip(_ text: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let json = "[" + encoded(text) + "]"
+        let decoded = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String]
+        XCTAssertEqual(decoded, [text], json, file: file, line: line)
+    }
+
+    func testQuotesAndBackslashes() throws {
+        XCTAssertEqual(encoded(#"say "hi" \o/"#), #""say \"hi\" \\o/""#)
+        XCTAssertEqual(encoded(#"\""#), #""\\\"""#)
+        try assertRoundTrip(#"\"\\"\\\"#)
+    }
+
+    func testLineBreaksAndTabsUseShortEscapes() {
+        XCTAssertEqual(encoded("a\nb\rc\td"), #""a\nb\rc\td""#)
+    }
+
+    func testOtherControlCharactersUseUnicodeEscapes() throws {
+        XCTAssertEqual(encoded("\u{0}\u{1}\u{8}\u{C}\u{1B}\u{1F}\u{7F}"), #""\u0000\u0001\u0008\u000c\u001b\u001f\u007f""#)
+        let everyControl = String(String.UnicodeScalarView((0..<0x20).map { Unicode.Scalar(UInt8($0)) }))
+        try assertRoundTrip(everyControl)
+    }
+
+    /// U+2028 and U+2029 are legal in JSON strings but end lines for some readers.
+    func testLineAndParagraphSeparatorsAreEscaped() throws {
+        XCTAssertEqual(encoded("a\u{2028}b\u{2029}c"), #""a\u2028b\u2029c""#)
+        try assertRoundTrip("a\u{2028}b\u{2029}c")
+    }
+
+    func testOtherTextStaysAsUTF8() throws {
+        let text = "Grüße — 你好 🚀 e\u{301} <&>'"
+        XCTAssertEqual(encoded(text), "\"" + text + "\"")
+        try assertRoundTrip(text)
+    }
+
+    func testEncodingIsOneLineWhateverTheInput() {
+        let scalars = encoded("\n\r\u{2028}\u{2029}\u{B}\u{C}\u{1C}\u{1D}\u{1E}").unicodeScalars
+        XCTAssertFalse(scalars.contains { $0.value < 0x20 || $0 == "\u{2028}" || $0 == "\u{2029}" }, String(scalars))
+    }
+
+    func testObjectsKeepKeyOrderAndNest() throws {
+        let value = JSONValue.object([
+            ("z", .string("last?")), ("a", .number(-7)), ("flag", .bool(false)), ("none", .null),
+            ("list", .array([.number(1), .string("two"), .array([]), .object([])])),
+            ("key \"q\"", .optional(nil)), ("text", .optional("x")),
+        ])
+        XCTAssertEqual(
+            value.encoded,
+            #"{"z":"last?","a":-7,"flag":false,"none":null,"list":[1,"two",[],{}],"key \"q\"":null,"text":"x"}"#)
+        let parsed = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(value.encoded.utf8)) as? [String: Any])
+        XCTAssertEqual(parsed["a"] as? Int, -7)
+        XCTAssertEqual(parsed["text"] as? String, "x")
+        XCTAssertTrue(parsed["key \"q\""] is NSNull)
+    }
+}
