@@ -48,7 +48,7 @@ final class Listener {
             try connect()
             while !isDone(end: end) {
                 do {
-                    _ = try session.pump(alsoWatching: nil, deadline: nextWakeup(end: end))
+                    _ = try session.pump(alsoWatching: Signals.wakeupDescriptor, deadline: nextWakeup(end: end))
                     try keepAlive()
                 } catch let error as XMPPError {
                     guard options.reconnect, Self.isRetryable(error) else { throw error }

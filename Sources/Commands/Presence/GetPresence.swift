@@ -45,7 +45,7 @@ extension PresenceCommand {
                     session.send(Presence.available(show: nil, status: nil, priority: -1))
                     let end = Deadline.after(seconds: wait)
                     while !end.hasPassed && !Signals.terminationRequested {
-                        _ = try session.pump(alsoWatching: nil, deadline: end)
+                        _ = try session.pump(alsoWatching: Signals.wakeupDescriptor, deadline: end)
                     }
                     seen.removeValue(forKey: session.boundJID ?? account.settings.jid)
                     session.send(Presence.typed("unavailable", to: nil))

@@ -66,7 +66,7 @@ extension PresenceCommand {
         private func holdOnline(_ session: XMPPSession, until end: Deadline, timeout: Double) throws {
             var nextKeepalive = Deadline.after(seconds: Self.keepaliveSeconds)
             while !Signals.terminationRequested && !end.hasPassed {
-                _ = try session.pump(alsoWatching: nil, deadline: end.earlier(nextKeepalive))
+                _ = try session.pump(alsoWatching: Signals.wakeupDescriptor, deadline: end.earlier(nextKeepalive))
                 if nextKeepalive.hasPassed {
                     try session.confirmDelivery(deadline: .after(seconds: timeout))
                     nextKeepalive = .after(seconds: Self.keepaliveSeconds)
