@@ -48,6 +48,10 @@ extension PresenceCommand {
                         _ = try session.pump(alsoWatching: Signals.wakeupDescriptor, deadline: end)
                     }
                     seen.removeValue(forKey: session.boundJID ?? account.settings.jid)
+                    if wanted.isEmpty {
+                        // The account's other clients are not contacts; ask for them by name.
+                        seen = seen.filter { $0.key.bare != account.settings.jid.bare }
+                    }
                     session.send(Presence.typed("unavailable", to: nil))
                 }
                 print(PresenceReport(seen: Array(seen.values), wanted: wanted))
