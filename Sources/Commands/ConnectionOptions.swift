@@ -6,7 +6,16 @@ extension TLSMode: ExpressibleByArgument {}
 /// The connection options every subcommand takes (CLI.md, "Connection options").
 /// Precedence: command line, then environment, then the config file.
 public struct ConnectionOptions: ParsableArguments {
-    @Option(name: [.short, .customLong("account")], help: ArgumentHelp("Account section of the config file (env: XMPP_ACCOUNT; default: default).", valueName: "NAME"))
+    // Completes the [section] names of the config file that --config (if already typed),
+    // XMPP_CLI_CONFIG or the default location names; an unreadable file offers nothing.
+    @Option(
+        name: [.short, .customLong("account")],
+        help: ArgumentHelp("Account section of the config file (env: XMPP_ACCOUNT; default: default).", valueName: "NAME"),
+        completion: .custom { words, _, _ in
+            let configFlag = words.firstIndex(of: "--config").flatMap { words.dropFirst($0 + 1).first }
+            let loaded = try? ConfigLocation.load(flag: configFlag)
+            return loaded?.file.sections.keys.sorted() ?? []
+        })
     var account: String?
 
     @Option(name: [.short, .long], help: "The account's address (env: XMPP_JID).")
