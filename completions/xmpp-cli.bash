@@ -173,13 +173,13 @@ _xmpp-cli() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    send|presence|roster|listen|help)
+    send|presence|roster|listen|raw|help)
         # Offer subcommand argument completions
         "_xmpp-cli_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'send presence roster listen help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'send presence roster listen raw help' -- "${cur}"))
         ;;
     esac
 }
@@ -251,11 +251,47 @@ _xmpp-cli_send() {
 }
 
 _xmpp-cli_presence() {
-    repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    repeating_flags=(--verbose -v)
+    non_repeating_flags=(--insecure --quiet -q --version -h --help)
     repeating_options=()
-    non_repeating_options=()
+    non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --config)
     __xmpp-cli_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-a'|'--account')
+        __xmpp-cli_add_completions -W "$(__xmpp-cli_custom_complete ---completion presence -- --account "${COMP_CWORD}" "$(__xmpp-cli_cursor_index_in_current_word)")"
+        return
+        ;;
+    '-j'|'--jid')
+        return
+        ;;
+    '--password-file')
+        return
+        ;;
+    '--password-command')
+        return
+        ;;
+    '-s'|'--server')
+        return
+        ;;
+    '--tls')
+        __xmpp-cli_add_completions -W 'auto'$'\n''starttls'$'\n''direct'
+        return
+        ;;
+    '--ca-file')
+        return
+        ;;
+    '--resource')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--config')
+        return
+        ;;
+    esac
 
     # Offer subcommand / subcommand argument completions
     local -r subcommand="${unparsed_words[0]}"
@@ -561,11 +597,47 @@ _xmpp-cli_presence_deny() {
 }
 
 _xmpp-cli_roster() {
-    repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    repeating_flags=(--verbose -v)
+    non_repeating_flags=(--insecure --quiet -q --version -h --help)
     repeating_options=()
-    non_repeating_options=()
+    non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --config)
     __xmpp-cli_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-a'|'--account')
+        __xmpp-cli_add_completions -W "$(__xmpp-cli_custom_complete ---completion roster -- --account "${COMP_CWORD}" "$(__xmpp-cli_cursor_index_in_current_word)")"
+        return
+        ;;
+    '-j'|'--jid')
+        return
+        ;;
+    '--password-file')
+        return
+        ;;
+    '--password-command')
+        return
+        ;;
+    '-s'|'--server')
+        return
+        ;;
+    '--tls')
+        __xmpp-cli_add_completions -W 'auto'$'\n''starttls'$'\n''direct'
+        return
+        ;;
+    '--ca-file')
+        return
+        ;;
+    '--resource')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--config')
+        return
+        ;;
+    esac
 
     # Offer subcommand / subcommand argument completions
     local -r subcommand="${unparsed_words[0]}"
@@ -927,6 +999,57 @@ _xmpp-cli_listen() {
         return
         ;;
     '--exec')
+        return
+        ;;
+    esac
+}
+
+_xmpp-cli_raw() {
+    repeating_flags=(--verbose -v)
+    non_repeating_flags=(--insecure --quiet -q --pretty --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --config --stage --wait)
+    __xmpp-cli_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-a'|'--account')
+        __xmpp-cli_add_completions -W "$(__xmpp-cli_custom_complete ---completion raw -- --account "${COMP_CWORD}" "$(__xmpp-cli_cursor_index_in_current_word)")"
+        return
+        ;;
+    '-j'|'--jid')
+        return
+        ;;
+    '--password-file')
+        return
+        ;;
+    '--password-command')
+        return
+        ;;
+    '-s'|'--server')
+        return
+        ;;
+    '--tls')
+        __xmpp-cli_add_completions -W 'auto'$'\n''starttls'$'\n''direct'
+        return
+        ;;
+    '--ca-file')
+        return
+        ;;
+    '--resource')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--config')
+        return
+        ;;
+    '--stage')
+        __xmpp-cli_add_completions -W 'connected'$'\n''tls'$'\n''authenticated'$'\n''bound'
+        return
+        ;;
+    '--wait')
         return
         ;;
     esac
