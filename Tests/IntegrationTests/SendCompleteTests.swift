@@ -62,6 +62,16 @@ final class SendCompleteTests: XCTestCase {
         XCTAssertEqual(message.body, "with a subject")
     }
 
+    /// Prosody bounces a message to an account that does not exist (service-unavailable):
+    /// exit 1 naming the address and the condition, although the server acked the message.
+    func testBounceFromTheServerExits1() throws {
+        let server = try ProsodyServer.shared
+        let result = try sendAsAliceToProsody(["-m", "to nobody", "nobody-here@\(server.domain)"])
+        assertFailure(result, exitCode: 1, secrets: [server.alice.password])
+        XCTAssertTrue(result.stderr.contains("nobody-here@\(server.domain)"), result.summary)
+        XCTAssertTrue(result.stderr.contains("service-unavailable"), result.summary)
+    }
+
     /// A body whose stanza exceeds 256 KiB is refused before connecting: the server given is
     /// a closed port, so a client that tried to connect first would exit 69 instead.
     func testOversizedBodyExits65BeforeConnecting() throws {

@@ -145,6 +145,14 @@ final class SendRoomTests: XCTestCase {
         XCTAssertEqual(liveMessages(try bob.events()).map(\.body), ["with the password"])
     }
 
+    /// Nobody in the room yet: the join creates it (status 201), the client accepts the
+    /// default configuration, posts and leaves.
+    func testJoinThatCreatesTheRoomStillPosts() throws {
+        let result = try sendAsAliceToProsody(["-v", "-r", "-m", "first in the room", freshRoom()])
+        XCTAssertEqual(result.exitCode, 0, result.summary)
+        XCTAssertTrue(result.stderr.contains("joined"), result.summary)
+    }
+
     /// Rooms take --interactive too: every line is a groupchat message, in order.
     func testInteractiveLinesToARoom() throws {
         let server = try ProsodyServer.shared
