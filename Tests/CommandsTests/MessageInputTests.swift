@@ -62,18 +62,6 @@ final class MessageInputTests: XCTestCase {
         }
     }
 
-    func testMessageStanzaCarriesOriginID() throws {
-        let to = try JID("bob@example.org")
-        let template = OutgoingMessage(type: "chat", subject: "s", thread: "t", requestsReceipt: false)
-        let stanza = template.stanza(id: "x1", to: to, body: "hi")
-        XCTAssertEqual(stanza[attribute: "id"], "x1")
-        XCTAssertEqual(stanza[attribute: "to"], "bob@example.org")
-        XCTAssertEqual(stanza.child("body")?.text, "hi")
-        XCTAssertEqual(stanza.child("subject")?.text, "s")
-        XCTAssertEqual(stanza.child("thread")?.text, "t")
-        XCTAssertEqual(stanza.child("origin-id", namespace: "urn:xmpp:sid:0")?[attribute: "id"], "x1")
-    }
-
     private func temporaryFile(_ bytes: [UInt8]) throws -> String {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("xmpp-cli-test-\(UUID().uuidString)")
         try Data(bytes).write(to: url)

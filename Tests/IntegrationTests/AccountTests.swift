@@ -227,7 +227,3 @@ struct AccountFixture {
     }
 }
 
-/// `user@domain` of a full JID.
-func bareJID(_ jid: String?) -> String? {
-    jid.map { String($0.prefix { $0 != "/" }) }
-}

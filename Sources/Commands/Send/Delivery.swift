@@ -123,6 +123,6 @@ enum LineInput {
         guard fd >= 0 else {
             throw Failure(.noInput, "cannot read message file \(path): \(FileInput.lastErrorMessage)")
         }
-        return LineReader(fd: fd, maxLineBytes: maxLineBytes)
+        return LineReader(fd: fd, maxLineBytes: maxLineBytes, inputName: path)
     }
 }

@@ -6,14 +6,17 @@ import Glibc
 struct LineReader {
     let fd: Int32
     let maxLineBytes: Int
+    /// What the input is called in messages: "standard input", or the file's path.
+    let inputName: String
     private var buffer: [UInt8] = []
     private var start = 0
     private(set) var atEOF = false
     private(set) var lineNumber = 0
 
-    init(fd: Int32, maxLineBytes: Int) {
+    init(fd: Int32, maxLineBytes: Int, inputName: String = "standard input") {
         self.fd = fd
         self.maxLineBytes = maxLineBytes
+        self.inputName = inputName
     }
 
     /// The next complete line already read, without its line ending; at EOF, a last line
@@ -22,12 +25,13 @@ struct LineReader {
         if let newline = buffer[start...].firstIndex(of: UInt8(ascii: "\n")) {
             var line = buffer[start..<newline]
             if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
+            try checkLength(line.count)
             start = newline + 1
             lineNumber += 1
-            try checkLength(line.count)
             return (line, lineNumber)
         }
-        try checkLength(buffer.count - start)
+        // A carriage return at the end may be the first half of a CRLF still to come.
+        try checkLength(buffer.count - start - (buffer.last == UInt8(ascii: "\r") ? 1 : 0))
         if atEOF && start < buffer.count {
             let line = buffer[start...]
             start = buffer.count
@@ -47,7 +51,7 @@ struct LineReader {
         let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
         if n < 0 {
             if errno == EINTR || errno == EAGAIN { return }
-            throw Failure(.noInput, "cannot read standard input: \(String(cString: strerror(errno)))")
+            throw Failure(.noInput, "cannot read \(inputName): \(String(cString: strerror(errno)))")
         }
         if n == 0 {
             atEOF = true
@@ -63,7 +67,7 @@ struct LineReader {
 
     private func checkLength(_ count: Int) throws(Failure) {
         if count > maxLineBytes {
-            throw Failure(.dataError, "line \(lineNumber + 1) of standard input is longer than \(maxLineBytes) bytes")
+            throw Failure(.dataError, "line \(lineNumber + 1) of \(inputName) is longer than \(maxLineBytes) bytes")
         }
     }
 }

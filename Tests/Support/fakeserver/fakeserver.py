@@ -2,12 +2,14 @@
 """A scripted XMPP server on 127.0.0.1 for what a real server will not do on demand.
 
     fakeserver.py --scenario NAME --port-file F --cert PEM --key PEM --log F
-                  [--password PW] [--once] [--timeout S] [--trace]
+                  [--events F] [--password PW] [--once] [--timeout S] [--trace]
 
 Listens on a free port and writes it to --port-file (atomically), then serves client
-connections one at a time (--once: just one) with the scenario's behaviour; see
-scenarios.py for the names. Every byte received is appended to --log. Python standard
-library only. Exits 0 when the scenario ran, 1 on bad arguments or an internal error.
+connections one at a time (--once: as many as the scenario needs, usually one) with the
+scenario's behaviour; see scenarios.py for the names. Every byte received is appended to
+--log; what a scenario records of its own doing goes to --events (default: the log's path
+with ".events" appended), one JSON object a line. Python standard library only. Exits 0
+when the scenario ran, 1 on bad arguments or an internal error.
 """
 import argparse
 import os
@@ -19,6 +21,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from scenarios import SCENARIOS  # noqa: E402
+from session import ServerState  # noqa: E402
 from stream import ClientStream  # noqa: E402
 
 
@@ -29,8 +32,10 @@ def arguments():
     parser.add_argument("--cert", required=True)
     parser.add_argument("--key", required=True)
     parser.add_argument("--log", help="append every byte received from clients here")
+    parser.add_argument("--events", help="append the scenario's records here (JSON lines)")
     parser.add_argument("--password", default="secret", help="the password logins must prove")
-    parser.add_argument("--once", action="store_true", help="serve one connection, then exit")
+    parser.add_argument("--once", action="store_true",
+                        help="serve the scenario's connections (usually one), then exit")
     parser.add_argument("--timeout", type=float, default=30.0,
                         help="seconds to wait for a connection, and for each connection")
     parser.add_argument("--trace", action="store_true", help="print both directions on stderr")
@@ -51,6 +56,7 @@ def main():
     context.load_cert_chain(args.cert, args.key)
     if args.log:
         open(args.log, "ab").close()  # exists even when no client ever connects
+    state = ServerState(args.events or (args.log + ".events" if args.log else None))
 
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -65,9 +71,10 @@ def main():
         except socket.timeout:
             print("fakeserver: no connection within %gs" % args.timeout, file=sys.stderr)
             return 0
+        state.connection += 1
         stream = ClientStream(connection, args.log, time.monotonic() + args.timeout, args.trace)
-        scenario(stream, context, args.password).run()
-        if args.once:
+        scenario(stream, context, args.password, state).run()
+        if args.once and state.connection >= scenario.connections:
             return 0
 
 

@@ -1,9 +1,10 @@
 """The scripted behaviours, by name. Each is a Session that differs in one respect; to add
 one, subclass Session (or another scenario), override the hook, and list it in SCENARIOS.
 """
+import time
 from xml.sax.saxutils import quoteattr
 
-from session import NS_SASL, EndSession, Session
+from session import CLIENT, NS_SASL, NS_SM, NS_STANZAS, EndSession, Session
 
 
 class Normal(Session):
@@ -88,6 +89,102 @@ class SpoofedRosterPush(Session):
                   % (quoteattr(iq.get("id") or ""), self.to_attr()))
 
 
+class Bounce(Session):
+    """Answers every message with an error from its recipient, service-unavailable (what a
+    server says for an account that does not exist), before acknowledging it: the message
+    was accepted by the server, yet it reached nobody."""
+
+    def on_message(self, message):
+        self.send("<message type='error' id=%s from=%s to=%s><error type='cancel'>"
+                  "<service-unavailable xmlns='%s'/></error></message>"
+                  % (quoteattr(message.get("id") or ""), quoteattr(message.get("to") or ""),
+                     quoteattr(self.jid or ""), NS_STANZAS))
+
+
+class Limits(Session):
+    """Advertises a stanza limit of 1000 bytes (XEP-0478) after authentication."""
+    max_bytes = 1000
+
+    def features_after_auth(self):
+        return super().features_after_auth() + (
+            "<limits xmlns='urn:xmpp:stream-limits:0'><max-bytes>%d</max-bytes></limits>"
+            % self.max_bytes)
+
+
+class CutBeforeLastAck(Session):
+    """Stream management with resumption. The first connection handles HANDLED messages,
+    then takes no more (as if the rest were lost on the way; they are recorded as
+    "dropped") and answers no more <r/>; once the client has gone quiet, waiting for an
+    ack that does not come, it cuts the TCP connection. The second connection resumes the
+    session with h = HANDLED if the client names the first one's id, and handles
+    everything after.
+
+    Events: "enabled" {id}, "handled" {id, body, h}, "dropped" {id, body}, "acked" {h},
+    "cut" {h}, "resumed" {h, client_h}, "resume-refused" {previd}."""
+    connections = 2
+    handled_before_cut = 40
+    # Silence that means the client has sent all it will send before an ack.
+    quiet_seconds = 0.5
+
+    @property
+    def cutting(self):
+        return self.state.connection == 1 and self.handled >= self.handled_before_cut
+
+    def dispatch(self, element):
+        if self.cutting and element.tag == CLIENT + "message":
+            self.state.record("dropped", id=element.get("id"), body=body_of(element))
+        else:
+            super().dispatch(element)
+        if self.cutting:
+            # Wait for the client to go quiet: everything it sends resets the clock.
+            self.stream.deadline = time.monotonic() + self.quiet_seconds
+
+    def on_message(self, message):
+        self.state.record("handled", id=message.get("id"), body=body_of(message),
+                          h=self.handled + 1)
+
+    def on_sm_enable(self, element):
+        super().on_sm_enable(element)
+        self.state.values["previd"] = self.sm_id
+        self.state.values["jid"] = self.jid
+        self.state.record("enabled", id=self.sm_id)
+
+    def on_sm_request(self, element):
+        if not self.cutting:
+            self.state.record("acked", h=self.handled)
+            super().on_sm_request(element)
+
+    def on_connection_end(self, kind):
+        if kind != "timeout" or not self.cutting:
+            return super().on_connection_end(kind)
+        self.state.record("cut", h=self.handled)
+        self.state.values["h"] = self.handled
+        self.stream.abort()
+
+    def on_sm_resume(self, element):
+        previd = element.get("previd")
+        if self.state.connection != 2 or previd != self.state.values.get("previd"):
+            self.state.record("resume-refused", previd=previd)
+            return super().on_sm_resume(element)
+        self.jid = self.state.values["jid"]
+        self.sm_enabled = True
+        self.handled = self.state.values["h"]
+        self.state.record("resumed", h=self.handled, client_h=element.get("h"))
+        self.send("<resumed xmlns='%s' h='%d' previd=%s/>"
+                  % (NS_SM, self.handled, quoteattr(previd)))
+
+
+class CutNoResume(CutBeforeLastAck):
+    """The first connection of cut-before-last-ack, with stream management that does not
+    grant resumption: the client cannot resume and must say how much was confirmed."""
+    connections = 1
+    grant_resumption = False
+
+
+def body_of(message):
+    return message.findtext(CLIENT + "body")
+
+
 SCENARIOS = {
     "normal": Normal,
     "no-starttls": NoStartTLS,
@@ -98,4 +195,8 @@ SCENARIOS = {
     "auth-failure": AuthFailure,
     "restricted-xml": RestrictedXML,
     "spoofed-roster-push": SpoofedRosterPush,
+    "bounce": Bounce,
+    "limits": Limits,
+    "cut-before-last-ack": CutBeforeLastAck,
+    "cut-no-resume": CutNoResume,
 }

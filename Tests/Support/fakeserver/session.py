@@ -4,8 +4,13 @@ SCRAM-SHA-1, PLAIN), resource binding, XEP-0198 stream management, IQ results.
 Scenarios (scenarios.py) subclass Session and override one hook or flag each, so a new
 misbehaviour is a few lines: features_*() for what is offered, on_*() for how an element
 is answered, the class attributes for the simple switches.
+
+A scenario that spans connections (stream resumption) keeps what must outlive one of them
+in `self.state`, shared by every session of the server process, and writes what it did
+with `self.state.record(...)` for the tests to read.
 """
 import base64
+import json
 import uuid
 from xml.sax.saxutils import escape, quoteattr
 
@@ -27,21 +32,46 @@ class EndSession(Exception):
     """The scenario is over: stop reading, the connection is already dealt with."""
 
 
+class ServerState:
+    """What one server process remembers across connections: which connection this is
+    (1, 2, ...), values a scenario keeps for the next connection, and an events file of
+    JSON lines, {"connection": N, "event": KIND, ...}, that tests read."""
+
+    def __init__(self, events_path=None):
+        self.connection = 0
+        self.values = {}
+        self.events_path = events_path
+
+    def record(self, event, **fields):
+        if not self.events_path:
+            return
+        entry = {"connection": self.connection, "event": event}
+        entry.update(fields)
+        with open(self.events_path, "a", encoding="utf-8") as events:
+            events.write(json.dumps(entry, ensure_ascii=False) + "\n")
+
+
 class Session:
     offer_starttls = True
     offer_sm = True
+    # Whether <enable resume='true'/> is granted (XEP-0198 section 5).
+    grant_resumption = True
     mechanisms = ("SCRAM-SHA-256", "SCRAM-SHA-1", "PLAIN")
+    # How many client connections the server serves with --once.
+    connections = 1
 
-    def __init__(self, stream, tls_context, password):
+    def __init__(self, stream, tls_context, password, state=None):
         self.stream = stream
         self.tls_context = tls_context
         self.password = password
+        self.state = state or ServerState()
         self.domain = "localhost"
         self.username = None
         self.authenticated = False
         self.jid = None
         self.scram = None
         self.sm_enabled = False
+        self.sm_id = None  # the id of <enabled/>, which a resumption names as previd
         self.handled = 0  # XEP-0198: stanzas received since <enable/>
         self.handlers = {
             "{%s}starttls" % NS_TLS: self.on_starttls,
@@ -49,7 +79,7 @@ class Session:
             "{%s}response" % NS_SASL: self.on_sasl_response,
             "{%s}abort" % NS_SASL: lambda _: self.sasl_failure("aborted"),
             "{%s}enable" % NS_SM: self.on_sm_enable,
-            "{%s}r" % NS_SM: lambda _: self.send("<a xmlns='%s' h='%d'/>" % (NS_SM, self.handled)),
+            "{%s}r" % NS_SM: self.on_sm_request,
             "{%s}a" % NS_SM: lambda _: None,
             "{%s}resume" % NS_SM: self.on_sm_resume,
             CLIENT + "iq": self.on_iq,
@@ -80,9 +110,13 @@ class Session:
                 self.stream.close()
                 return
             else:  # eof or timeout
-                self.stream.note("session ends: %s" % event.kind)
-                self.stream.close()
+                self.on_connection_end(event.kind)
                 return
+
+    def on_connection_end(self, kind):
+        """Hook: the client went away ("eof") or the deadline passed ("timeout")."""
+        self.stream.note("session ends: %s" % kind)
+        self.stream.close()
 
     def dispatch(self, element):
         handler = self.handlers.get(element.tag)
@@ -235,11 +269,15 @@ class Session:
             self.send("<failed xmlns='%s'><unexpected-request xmlns='%s'/></failed>"
                       % (NS_SM, NS_STANZAS))
             return
-        resume = element.get("resume") in ("true", "1")
+        resume = element.get("resume") in ("true", "1") and self.grant_resumption
+        self.sm_id = uuid.uuid4().hex
         self.send("<enabled xmlns='%s' id='%s'%s/>"
-                  % (NS_SM, uuid.uuid4().hex, " resume='true'" if resume else ""))
+                  % (NS_SM, self.sm_id, " resume='true'" if resume else ""))
         self.sm_enabled = True
         self.handled = 0
+
+    def on_sm_request(self, _):
+        self.send("<a xmlns='%s' h='%d'/>" % (NS_SM, self.handled))
 
     def on_sm_resume(self, _):
         self.send("<failed xmlns='%s'><item-not-found xmlns='%s'/></failed>" % (NS_SM, NS_STANZAS))
