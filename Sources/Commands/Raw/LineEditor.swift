@@ -50,16 +50,32 @@ final class LineEditor {
         if let line { free(line) }
         guard let editor = LineEditor.current else { return }
         editor.handlingLine = true
+        editor.lineFinished = true
         defer { editor.handlingLine = false }
         editor.onLine(text)
     }
     /// While a finished line is being handled, the cursor already sits on a fresh line and
     /// libedit draws the prompt afterwards: output then needs no redrawing around it.
     private var handlingLine = false
+    /// A line was handed over since the last `resumeAfterLine()`.
+    private var lineFinished = false
+    /// The terminal is handed back: output is plain lines from then on.
+    private var stopped = false
 
     /// Reads what the terminal has (call when stdin is readable); completed lines go to `onLine`.
     func readAvailable() {
         rl_callback_read_char()
+    }
+
+    /// Takes the terminal back for the next line once a finished one has been handled.
+    /// libedit (3.1-20221030) leaves its callback mode after handing a line over: the
+    /// terminal stays in canonical mode with echo, so the next line would be echoed by the
+    /// kernel, read whole without editing or completion, and garbled by output printed above
+    /// it. Installing the handler again re-enters the unbuffered mode and draws the prompt.
+    func resumeAfterLine() {
+        guard lineFinished else { return }
+        lineFinished = false
+        rl_callback_handler_install(prompt, Self.lineHandler)
     }
 
     func setPrompt(_ newPrompt: String) {
@@ -72,7 +88,7 @@ final class LineEditor {
     /// whatever the user had typed. The line buffer itself is left alone: changing it from
     /// outside confuses libedit's history position.
     func printAbove(_ text: String) {
-        if handlingLine {
+        if handlingLine || stopped {
             Self.writeOut(text + "\n")
             return
         }
@@ -84,6 +100,7 @@ final class LineEditor {
     /// is the one reset libedit's callback mode does cleanly).
     func clearLine() {
         Self.writeOut("\n")  // the terminal has echoed ^C itself
+        lineFinished = false
         rl_callback_handler_remove()
         rl_callback_handler_install(prompt, Self.lineHandler)
     }
@@ -92,9 +109,11 @@ final class LineEditor {
         _ = add_history(entry)
     }
 
-    /// Restores the terminal and saves the history (mode 0600: it may hold stanzas with
+    /// Restores the terminal and saves the history, once (mode 0600: it may hold stanzas with
     /// personal data).
     func stop() {
+        guard !stopped else { return }
+        stopped = true
         rl_callback_handler_remove()
         if let historyPath {
             let fd = open(historyPath, O_WRONLY | O_CREAT, 0o600)
