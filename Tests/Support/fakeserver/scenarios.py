@@ -1,7 +1,7 @@
 """The scripted behaviours, by name. Each is a Session that differs in one respect; to add
 one, subclass Session (or another scenario), override the hook, and list it in SCENARIOS.
 """
-from session import NS_SASL, EndSession, Session
+from session import NS_BIND, NS_SASL, EndSession, Session
 
 
 class Normal(Session):
@@ -65,6 +65,15 @@ class RestrictedXML(Session):
         self.send("<stream:features><!-- x -->%s</stream:features>" % self.features())
 
 
+class SilentIQ(Session):
+    """Binds the client's resource as usual, then never answers another IQ: a client that
+    waits for answers must give up on its own, after its own limit."""
+
+    def on_iq(self, iq):
+        if not self.authenticated or iq.find("{%s}bind" % NS_BIND) is not None:
+            super().on_iq(iq)
+
+
 SCENARIOS = {
     "normal": Normal,
     "no-starttls": NoStartTLS,
@@ -74,4 +83,5 @@ SCENARIOS = {
     "no-sm": NoStreamManagement,
     "auth-failure": AuthFailure,
     "restricted-xml": RestrictedXML,
+    "silent-iq": SilentIQ,
 }
