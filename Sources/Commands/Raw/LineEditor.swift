@@ -62,9 +62,14 @@ final class LineEditor {
     /// The terminal is handed back: output is plain lines from then on.
     private var stopped = false
 
+    /// Whether keys were read since the prompt was drawn afresh: until then libedit's
+    /// `rl_point` still describes the previous line.
+    private var keysSincePrompt = false
+
     /// Reads what the terminal has (call when stdin is readable); completed lines go to `onLine`.
     func readAvailable() {
         rl_callback_read_char()
+        keysSincePrompt = !lineFinished
     }
 
     /// Takes the terminal back for the next line once a finished one has been handled.
@@ -75,6 +80,7 @@ final class LineEditor {
     func resumeAfterLine() {
         guard lineFinished else { return }
         lineFinished = false
+        keysSincePrompt = false
         rl_callback_handler_install(prompt, Self.lineHandler)
     }
 
@@ -92,8 +98,26 @@ final class LineEditor {
             Self.writeOut(text + "\n")
             return
         }
-        Self.writeOut("\r\u{1B}[K" + text + "\n")
+        // From the prompt's first row down, all is erased: a line wider than the terminal
+        // takes several rows, and none of them may be left above the text.
+        let up = rowsAboveCursor()
+        Self.writeOut("\r" + (up > 0 ? "\u{1B}[\(up)A" : "") + "\u{1B}[J" + text + "\n")
         rl_forced_update_display()
+    }
+
+    /// How many rows the prompt starts above the cursor: libedit wraps a long line onto
+    /// further rows, and moves to the next row once one is exactly full.
+    private func rowsAboveCursor() -> Int {
+        guard keysSincePrompt else { return 0 }
+        var rows: Int32 = 0
+        var columns: Int32 = 0
+        rl_get_screen_size(&rows, &columns)
+        guard columns > 0 else { return 0 }
+        // rl_point counts bytes of the UTF-8 line; the screen counts characters.
+        guard let line = xmppcli_rl_line_buffer() else { return 0 }
+        let point = min(max(0, Int(xmppcli_rl_point())), strlen(line))
+        let beforeCursor = String(decoding: UnsafeRawBufferPointer(start: line, count: point), as: UTF8.self)
+        return (prompt.count + beforeCursor.count) / Int(columns)
     }
 
     /// Ctrl-C: forget the line being typed and start a fresh one (reinstalling the handler
@@ -101,6 +125,7 @@ final class LineEditor {
     func clearLine() {
         Self.writeOut("\n")  // the terminal has echoed ^C itself
         lineFinished = false
+        keysSincePrompt = false
         rl_callback_handler_remove()
         rl_callback_handler_install(prompt, Self.lineHandler)
     }
