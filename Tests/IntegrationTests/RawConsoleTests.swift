@@ -100,6 +100,56 @@ final class RawConsoleTests: XCTestCase {
             screen.filter { $0.contains(half) }.count, 1, "the half line is drawn more than once: \(screen)")
     }
 
+    /// The same with a line longer than the terminal is wide: every row of it is cleared
+    /// before the element is printed, so none is left behind above it.
+    func testElementReceivedWhileTypingAWrappedLineLeavesNoRowBehind() throws {
+        let console = try ConsoleSession(self)
+        let server = console.server
+        let body = "arrives mid-wrapped-line \(UUID().uuidString.prefix(8))"
+        let half = "<iq type='get' to='localhost' id='wrapped-line-longer-than-the-terminal'><query xmlns='jabber:iq:ver"
+        let ready = console.scratch.appendingPathComponent("typing")
+        let proceed = console.scratch.appendingPathComponent("sent")
+        let run = try console.play(
+            [
+                console.awaitPrompt,
+                .type("<presence/>\r"),
+                .expect("<- <presence"),
+                console.awaitPrompt,
+                .type(half),
+                .screenEndsWith(half),
+                .touch(ready),
+                .waitFor(proceed, timeout: 25),
+                .expect(body, timeout: 15),
+                .screenEndsWith(half),
+                .snapshot("received"),
+                .type("sion'/></iq>\r"),
+                .expect("-> <iq type='get' to='localhost' id='wrapped-line-longer-than-the-terminal'>"),
+                .expect("<name>Prosody</name>"),
+                console.awaitPrompt,
+                .type("\u{4}"),
+            ],
+            columns: 60, whenFileAppears: ready
+        ) {
+            try Peer.send(as: server.bob, to: server.alice.jid, on: server, body: body, scratch: console.scratch)
+            FileManager.default.createFile(atPath: proceed.path, contents: nil)
+        }
+        run.assertExitedZero()
+        let screen = (run.snapshots["received"] ?? []).filter { !$0.isEmpty }
+        guard let bodyLine = screen.lastIndex(where: { $0.contains(body) }) else {
+            return XCTFail("no screen with the message: \(run.shown)")
+        }
+        guard let promptRow = screen.lastIndex(where: console.isPrompt), promptRow > bodyLine else {
+            return XCTFail("no prompt below the message: \(run.shown)")
+        }
+        // The rows from the prompt on hold the half line; spaces at the wraps are not shown.
+        XCTAssertEqual(
+            screen[promptRow...].joined().replacingOccurrences(of: " ", with: "").drop { $0 != ">" },
+            ("> " + half).replacingOccurrences(of: " ", with: "")[...], "the half line is not intact: \(screen)")
+        XCTAssertEqual(
+            screen.filter { $0.contains("> <iq type='get' to='localhost'") }.count, 1,
+            "a row of the half line was left behind: \(run.shown)")
+    }
+
     func testTabCompletesElementNamesAndNamespacesUsed() throws {
         let console = try ConsoleSession(self)
         let run = try console.play([
@@ -240,16 +290,19 @@ private struct ConsoleStep: Encodable {
     var snapshot: String?
     var touch: String?
     var awaitFile: String?
+    var screenEnd: String?
     var timeout: Double?
 
     enum CodingKeys: String, CodingKey {
         case expect, regex, type, snapshot, touch, timeout
         case awaitFile = "await"
+        case screenEnd = "screen-ends-with"
     }
 
     static func expect(_ text: String, regex: Bool = false, timeout: Double? = nil) -> ConsoleStep {
         ConsoleStep(expect: text, regex: regex ? true : nil, timeout: timeout)
     }
+    static func screenEndsWith(_ text: String) -> ConsoleStep { ConsoleStep(screenEnd: text) }
     static func type(_ keys: String) -> ConsoleStep { ConsoleStep(type: keys) }
     static func snapshot(_ name: String) -> ConsoleStep { ConsoleStep(snapshot: name) }
     static func touch(_ file: URL) -> ConsoleStep { ConsoleStep(touch: file.path) }
@@ -303,7 +356,8 @@ private struct ConsoleSession {
     /// Plays `steps`; when `signal` appears (a `touch` step), runs `action` while the
     /// console waits, so the test can act from outside.
     func play(
-        _ steps: [ConsoleStep], environment extra: [String: String] = [:], whenFileAppears signal: URL? = nil,
+        _ steps: [ConsoleStep], environment extra: [String: String] = [:], columns: Int = 200,
+        whenFileAppears signal: URL? = nil,
         action: () throws -> Void = {}
     ) throws -> ConsoleRun {
         let script = scratch.appendingPathComponent("script-\(UUID().uuidString.prefix(8)).json")
@@ -321,7 +375,8 @@ private struct ConsoleSession {
         environment["PYTHONDONTWRITEBYTECODE"] = "1"
         environment.merge(extra) { _, new in new }
         let child = try ChildProcess(
-            SupportPaths.python, [Self.driver.path, "--script", script.path, "--timeout", "30", "--"] + command,
+            SupportPaths.python, [Self.driver.path, "--script", script.path, "--timeout", "30", "--columns", String(columns), "--"]
+                + command,
             environment: environment, outputIn: scratch)
         if let signal {
             let deadline = Date().addingTimeInterval(30)

@@ -7,13 +7,15 @@ Usage: drive-console.py --script FILE [--timeout SECONDS] [--columns N] -- COMMA
 FILE holds a JSON list of steps, played in order:
   {"expect": TEXT}            wait until TEXT appears in the output after the previous match
   {"expect": RE, "regex": true}   the same with a Python regular expression (MULTILINE)
+  {"screen-ends-with": TEXT}  wait until the rendered screen ends with TEXT, rows joined
+                              and spaces ignored (for lines wider than the terminal)
   {"type": TEXT}              write TEXT to the terminal ("\\r" is Enter, "\\u0003" Ctrl-C,
                               "\\u0004" Ctrl-D, "\\t" Tab)
   {"snapshot": NAME}          remember the rendered screen as it is now
   {"touch": PATH}             create PATH (tells a test that a point was reached)
   {"await": PATH}             wait until PATH exists (the test says to go on)
-Expectations match the output with terminal control sequences and carriage returns
-removed; each step may carry its own "timeout" (default 10 seconds).
+Expectations match the output with terminal control sequences, carriage returns and
+backspaced characters removed; each step may carry its own "timeout" (default 10 seconds).
 
 When the script is done, COMMAND is given what is left of SECONDS (default 30) to exit; a
 failed step or a command still running then is killed. Prints one JSON object on stdout:
@@ -40,11 +42,19 @@ import termios
 import time
 
 CONTROL_SEQUENCE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>78]|[\r\x07]")
+TAKEN_BACK = re.compile(r"[^\x08\n]\x08")
 
 
 def plain(text):
-    """The output as a person reads it, for expectations: no control sequences, no CRs."""
-    return CONTROL_SEQUENCE.sub("", text)
+    """The output as a person reads it, for expectations: no control sequences, no CRs,
+    and a character followed by a backspace taken back (line editors write " \b" where a
+    line wraps)."""
+    text = CONTROL_SEQUENCE.sub("", text)
+    while True:
+        shorter = TAKEN_BACK.sub("", text)
+        if shorter == text:
+            return text
+        text = shorter
 
 
 class Screen:
@@ -195,6 +205,19 @@ class Terminal:
                     pattern, timeout, seen[self.searched:][-2000:])
             self.read(min(remaining, 0.1))
 
+    def expect_screen_end(self, text, timeout):
+        wanted = text.replace(" ", "")
+        deadline = time.monotonic() + timeout
+        while True:
+            shown = "".join(self.screen.lines()).replace(" ", "")
+            if shown.endswith(wanted):
+                return None
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or (self.closed and self.exited()):
+                return "expected the screen to end with %r within %gs; it ends with %r" % (
+                    text, timeout, "\n".join(self.screen.lines()[-5:]))
+            self.read(min(remaining, 0.1))
+
     def exited(self):
         if self.status is None:
             done, raw = os.waitpid(self.pid, os.WNOHANG)
@@ -222,6 +245,10 @@ def play(terminal, steps, deadline):
         timeout = min(float(step.get("timeout", 10)), max(0.0, deadline - time.monotonic()))
         if "expect" in step:
             failure = terminal.expect(step["expect"], step.get("regex", False), timeout)
+            if failure:
+                return "step %d: %s" % (number, failure), snapshots
+        elif "screen-ends-with" in step:
+            failure = terminal.expect_screen_end(step["screen-ends-with"], timeout)
             if failure:
                 return "step %d: %s" % (number, failure), snapshots
         elif "type" in step:
