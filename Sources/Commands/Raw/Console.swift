@@ -94,6 +94,9 @@ final class Console {
         if parser.isIdle {
             editor.addHistory(typed.joined(separator: " "))
             typed = []
+            // A fresh parser for the next element, so that positions in errors count from
+            // its own first line.
+            parser = XMLFragmentParser()
             editor.setPrompt(mainPrompt)
         } else {
             editor.setPrompt(String(repeating: " ", count: max(0, mainPrompt.count - 4)) + "...> ")
