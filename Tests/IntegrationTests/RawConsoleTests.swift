@@ -176,6 +176,32 @@ final class RawConsoleTests: XCTestCase {
             run.shown)
     }
 
+    /// A malformed element is not sent; the position given counts from its own first line,
+    /// whatever was typed before it, and the console goes on.
+    func testMalformedElementIsNotSentAndItsPositionIsItsOwn() throws {
+        let console = try ConsoleSession(self)
+        let run = try console.play([
+            console.awaitPrompt,
+            .type("<presence/>\r"),
+            .expect("-> <presence/>"),
+            console.awaitPrompt,
+            .type("<message to='nobody@localhost'>\r"),
+            .expect("...> "),
+            .type("<body>x</bod></message>\r"),
+            .expect("not sent: "),
+            console.awaitPrompt,
+            .type("<presence/>\r"),
+            .expect("-> <presence/>"),
+            console.awaitPrompt,
+            .type("\u{4}"),
+        ])
+        run.assertExitedZero()
+        let note = run.plainTranscript.split(separator: "\n").first { $0.contains("not sent: ") } ?? ""
+        XCTAssertTrue(note.contains("not sent: line 2, column 14: "), String(note))
+        let sent = run.plainTranscript.split(separator: "\n").filter { $0.contains(" -> ") }
+        XCTAssertEqual(sent.map { String($0.drop { $0 != "<" }) }, ["<presence/>", "<presence/>"], run.shown)
+    }
+
     // History
 
     /// The element is kept in $XDG_STATE_HOME/xmpp-cli/history, private to the user, and a
