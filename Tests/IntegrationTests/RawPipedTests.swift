@@ -176,6 +176,24 @@ final class RawPipedTests: XCTestCase {
         XCTAssertTrue(sent.contains("<iq type='set'"), "the client never got as far as binding: \(sent)")
     }
 
+    /// Input that ends inside an element: the complete ones before it are sent, the cut
+    /// one is not, and the exit says where input ended.
+    func testInputEndingInsideAnElementExits65() throws {
+        let server = try FakeServer(scenario: "normal", scratch: try makeScratchDirectory())
+        let input = "<iq type='get' id='whole'><query xmlns='jabber:iq:roster'/></iq>\n<iq type='get' id='cut'>\n<query"
+        let run = try StreamingInputRun(try rawArguments(server), scratch: try makeScratchDirectory())
+        try run.write(input)
+        try run.waitForOutput(containing: "id='whole'")
+        run.closeInput()
+        let result = try run.finish()
+        assertFailure(result, exitCode: 65, secrets: [FakeServer.password])
+        XCTAssertTrue(result.stderr.contains("line 3, column 7"), result.summary)
+        XCTAssertTrue(result.stderr.contains("end of input"), result.summary)
+        let sent = try server.clientBytes()
+        XCTAssertTrue(sent.contains("id='whole'"), sent)
+        XCTAssertFalse(sent.contains("id='cut'"), "the cut element reached the server: \(sent)")
+    }
+
     // Answers that never come
 
     func testMissingAnswerExits75AfterWait() throws {
