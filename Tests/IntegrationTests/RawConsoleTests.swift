@@ -55,101 +55,6 @@ final class RawConsoleTests: XCTestCase {
         XCTAssertLessThan(milliseconds ?? .infinity, 20_000, run.shown)
     }
 
-    /// What the server sends while a line is half typed is printed above it; the half line
-    /// is drawn again below, and what is typed next completes it.
-    func testElementReceivedWhileTypingLeavesTheLineIntact() throws {
-        let console = try ConsoleSession(self)
-        let server = console.server
-        let body = "arrives mid-line \(UUID().uuidString.prefix(8))"
-        let half = "<iq type='get' to='localhost' id='half-typed'><query xmlns='jabber:iq:ver"
-        let ready = console.scratch.appendingPathComponent("typing")
-        let proceed = console.scratch.appendingPathComponent("sent")
-        let run = try console.play(
-            [
-                console.awaitPrompt,
-                // Available presence: only then are messages to the bare JID routed here.
-                .type("<presence/>\r"),
-                .expect("<- <presence"),
-                console.awaitPrompt,
-                .type(half),
-                .expect(half),
-                .touch(ready),
-                .waitFor(proceed, timeout: 25),
-                .expect(body, timeout: 15),
-                .expect(console.promptPattern + NSRegularExpression.escapedPattern(for: half), regex: true),
-                .snapshot("received"),
-                .type("sion'/></iq>\r"),
-                .expect("-> <iq type='get' to='localhost' id='half-typed'>"),
-                .expect("<name>Prosody</name>"),
-                console.awaitPrompt,
-                .type("\u{4}"),
-            ],
-            whenFileAppears: ready
-        ) {
-            try Peer.send(as: server.bob, to: server.alice.jid, on: server, body: body, scratch: console.scratch)
-            FileManager.default.createFile(atPath: proceed.path, contents: nil)
-        }
-        run.assertExitedZero()
-        let screen = (run.snapshots["received"] ?? []).filter { !$0.isEmpty }
-        guard let last = screen.last, let bodyLine = screen.lastIndex(where: { $0.contains(body) }) else {
-            return XCTFail("no screen with the message: \(run.shown)")
-        }
-        XCTAssertTrue(console.isPrompt(last) && last.hasSuffix("> " + half), "the half line is not intact: \(last)")
-        XCTAssertTrue(screen[..<bodyLine].contains { $0.contains("<- <message") }, "not printed as received: \(screen)")
-        XCTAssertEqual(
-            screen.filter { $0.contains(half) }.count, 1, "the half line is drawn more than once: \(screen)")
-    }
-
-    /// The same with a line longer than the terminal is wide: every row of it is cleared
-    /// before the element is printed, so none is left behind above it.
-    func testElementReceivedWhileTypingAWrappedLineLeavesNoRowBehind() throws {
-        let console = try ConsoleSession(self)
-        let server = console.server
-        let body = "arrives mid-wrapped-line \(UUID().uuidString.prefix(8))"
-        let half = "<iq type='get' to='localhost' id='wrapped-line-longer-than-the-terminal'><query xmlns='jabber:iq:ver"
-        let ready = console.scratch.appendingPathComponent("typing")
-        let proceed = console.scratch.appendingPathComponent("sent")
-        let run = try console.play(
-            [
-                console.awaitPrompt,
-                .type("<presence/>\r"),
-                .expect("<- <presence"),
-                console.awaitPrompt,
-                .type(half),
-                .screenEndsWith(half),
-                .touch(ready),
-                .waitFor(proceed, timeout: 25),
-                .expect(body, timeout: 15),
-                .screenEndsWith(half),
-                .snapshot("received"),
-                .type("sion'/></iq>\r"),
-                .expect("-> <iq type='get' to='localhost' id='wrapped-line-longer-than-the-terminal'>"),
-                .expect("<name>Prosody</name>"),
-                console.awaitPrompt,
-                .type("\u{4}"),
-            ],
-            columns: 60, whenFileAppears: ready
-        ) {
-            try Peer.send(as: server.bob, to: server.alice.jid, on: server, body: body, scratch: console.scratch)
-            FileManager.default.createFile(atPath: proceed.path, contents: nil)
-        }
-        run.assertExitedZero()
-        let screen = (run.snapshots["received"] ?? []).filter { !$0.isEmpty }
-        guard let bodyLine = screen.lastIndex(where: { $0.contains(body) }) else {
-            return XCTFail("no screen with the message: \(run.shown)")
-        }
-        guard let promptRow = screen.lastIndex(where: console.isPrompt), promptRow > bodyLine else {
-            return XCTFail("no prompt below the message: \(run.shown)")
-        }
-        // The rows from the prompt on hold the half line; spaces at the wraps are not shown.
-        XCTAssertEqual(
-            screen[promptRow...].joined().replacingOccurrences(of: " ", with: "").drop { $0 != ">" },
-            ("> " + half).replacingOccurrences(of: " ", with: "")[...], "the half line is not intact: \(screen)")
-        XCTAssertEqual(
-            screen.filter { $0.contains("> <iq type='get' to='localhost'") }.count, 1,
-            "a row of the half line was left behind: \(run.shown)")
-    }
-
     func testTabCompletesElementNamesAndNamespacesUsed() throws {
         let console = try ConsoleSession(self)
         let run = try console.play([
@@ -309,7 +214,7 @@ final class RawConsoleTests: XCTestCase {
 }
 
 /// One step of a drive-console.py script.
-private struct ConsoleStep: Encodable {
+struct ConsoleStep: Encodable {
     var expect: String?
     var regex: Bool?
     var type: String?
@@ -336,7 +241,7 @@ private struct ConsoleStep: Encodable {
 }
 
 /// What drive-console.py reports about one run.
-private struct ConsoleRun: Decodable {
+struct ConsoleRun: Decodable {
     let exit: Int32?
     let failure: String?
     let transcript: String
@@ -359,7 +264,7 @@ private struct ConsoleRun: Decodable {
 }
 
 /// The console as alice on the test Prosody, with a home and state folder of its own.
-private struct ConsoleSession {
+struct ConsoleSession {
     private static let driver = SupportPaths.support.appendingPathComponent("pty/drive-console.py")
 
     let server: ProsodyServer
