@@ -50,6 +50,7 @@ final class Console {
             }
         }
         while !quit && !ConsoleSignals.terminate {
+            editor.resumeAfterLine()
             let inputReady = try link.pump(alsoWatching: 0, deadline: .after(seconds: 60))
             if ConsoleSignals.takeInterrupt() {
                 parser = XMLFragmentParser()
@@ -59,6 +60,8 @@ final class Console {
             }
             if inputReady { editor.readAvailable() }
         }
+        // The editor goes first: what arrives while the stream closes must not redraw a prompt.
+        editor.stop()
         link.close()
     }
 
@@ -91,6 +94,9 @@ final class Console {
         if parser.isIdle {
             editor.addHistory(typed.joined(separator: " "))
             typed = []
+            // A fresh parser for the next element, so that positions in errors count from
+            // its own first line.
+            parser = XMLFragmentParser()
             editor.setPrompt(mainPrompt)
         } else {
             editor.setPrompt(String(repeating: " ", count: max(0, mainPrompt.count - 4)) + "...> ")

@@ -50,16 +50,38 @@ final class LineEditor {
         if let line { free(line) }
         guard let editor = LineEditor.current else { return }
         editor.handlingLine = true
+        editor.lineFinished = true
         defer { editor.handlingLine = false }
         editor.onLine(text)
     }
     /// While a finished line is being handled, the cursor already sits on a fresh line and
     /// libedit draws the prompt afterwards: output then needs no redrawing around it.
     private var handlingLine = false
+    /// A line was handed over since the last `resumeAfterLine()`.
+    private var lineFinished = false
+    /// The terminal is handed back: output is plain lines from then on.
+    private var stopped = false
+
+    /// Whether keys were read since the prompt was drawn afresh: until then libedit's
+    /// `rl_point` still describes the previous line.
+    private var keysSincePrompt = false
 
     /// Reads what the terminal has (call when stdin is readable); completed lines go to `onLine`.
     func readAvailable() {
         rl_callback_read_char()
+        keysSincePrompt = !lineFinished
+    }
+
+    /// Takes the terminal back for the next line once a finished one has been handled.
+    /// libedit (3.1-20221030) leaves its callback mode after handing a line over: the
+    /// terminal stays in canonical mode with echo, so the next line would be echoed by the
+    /// kernel, read whole without editing or completion, and garbled by output printed above
+    /// it. Installing the handler again re-enters the unbuffered mode and draws the prompt.
+    func resumeAfterLine() {
+        guard lineFinished else { return }
+        lineFinished = false
+        keysSincePrompt = false
+        rl_callback_handler_install(prompt, Self.lineHandler)
     }
 
     func setPrompt(_ newPrompt: String) {
@@ -72,18 +94,38 @@ final class LineEditor {
     /// whatever the user had typed. The line buffer itself is left alone: changing it from
     /// outside confuses libedit's history position.
     func printAbove(_ text: String) {
-        if handlingLine {
+        if handlingLine || stopped {
             Self.writeOut(text + "\n")
             return
         }
-        Self.writeOut("\r\u{1B}[K" + text + "\n")
+        // From the prompt's first row down, all is erased: a line wider than the terminal
+        // takes several rows, and none of them may be left above the text.
+        let up = rowsAboveCursor()
+        Self.writeOut("\r" + (up > 0 ? "\u{1B}[\(up)A" : "") + "\u{1B}[J" + text + "\n")
         rl_forced_update_display()
+    }
+
+    /// How many rows the prompt starts above the cursor: libedit wraps a long line onto
+    /// further rows, and moves to the next row once one is exactly full.
+    private func rowsAboveCursor() -> Int {
+        guard keysSincePrompt else { return 0 }
+        var rows: Int32 = 0
+        var columns: Int32 = 0
+        rl_get_screen_size(&rows, &columns)
+        guard columns > 0 else { return 0 }
+        // rl_point counts bytes of the UTF-8 line; the screen counts characters.
+        guard let line = xmppcli_rl_line_buffer() else { return 0 }
+        let point = min(max(0, Int(xmppcli_rl_point())), strlen(line))
+        let beforeCursor = String(decoding: UnsafeRawBufferPointer(start: line, count: point), as: UTF8.self)
+        return (prompt.count + beforeCursor.count) / Int(columns)
     }
 
     /// Ctrl-C: forget the line being typed and start a fresh one (reinstalling the handler
     /// is the one reset libedit's callback mode does cleanly).
     func clearLine() {
         Self.writeOut("\n")  // the terminal has echoed ^C itself
+        lineFinished = false
+        keysSincePrompt = false
         rl_callback_handler_remove()
         rl_callback_handler_install(prompt, Self.lineHandler)
     }
@@ -92,9 +134,11 @@ final class LineEditor {
         _ = add_history(entry)
     }
 
-    /// Restores the terminal and saves the history (mode 0600: it may hold stanzas with
+    /// Restores the terminal and saves the history, once (mode 0600: it may hold stanzas with
     /// personal data).
     func stop() {
+        guard !stopped else { return }
+        stopped = true
         rl_callback_handler_remove()
         if let historyPath {
             let fd = open(historyPath, O_WRONLY | O_CREAT, 0o600)

@@ -4,7 +4,7 @@ one, subclass Session (or another scenario), override the hook, and list it in S
 import time
 from xml.sax.saxutils import quoteattr
 
-from session import CLIENT, NS_SASL, NS_SM, NS_STANZAS, EndSession, Session
+from session import CLIENT, NS_BIND, NS_SASL, NS_SM, NS_STANZAS, EndSession, Session
 
 
 class Normal(Session):
@@ -185,6 +185,15 @@ def body_of(message):
     return message.findtext(CLIENT + "body")
 
 
+class SilentIQ(Session):
+    """Binds the client's resource as usual, then never answers another IQ: a client that
+    waits for answers must give up on its own, after its own limit."""
+
+    def on_iq(self, iq):
+        if not self.authenticated or iq.find("{%s}bind" % NS_BIND) is not None:
+            super().on_iq(iq)
+
+
 SCENARIOS = {
     "normal": Normal,
     "no-starttls": NoStartTLS,
@@ -199,4 +208,5 @@ SCENARIOS = {
     "limits": Limits,
     "cut-before-last-ack": CutBeforeLastAck,
     "cut-no-resume": CutNoResume,
+    "silent-iq": SilentIQ,
 }
