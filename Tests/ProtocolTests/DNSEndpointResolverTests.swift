@@ -21,7 +21,9 @@ final class FakeSRVLookup: SRVLookup {
 final class DNSEndpointResolverTests: XCTestCase {
     let starttlsName = "_xmpp-client._tcp.example.org"
     let directName = "_xmpps-client._tcp.example.org"
-    let deadline = Deadline.after(seconds: 60)
+    /// Fresh for each use: XCTest makes every test case object when the run starts, and a
+    /// stored deadline may have passed by the time a late test runs.
+    var deadline: Deadline { .after(seconds: 60) }
 
     private func srv(_ target: String, _ port: UInt16, priority: UInt16 = 0, weight: UInt16 = 0) -> SRVRecord {
         SRVRecord(priority: priority, weight: weight, port: port, target: target)
@@ -183,7 +185,7 @@ final class DNSEndpointResolverTests: XCTestCase {
         XCTAssertEqual(lookup.deadlines.count, 2)
         for given in lookup.deadlines {
             XCTAssertLessThanOrEqual(given, deadline)
-            let seconds = Double(given.uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+            let seconds = (Double(given.uptimeNanoseconds) - Double(start.uptimeNanoseconds)) / 1e9
             XCTAssertLessThanOrEqual(seconds, 30.5)
             XCTAssertGreaterThan(seconds, 1)
         }
