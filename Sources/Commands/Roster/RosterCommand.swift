@@ -25,11 +25,7 @@ extension RosterCommand {
         func run() throws {
             let diagnostics = connection.diagnostics
             try CommandRunner.run(diagnostics) { () throws(Failure) in
-                let account = try connection.resolve(diagnostics: diagnostics)
-                var items: [Roster.Item] = []
-                try SessionScope.run(account, diagnostics: diagnostics) { session, deadline in
-                    items = try Roster.fetch(session: session, deadline: deadline)
-                }
+                let items = try RosterEdit.fetch(connection: connection, diagnostics: diagnostics)
                 switch format {
                 case .json:
                     for item in items { StandardOutput.writeLine(RosterJSON.record(item).encoded) }
@@ -94,11 +90,7 @@ extension RosterCommand {
         func run() throws {
             let diagnostics = connection.diagnostics
             try CommandRunner.run(diagnostics) { () throws(Failure) in
-                let account = try connection.resolve(diagnostics: diagnostics)
-                var items: [Roster.Item] = []
-                try SessionScope.run(account, diagnostics: diagnostics) { session, deadline in
-                    items = try Roster.fetch(session: session, deadline: deadline)
-                }
+                let items = try RosterEdit.fetch(connection: connection, diagnostics: diagnostics)
                 StandardOutput.write(RosterJSON.document(items))
             }
         }
@@ -107,6 +99,16 @@ extension RosterCommand {
 
 /// The add/set/remove commands: check the JID, log in, make the change, report a refusal.
 enum RosterEdit {
+    /// The roster, for the commands that only read it.
+    static func fetch(connection: ConnectionOptions, diagnostics: Diagnostics) throws(Failure) -> [Roster.Item] {
+        let account = try connection.resolve(diagnostics: diagnostics)
+        var items: [Roster.Item] = []
+        try SessionScope.run(account, diagnostics: diagnostics) { session, deadline in
+            items = try Roster.fetch(session: session, deadline: deadline)
+        }
+        return items
+    }
+
     static func apply(
         connection: ConnectionOptions, contact: String, action: String,
         _ change: @escaping (XMPPSession, JID, Deadline) throws -> Void
