@@ -187,7 +187,9 @@ final class Listener {
                 message = inner
                 direction = way
             }
-            guard message.child("body") != nil || message.child("subject") != nil else { return }
+            // A room's empty <subject/> at join time (XEP-0045 §7.2.15) says there is no
+            // subject: nothing to report, and it must not count towards --count.
+            guard message.child("body") != nil || !(message.child("subject")?.text ?? "").isEmpty else { return }
             if let key = Self.identity(message), seen.contains(key) { return } else if let key = Self.identity(message) { seen.insert(key) }
             report(.message(message, rooms: Set(options.rooms), carbon: direction))
         case "presence":
