@@ -64,6 +64,11 @@ final class BackgroundCLI {
         return lines
     }
 
+    /// Waits until `condition` holds for the stdout so far.
+    func waitForOutput(timeout: TimeInterval = 20, _ condition: @escaping (String) -> Bool) throws {
+        try waitUntil("the expected stdout", timeout: timeout) { condition(self.stdout) }
+    }
+
     /// Sends `signal` (SIGTERM, SIGINT…) to the process.
     func send(signal: Int32) {
         guard child.isRunning else { return }
@@ -90,7 +95,7 @@ final class BackgroundCLI {
             guard Date() < deadline else {
                 let outcome = child.output()
                 throw HarnessError.timedOut(
-                    "\(command): no \(what) after \(timeout)s; stdout: \(outcome.stdout) stderr: \(outcome.stderr)")
+                    "\(command): still waiting for \(what) after \(timeout)s; stdout: \(outcome.stdout) stderr: \(outcome.stderr)")
             }
             usleep(20_000)
         }
@@ -143,6 +148,16 @@ enum ListenHarness {
             ["listen"] + connection(account, server) + ["--idle-timeout", "0.5", "--format", "json"],
             environment: ["XMPP_PASSWORD": account.password], timeout: 30)
         guard result.exitCode == 0 else { throw HarnessError.unexpectedOutput("draining \(account.jid): \(result.summary)") }
+    }
+
+    /// Makes `watcher` receive `contact`'s presence: a subscription request approved by
+    /// the contact, through `xmpp-cli presence`.
+    static func subscribe(_ watcher: TestAccount, to contact: TestAccount, on server: ProsodyServer, scratch: URL) throws {
+        for (account, arguments) in [(watcher, ["subscribe", contact.jid]), (contact, ["approve", watcher.jid])] {
+            let result = try runCLI(
+                ["presence"] + arguments + connection(account, server), environment: ["XMPP_PASSWORD": account.password])
+            guard result.exitCode == 0 else { throw HarnessError.unexpectedOutput("presence \(arguments): \(result.summary)") }
+        }
     }
 
     /// slixmpp (send.py) sends `count` messages and returns once the server has them all.
