@@ -1,6 +1,7 @@
 """The scripted behaviours, by name. Each is a Session that differs in one respect; to add
 one, subclass Session (or another scenario), override the hook, and list it in SCENARIOS.
 """
+from listen_scenarios import LISTEN_SCENARIOS
 from session import NS_SASL, EndSession, Session
 
 
@@ -74,4 +75,5 @@ SCENARIOS = {
     "no-sm": NoStreamManagement,
     "auth-failure": AuthFailure,
     "restricted-xml": RestrictedXML,
+    **LISTEN_SCENARIOS,
 }
