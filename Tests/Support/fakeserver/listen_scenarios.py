@@ -172,12 +172,22 @@ class SpoofedCarbon(ListenerSession):
 
 
 class ListenFlood(ListenerSession):
-    """After login, FAKESERVER_FLOOD_COUNT (default 100000) chat messages as fast as TLS
-    carries them, then waits for the client to leave: a benchmark of the client's parser
-    and output. Stream management stays off, so nothing but the messages is counted."""
+    """After login, a stream of messages as fast as TLS carries them, then waits for the
+    client to leave: a benchmark of the client's parser and output. The stanzas come from
+    the file FAKESERVER_FLOOD_FILE (a recorded stream, played as it is), or else
+    FAKESERVER_FLOOD_COUNT (default 100000) generated chat messages. Stream management
+    stays off, so nothing but the messages is counted."""
     offer_sm = False
 
     def after_initial_presence(self):
+        recording = os.environ.get("FAKESERVER_FLOOD_FILE")
+        if recording:
+            with open(recording, encoding="utf-8") as stream:
+                while True:
+                    chunk = stream.read(1 << 20)
+                    if not chunk:
+                        return
+                    self.send(chunk)
         total = int(os.environ.get("FAKESERVER_FLOOD_COUNT", "100000"))
         template = ("<message from='bob@localhost/desk' to=%s type='chat' id='f%%d'>"
                     "<body>message %%d: the quick brown fox jumps over the lazy dog</body></message>"
