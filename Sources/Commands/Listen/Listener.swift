@@ -204,6 +204,8 @@ final class Listener {
         if let count = options.count, reported >= count { return }
         reported += 1
         lastRecord = .now()
+        // Whatever comes after the last record stays unacknowledged, for the next run.
+        if let count = options.count, reported >= count { session.refusesFurtherMessages = true }
         if let command = options.exec, record.kind == .message {
             run(command, for: record)
         } else if options.exec == nil {
