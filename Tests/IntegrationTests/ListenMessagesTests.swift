@@ -125,6 +125,24 @@ final class ListenMessagesTests: XCTestCase {
         assertOriginalTime(try ListenHarness.date(stanza.attributes["delay.stamp"]), sent: sent, listened: listened, result.stdout)
     }
 
+    /// `listen --count 1` in a loop is how a script takes messages one at a time: what
+    /// arrived after the first is left with the server (not acknowledged, XEP-0198), which
+    /// keeps it for the next run instead of losing it.
+    func testMessagesBeyondTheCountAreKeptForTheNextRun() throws {
+        let offline = try ListenHarness.account("listener1", on: server)
+        try ListenHarness.drain(offline, on: server)
+        try ListenHarness.send(from: server.alice, to: offline.jid, on: server, body: "queued {n}", count: 3, scratch: scratch)
+        var bodies: [String] = []
+        for _ in 1...3 {
+            let result = try runCLI(
+                ["listen"] + ListenHarness.connection(offline, server) + ["--format", "json", "--count", "1", "--duration", "5"],
+                environment: ["XMPP_PASSWORD": offline.password], timeout: 30)
+            XCTAssertEqual(result.exitCode, 0, result.summary)
+            bodies += try ListenHarness.lines(result.stdout).map { try ListenHarness.object($0)["body"] as? String ?? "?" }
+        }
+        XCTAssertEqual(bodies, ["queued 1", "queued 2", "queued 3"])
+    }
+
     // MARK: Hostile bodies
 
     /// Four lines, with a C1 control (CSI), the Unicode line separator and tabs in them.
