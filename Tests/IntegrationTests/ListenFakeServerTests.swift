@@ -83,6 +83,18 @@ final class ListenFakeServerTests: XCTestCase {
         XCTAssertEqual(try records(result).compactMap { $0["id"] as? String }, ["m1", "m2", "m3"], result.stdout)
     }
 
+    /// Ids are unique per sender only by convention: clients whose counter restarts with
+    /// each run reuse them. Without a reconnection nothing can arrive twice, so nothing is
+    /// dropped as a repeat.
+    func testReusedIDsWithoutAReconnectionAreAllPrinted() throws {
+        let server = try FakeServer(scenario: "listen-repeated-ids", scratch: scratch)
+        let result = try listen(at: server.address, ["--count", "3", "--idle-timeout", "3", "--format", "json"])
+        XCTAssertEqual(result.exitCode, 0, result.summary)
+        XCTAssertEqual(
+            try records(result).compactMap { $0["body"] as? String },
+            ["backup done (monday)", "backup done (tuesday)", "backup done (monday)"], result.stdout)
+    }
+
     // MARK: Carbons
 
     func testForgedCarbonIsDroppedAndGenuineCarbonPrinted() throws {

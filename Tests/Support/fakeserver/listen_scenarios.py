@@ -171,6 +171,16 @@ class SpoofedCarbon(ListenerSession):
         self.send(chat(self.jid, "plain-1", "plain"))
 
 
+class RepeatedIDs(ListenerSession):
+    """After login, three messages from one sender and resource that all have id '1', as
+    from a client whose id counter restarts with each run (a cron job's): two bodies, the
+    first one twice. They are three messages, not one sent again."""
+
+    def after_initial_presence(self):
+        for body in ("backup done (monday)", "backup done (tuesday)", "backup done (monday)"):
+            self.send(chat(self.jid, "1", body, sender="bob@localhost/cron"))
+
+
 class ListenFlood(ListenerSession):
     """After login, a stream of messages as fast as TLS carries them, then waits for the
     client to leave: a benchmark of the client's parser and output. The stanzas come from
@@ -209,5 +219,6 @@ LISTEN_SCENARIOS = {
     "listen-drop-resend-twice": ListenDropResendTwice,
     "listen-drop-relogin": ListenDropRelogin,
     "spoofed-carbon": SpoofedCarbon,
+    "listen-repeated-ids": RepeatedIDs,
     "listen-flood": ListenFlood,
 }
