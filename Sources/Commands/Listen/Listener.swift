@@ -60,7 +60,7 @@ final class Listener {
                 } catch let error as XMPPError {
                     guard options.reconnect, Self.isRetryable(error) else { throw error }
                     diagnostics.warning("\(error); reconnecting")
-                    try reconnectWithBackoff()
+                    try reconnectWithBackoff(end: end)
                 }
             }
             session.send(Presence.typed("unavailable", to: nil))
@@ -141,16 +141,20 @@ final class Listener {
         }
     }
 
-    private func reconnectWithBackoff() throws {
+    /// Retries until it is back or a stop condition holds: --duration and --idle-timeout
+    /// run on while the server is away.
+    private func reconnectWithBackoff(end: Deadline) throws {
         if receivedSinceConnection {  // else the connection before that one still holds the candidates
             beforeReconnection = sinceConnection
             sinceConnection = RecentIDs(capacity: 4096)
             receivedSinceConnection = false
         }
         var delay = 1.0
-        while !Signals.terminationRequested {
-            Self.sleep(seconds: delay * Double.random(in: 0.5...1.5))
-            if Signals.terminationRequested { return }
+        while !isDone(end: end) {
+            var stop = end
+            if let idle = options.idleTimeout { stop = stop.earlier(lastRecord.adding(seconds: idle)) }
+            Self.sleep(seconds: min(delay * Double.random(in: 0.5...1.5), stop.remainingSeconds))
+            if isDone(end: end) { return }
             repeatsExpectedUntil = .after(seconds: Self.repeatWindowSeconds)
             do {
                 if session.resumption != nil, let resumed = try? Login.resume(
