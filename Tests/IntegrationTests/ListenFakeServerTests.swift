@@ -76,6 +76,23 @@ final class ListenFakeServerTests: XCTestCase {
         try assertFourMessagesOnce("listen-drop-eof")
     }
 
+    /// --duration and --idle-timeout hold while the server is away too: retrying does not
+    /// outlast them.
+    func testDurationAndIdleTimeoutEndAListenerThatIsStillReconnecting() throws {
+        for limit in [["--duration", "3"], ["--idle-timeout", "2"]] {
+            // One connection, then gone. A folder each: the server's port file is named after the scenario.
+            let folder = scratch.appendingPathComponent(limit[0])
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let server = try FakeServer(scenario: "listen-drop-resume", scratch: folder)
+            let start = Date()
+            let result = try listen(at: server.address, ["--reconnect", "--format", "json"] + limit)
+            let seconds = Date().timeIntervalSince(start)
+            XCTAssertEqual(result.exitCode, 0, "\(limit): \(result.summary)")
+            XCTAssertLessThan(seconds, 6, "\(limit): still reconnecting after \(seconds) s: \(result.summary)")
+            XCTAssertEqual(try records(result).compactMap { $0["id"] as? String }, ["m1", "m2", "m3"], result.stdout)
+        }
+    }
+
     func testLostConnectionWithoutReconnectExits74() throws {
         let server = try FakeServer(scenario: "listen-drop-resume", scratch: scratch)
         let result = try listen(at: server.address, ["--format", "json"])
