@@ -30,9 +30,16 @@ final class Listener {
     private var reported = 0
     private var lastRecord = Deadline.now()
     private var keepaliveSent = false
-    /// Messages already reported, so one that comes again after a reconnection is not
-    /// printed twice.
-    private var seen = RecentIDs(capacity: 4096)
+    /// Messages of the connection before the latest reconnection, which the server may
+    /// deliver again right after it (resent on resumption, or from offline storage): one
+    /// of them that comes again then is not printed twice.
+    private var beforeReconnection = RecentIDs(capacity: 4096)
+    private var sinceConnection = RecentIDs(capacity: 4096)
+    private var receivedSinceConnection = false
+    /// Repeats come at once; at other times a message like an earlier one is new, since
+    /// clients whose id counter restarts with each run reuse ids.
+    private var repeatsExpectedUntil = Deadline.now()
+    static let repeatWindowSeconds = 60.0
     private let entity = EntityInformation(name: "xmpp-cli", version: XMPPCLIVersion.current, features: [Carbons.namespace])
 
     init(account: Account, diagnostics: Diagnostics, options: Options) {
@@ -53,7 +60,7 @@ final class Listener {
                 } catch let error as XMPPError {
                     guard options.reconnect, Self.isRetryable(error) else { throw error }
                     diagnostics.warning("\(error); reconnecting")
-                    try reconnectWithBackoff()
+                    try reconnectWithBackoff(end: end)
                 }
             }
             session.send(Presence.typed("unavailable", to: nil))
@@ -134,11 +141,21 @@ final class Listener {
         }
     }
 
-    private func reconnectWithBackoff() throws {
+    /// Retries until it is back or a stop condition holds: --duration and --idle-timeout
+    /// run on while the server is away.
+    private func reconnectWithBackoff(end: Deadline) throws {
+        if receivedSinceConnection {  // else the connection before that one still holds the candidates
+            beforeReconnection = sinceConnection
+            sinceConnection = RecentIDs(capacity: 4096)
+            receivedSinceConnection = false
+        }
         var delay = 1.0
-        while !Signals.terminationRequested {
-            Self.sleep(seconds: delay * Double.random(in: 0.5...1.5))
-            if Signals.terminationRequested { return }
+        while !isDone(end: end) {
+            var stop = end
+            if let idle = options.idleTimeout { stop = stop.earlier(lastRecord.adding(seconds: idle)) }
+            Self.sleep(seconds: min(delay * Double.random(in: 0.5...1.5), stop.remainingSeconds))
+            if isDone(end: end) { return }
+            repeatsExpectedUntil = .after(seconds: Self.repeatWindowSeconds)
             do {
                 if session.resumption != nil, let resumed = try? Login.resume(
                     session, settings: account.settings, deadline: account.deadline(), tracer: diagnostics.tracer)
@@ -187,8 +204,14 @@ final class Listener {
                 message = inner
                 direction = way
             }
-            guard message.child("body") != nil || message.child("subject") != nil else { return }
-            if let key = Self.identity(message), seen.contains(key) { return } else if let key = Self.identity(message) { seen.insert(key) }
+            // A room's empty <subject/> at join time (XEP-0045 §7.2.15) says there is no
+            // subject: nothing to report, and it must not count towards --count.
+            guard message.child("body") != nil || !(message.child("subject")?.text ?? "").isEmpty else { return }
+            if let key = Self.identity(message) {
+                if !repeatsExpectedUntil.hasPassed && beforeReconnection.contains(key) { return }
+                sinceConnection.insert(key)
+                receivedSinceConnection = true
+            }
             report(.message(message, rooms: Set(options.rooms), carbon: direction))
         case "presence":
             if options.presence { report(.presence(stanza)) }
@@ -202,6 +225,8 @@ final class Listener {
         if let count = options.count, reported >= count { return }
         reported += 1
         lastRecord = .now()
+        // Whatever comes after the last record stays unacknowledged, for the next run.
+        if let count = options.count, reported >= count { session.refusesFurtherMessages = true }
         if let command = options.exec, record.kind == .message {
             run(command, for: record)
         } else if options.exec == nil {
@@ -226,10 +251,13 @@ final class Listener {
         }
     }
 
-    /// What makes a message the same one when it comes again: its sender and its own id.
+    /// What makes a message the same one when it comes again: its sender, its own id and
+    /// its body (a hash of it, to keep memory flat).
     private static func identity(_ message: XMLElement) -> String? {
         let id = message.child("origin-id", namespace: Namespace.stanzaID)?[attribute: "id"] ?? message[attribute: "id"]
         guard let id, !id.isEmpty else { return nil }
-        return (message[attribute: "from"] ?? "") + "\u{0}" + id
+        var body = Hasher()
+        body.combine(message.child("body")?.text)
+        return (message[attribute: "from"] ?? "") + "\u{0}" + id + "\u{0}" + String(body.finalize())
     }
 }

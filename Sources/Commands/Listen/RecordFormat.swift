@@ -17,23 +17,22 @@ enum RecordFormat: String, CaseIterable, ExpressibleByArgument {
     /// character (ESC included) escaped, so a body can neither break the one-record shape
     /// nor reach the terminal raw.
     static func text(_ record: IncomingRecord) -> String {
-        let from = escape(record.from ?? "(server)")
-        var head = "\(record.stamp) \(from)"
+        var head = "\(record.stamp) \(oneLine(record.from ?? "(server)"))"
         switch record.kind {
         case .message:
             if record.delayed { head += " (delayed)" }
             if let carbon = record.carbon { head += " (carbon \(carbon))" }
             if record.type == "error" { head += " (error)" }
-            if let subject = record.subject { head += " [\(escape(subject))]" }
+            if let subject = record.subject { head += " [\(oneLine(subject))]" }
             let lines = (record.body ?? "").split(separator: "\n", omittingEmptySubsequences: false).map { escape(String($0)) }
             return head + ": " + lines.joined(separator: "\n  ")
         case .presence:
-            var text = head + " presence " + record.type
+            var text = head + " presence " + oneLine(record.type)
             if let show = record.show { text += " " + show }
-            if let status = record.status { text += ": " + escape(status).replacingNewlines() }
+            if let status = record.status { text += ": " + oneLine(status) }
             return text
         case .iq:
-            return head + " iq " + record.type + " " + escape(record.body ?? "")
+            return head + " iq " + oneLine(record.type) + " " + oneLine(record.body ?? "")
         }
     }
 
@@ -65,9 +64,34 @@ enum RecordFormat: String, CaseIterable, ExpressibleByArgument {
         }
     }
 
-    /// The stanza as XML on one line: newlines in text become character references.
+    /// The stanza as XML on one line: newlines in text, C1 controls and the Unicode line
+    /// and paragraph separators become character references (XML 1.0 allows them, so the
+    /// stanza means the same, and none reaches a terminal or a line reader raw).
     static func xml(_ stanza: XMLElement) -> String {
-        stanza.serialized(parentNamespace: Namespace.client).replacingNewlines(with: "&#10;")
+        let serialized = stanza.serialized(parentNamespace: Namespace.client)
+        // Only text and attribute values can hold these: names and markup cannot.
+        func needsReference(_ scalar: Unicode.Scalar) -> Bool {
+            switch scalar.value {
+            case 0x0A, 0x80...0x9F, 0x2028, 0x2029: return true
+            default: return false
+            }
+        }
+        guard serialized.unicodeScalars.contains(where: needsReference) else { return serialized }
+        var out = String.UnicodeScalarView()
+        for scalar in serialized.unicodeScalars {
+            if needsReference(scalar) {
+                out.append(contentsOf: "&#\(scalar.value);".unicodeScalars)
+            } else {
+                out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+
+    /// A field of the record's first line: escaped, and its newlines as spaces, so that no
+    /// sender, subject or status can start a line of its own.
+    static func oneLine(_ text: String) -> String {
+        escape(text).replacingNewlines()
     }
 
     /// Control characters as visible escapes (`\e` for ESC, `\xNN` for the rest), newlines

@@ -57,7 +57,9 @@ enum JSONValue: Equatable {
             case "\t": out += "\\t"
             case "\u{2028}", "\u{2029}": out += scalar == "\u{2028}" ? "\\u2028" : "\\u2029"
             default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
+                // C1 controls too: U+0085 ends a line for some readers, U+009B starts a
+                // terminal control sequence; escaped, they decode the same.
+                if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
                     let hex = String(scalar.value, radix: 16)
                     out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
                 } else {

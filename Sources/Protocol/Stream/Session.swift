@@ -35,6 +35,11 @@ public final class XMPPSession {
     public var onRequest: ((XMLElement) -> XMLElement?)?
     /// Told of each genuine roster push (RFC 6121 §2.1.6).
     public var onRosterPush: ((Roster.Item) -> Void)?
+    /// Set by a caller that will take no more messages before it closes (`listen --count`
+    /// reached): later messages are dropped, and nothing more is counted as handled, so the
+    /// acknowledgement (XEP-0198 `h`) leaves them with the server, which keeps them for the
+    /// next session.
+    public var refusesFurtherMessages = false
     private var inboxStart = 0
     /// Error replies to our messages, by message id (RFC 6120 §8.3: a bounce).
     public private(set) var bounces: [(id: String, error: StanzaError)] = []
@@ -275,7 +280,14 @@ public final class XMPPSession {
         guard element.namespace == Namespace.client else {
             throw .protocolViolation("unexpected <\(element.name)> from \(stream.peerName)")
         }
-        if delivery.sm.isEnabledForInbound { delivery.sm.handled &+= 1 }
+        if refusesFurtherMessages {
+            // Messages stay with the server. Presences and IQs are still processed, so a
+            // room join or a request under way can finish, but nothing is counted any
+            // more: an `h` past a message left behind would acknowledge it.
+            if element.name == "message" { return }
+        } else if delivery.sm.isEnabledForInbound {
+            delivery.sm.handled &+= 1
+        }
         switch element.name {
         case "iq":
             try handleIQ(element)

@@ -4,6 +4,7 @@ one, subclass Session (or another scenario), override the hook, and list it in S
 import time
 from xml.sax.saxutils import quoteattr
 
+from listen_scenarios import LISTEN_SCENARIOS
 from session import CLIENT, NS_BIND, NS_SASL, NS_SM, NS_STANZAS, EndSession, Session
 
 
@@ -209,4 +210,5 @@ SCENARIOS = {
     "cut-before-last-ack": CutBeforeLastAck,
     "cut-no-resume": CutNoResume,
     "silent-iq": SilentIQ,
+    **LISTEN_SCENARIOS,
 }
