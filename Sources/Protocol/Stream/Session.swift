@@ -8,7 +8,7 @@ public final class XMPPSession {
     public let stream: StreamConnection
     /// The account's JID as given; `boundJID` once the server has bound a resource.
     public let accountJID: JID
-    public private(set) var boundJID: JID?
+    public internal(set) var boundJID: JID?
     /// What the server advertised about stanza size and idle time (XEP-0478).
     public internal(set) var limits: StreamLimits?
     /// The stream features the server offered after authentication.
@@ -16,17 +16,17 @@ public final class XMPPSession {
     /// Whether get/set IQs nobody handles get `service-unavailable` (RFC 6120 §8.2.3).
     /// `raw` turns this off: there the user answers requests.
     public var answersUnhandledRequests = true
-    private let tracer: Tracer?
+    let tracer: Tracer?
     var delivery = DeliveryTracker()
-    private let idPrefix: String
-    private var idCounter = 0
-    private var bindRequestID: String?
-    private var bindError: XMPPError?
+    let idPrefix: String
+    var idCounter = 0
+    var bindRequestID: String?
+    var bindError: XMPPError?
     /// Outstanding get/set IQs by id, with the address they were sent to.
-    private var pendingRequests: [String: String?] = [:]
-    private var responses: [String: XMLElement] = [:]
+    var pendingRequests: [String: String?] = [:]
+    var responses: [String: XMLElement] = [:]
     /// Stanzas from others that nobody consumed internally, oldest first.
-    private var inbox: [XMLElement] = []
+    var inbox: [XMLElement] = []
     /// When set, incoming messages and presences go here instead of the inbox, so a command
     /// that only sends keeps flat memory however busy the account is.
     public var onStanza: ((XMLElement) -> Void)?
@@ -40,12 +40,12 @@ public final class XMPPSession {
     /// acknowledgement (XEP-0198 `h`) leaves them with the server, which keeps them for the
     /// next session.
     public var refusesFurtherMessages = false
-    private var inboxStart = 0
+    var inboxStart = 0
     /// Error replies to our messages, by message id (RFC 6120 §8.3: a bounce).
-    public private(set) var bounces: [(id: String, error: StanzaError)] = []
+    public internal(set) var bounces: [(id: String, error: StanzaError)] = []
     /// Ids of our recent messages, to recognise their bounces; bounded so a long
     /// `send --interactive` keeps flat memory.
-    private var recentMessageIDs = RecentIDs(capacity: 8192)
+    var recentMessageIDs = RecentIDs(capacity: 8192)
 
     init(stream: StreamConnection, accountJID: JID, tracer: Tracer?) {
         self.stream = stream
@@ -212,12 +212,12 @@ public final class XMPPSession {
             : "confirmed by the server's answer to a ping"))
     }
 
-    private var confirmationName: String {
+    var confirmationName: String {
         streamManagementEnabled ? "the server's acknowledgement (XEP-0198)" : "the server to answer a ping after the last stanza"
     }
 
     /// Stream management is either off or answered, so `unconfirmedCount` means what it says.
-    private var isSettled: Bool { delivery.sm.state != .requested }
+    var isSettled: Bool { delivery.sm.state != .requested }
 
     /// What resuming this session needs, when the server allows it (XEP-0198 §5).
     public var resumption: Resumption? {
@@ -272,158 +272,6 @@ public final class XMPPSession {
         return stanza
     }
 
-    private func dispatch(_ element: XMLElement) throws(XMPPError) {
-        if element.namespace == Namespace.streamManagement {
-            try handleStreamManagement(element)
-            return
-        }
-        guard element.namespace == Namespace.client else {
-            throw .protocolViolation("unexpected <\(element.name)> from \(stream.peerName)")
-        }
-        if refusesFurtherMessages {
-            // Messages stay with the server. Presences and IQs are still processed, so a
-            // room join or a request under way can finish, but nothing is counted any
-            // more: an `h` past a message left behind would acknowledge it.
-            if element.name == "message" { return }
-        } else if delivery.sm.isEnabledForInbound {
-            delivery.sm.handled &+= 1
-        }
-        switch element.name {
-        case "iq":
-            try handleIQ(element)
-        case "message":
-            if element[attribute: "type"] == "error", let id = element[attribute: "id"], recentMessageIDs.contains(id) {
-                if bounces.count < 100 { bounces.append((id, Self.stanzaError(in: element))) }
-            }
-            deliverIncoming(element)
-        case "presence":
-            deliverIncoming(element)
-        default:
-            throw .protocolViolation("unexpected <\(element.name)> from \(stream.peerName)")
-        }
-    }
-
-    private func deliverIncoming(_ stanza: XMLElement) {
-        if let onStanza {
-            onStanza(stanza)
-        } else {
-            inbox.append(stanza)
-        }
-    }
-
-    private func handleStreamManagement(_ element: XMLElement) throws(XMPPError) {
-        switch element.name {
-        case "enabled":
-            let resumable = ["true", "1"].contains(element[attribute: "resume"] ?? "")
-            delivery.sm.state = .enabled(resumptionID: element[attribute: "id"])
-            delivery.sm.resumable = resumable
-            if !resumable { delivery.keepsStanzas = false }
-            tracer?(.stage("stream management enabled\(resumable ? " (resumable)" : "")"))
-        case "failed":
-            delivery.streamManagementFailed()
-            tracer?(.stage("stream management refused by the server; delivery will be confirmed by a ping"))
-        case "a":
-            try delivery.acknowledge(try Self.handledCount(element))
-        case "r":
-            queueAck()
-        default:
-            break
-        }
-    }
-
-    /// Queues `<a h='…'/>`: how many of the server's stanzas we have handled.
-    private func queueAck() {
-        stream.queue(XMLElement("a", namespace: Namespace.streamManagement, attributes: ["h": String(delivery.sm.handled)]))
-    }
-
-    private func handleIQ(_ iq: XMLElement) throws(XMPPError) {
-        let type = iq[attribute: "type"] ?? ""
-        let id = iq[attribute: "id"] ?? ""
-        if type == "result" || type == "error" {
-            guard let expectedFrom = pendingRequests[id], isValidResponder(iq[attribute: "from"], expected: expectedFrom) else {
-                return  // an unsolicited or spoofed response: ignore (RFC 6120 §8.2.3)
-            }
-            pendingRequests.removeValue(forKey: id)
-            if delivery.checkpointAnswered(id: id) { return }
-            if id == bindRequestID {
-                try completeBind(iq)
-            } else {
-                responses[id] = iq
-            }
-            return
-        }
-        if type == "get" || type == "set" {
-            answerRequest(iq)
-        }
-    }
-
-    private func completeBind(_ iq: XMLElement) throws(XMPPError) {
-        if iq[attribute: "type"] == "error" {
-            let error = Self.stanzaError(in: iq)
-            bindError = .protocolViolation("the server refused to bind a resource: \(error.condition)")
-            throw bindError!
-        }
-        guard let text = iq.child("bind", namespace: Namespace.bind)?.child("jid", namespace: Namespace.bind)?.text,
-            let jid = try? JID(text)
-        else {
-            bindError = .protocolViolation("the server's bind result has no valid JID")
-            throw bindError!
-        }
-        boundJID = jid
-        tracer?(.stage("bound as \(jid)"))
-    }
-
-    /// Answers get/set IQs addressed to us: pings get a result; anything else gets
-    /// `service-unavailable` (RFC 6120 §8.2.3: every get/set must be answered).
-    private func answerRequest(_ iq: XMLElement) {
-        var reply = XMLElement("iq", attributes: ["type": "result"])
-        if let id = iq[attribute: "id"] { reply[attribute: "id"] = id }
-        if let from = iq[attribute: "from"] { reply[attribute: "to"] = from }
-        if let answer = onRequest?(iq) {
-            reply.children = answer.children
-            if let type = answer[attribute: "type"] { reply[attribute: "type"] = type }
-            send(reply)
-            return
-        }
-        if iq.child("query", namespace: Roster.namespace) != nil {
-            if Roster.isGenuinePush(iq, account: accountJID) {
-                if let item = iq.child("query", namespace: Roster.namespace)?.child("item").flatMap(Roster.parse) {
-                    onRosterPush?(item)
-                }
-                send(reply)
-                return
-            }
-            tracer?(.stage("ignored a roster push from \(iq[attribute: "from"] ?? "?"): only the account's server may change its roster"))
-        }
-        let isPing = iq[attribute: "type"] == "get" && iq.child("ping", namespace: Namespace.ping) != nil
-        if !isPing && !answersUnhandledRequests { return }
-        if !isPing {
-            reply[attribute: "type"] = "error"
-            reply.children = iq.children
-            reply.append(Self.errorElement(type: "cancel", condition: "service-unavailable"))
-        }
-        send(reply)
-    }
-
-    /// RFC 6120 §8.1.2.1: a response to a request sent without 'to' comes from the server
-    /// on the account's behalf: no 'from', the bare or full JID, or the domain.
-    private func isValidResponder(_ from: String?, expected: String?) -> Bool {
-        let accountAddresses = [accountJID.bare.description, accountJID.domainpart, boundJID?.description].compactMap { $0 }
-        guard let expected else {
-            guard let from else { return true }
-            return accountAddresses.contains(Self.normalized(from))
-        }
-        guard let from else {
-            // The server itself may answer without 'from' for requests to the account's domain.
-            return accountAddresses.contains(Self.normalized(expected))
-        }
-        return Self.normalized(from) == Self.normalized(expected)
-    }
-
-    private static func normalized(_ address: String) -> String {
-        (try? JID(address))?.description ?? address
-    }
-
     // MARK: Closing
 
     /// Closes the stream cleanly (RFC 6120 §4.4). With stream management on, an `<a/>`
@@ -464,13 +312,5 @@ public final class XMPPSession {
         var generator = SystemRandomNumberGenerator()
         let value = generator.next() as UInt64
         return String(value, radix: 36)
-    }
-}
-
-extension StreamManagement {
-    /// Inbound stanzas count once the server has answered `<enable/>` with `<enabled/>`.
-    var isEnabledForInbound: Bool {
-        if case .enabled = state { return true }
-        return false
     }
 }

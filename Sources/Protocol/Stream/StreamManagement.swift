@@ -41,3 +41,11 @@ struct StreamManagement {
         acknowledged = h
     }
 }
+
+extension StreamManagement {
+    /// Inbound stanzas count once the server has answered `<enable/>` with `<enabled/>`.
+    var isEnabledForInbound: Bool {
+        if case .enabled = state { return true }
+        return false
+    }
+}

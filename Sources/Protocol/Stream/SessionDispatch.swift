@@ -1,0 +1,156 @@
+/// How a session handles what the server sends: stream-management elements, answers to
+/// our requests (matched by id and sender), requests from others, and stanzas for the
+/// command.
+extension XMPPSession {
+    func dispatch(_ element: XMLElement) throws(XMPPError) {
+        if element.namespace == Namespace.streamManagement {
+            try handleStreamManagement(element)
+            return
+        }
+        guard element.namespace == Namespace.client else {
+            throw .protocolViolation("unexpected <\(element.name)> from \(stream.peerName)")
+        }
+        if refusesFurtherMessages {
+            // Messages stay with the server. Presences and IQs are still processed, so a
+            // room join or a request under way can finish, but nothing is counted any
+            // more: an `h` past a message left behind would acknowledge it.
+            if element.name == "message" { return }
+        } else if delivery.sm.isEnabledForInbound {
+            delivery.sm.handled &+= 1
+        }
+        switch element.name {
+        case "iq":
+            try handleIQ(element)
+        case "message":
+            if element[attribute: "type"] == "error", let id = element[attribute: "id"], recentMessageIDs.contains(id) {
+                if bounces.count < 100 { bounces.append((id, Self.stanzaError(in: element))) }
+            }
+            deliverIncoming(element)
+        case "presence":
+            deliverIncoming(element)
+        default:
+            throw .protocolViolation("unexpected <\(element.name)> from \(stream.peerName)")
+        }
+    }
+
+    func deliverIncoming(_ stanza: XMLElement) {
+        if let onStanza {
+            onStanza(stanza)
+        } else {
+            inbox.append(stanza)
+        }
+    }
+
+    func handleStreamManagement(_ element: XMLElement) throws(XMPPError) {
+        switch element.name {
+        case "enabled":
+            let resumable = ["true", "1"].contains(element[attribute: "resume"] ?? "")
+            delivery.sm.state = .enabled(resumptionID: element[attribute: "id"])
+            delivery.sm.resumable = resumable
+            if !resumable { delivery.keepsStanzas = false }
+            tracer?(.stage("stream management enabled\(resumable ? " (resumable)" : "")"))
+        case "failed":
+            delivery.streamManagementFailed()
+            tracer?(.stage("stream management refused by the server; delivery will be confirmed by a ping"))
+        case "a":
+            try delivery.acknowledge(try Self.handledCount(element))
+        case "r":
+            queueAck()
+        default:
+            break
+        }
+    }
+
+    /// Queues `<a h='…'/>`: how many of the server's stanzas we have handled.
+    func queueAck() {
+        stream.queue(XMLElement("a", namespace: Namespace.streamManagement, attributes: ["h": String(delivery.sm.handled)]))
+    }
+
+    func handleIQ(_ iq: XMLElement) throws(XMPPError) {
+        let type = iq[attribute: "type"] ?? ""
+        let id = iq[attribute: "id"] ?? ""
+        if type == "result" || type == "error" {
+            guard let expectedFrom = pendingRequests[id], isValidResponder(iq[attribute: "from"], expected: expectedFrom) else {
+                return  // an unsolicited or spoofed response: ignore (RFC 6120 §8.2.3)
+            }
+            pendingRequests.removeValue(forKey: id)
+            if delivery.checkpointAnswered(id: id) { return }
+            if id == bindRequestID {
+                try completeBind(iq)
+            } else {
+                responses[id] = iq
+            }
+            return
+        }
+        if type == "get" || type == "set" {
+            answerRequest(iq)
+        }
+    }
+
+    func completeBind(_ iq: XMLElement) throws(XMPPError) {
+        if iq[attribute: "type"] == "error" {
+            let error = Self.stanzaError(in: iq)
+            bindError = .protocolViolation("the server refused to bind a resource: \(error.condition)")
+            throw bindError!
+        }
+        guard let text = iq.child("bind", namespace: Namespace.bind)?.child("jid", namespace: Namespace.bind)?.text,
+            let jid = try? JID(text)
+        else {
+            bindError = .protocolViolation("the server's bind result has no valid JID")
+            throw bindError!
+        }
+        boundJID = jid
+        tracer?(.stage("bound as \(jid)"))
+    }
+
+    /// Answers get/set IQs addressed to us: pings get a result; anything else gets
+    /// `service-unavailable` (RFC 6120 §8.2.3: every get/set must be answered).
+    func answerRequest(_ iq: XMLElement) {
+        var reply = XMLElement("iq", attributes: ["type": "result"])
+        if let id = iq[attribute: "id"] { reply[attribute: "id"] = id }
+        if let from = iq[attribute: "from"] { reply[attribute: "to"] = from }
+        if let answer = onRequest?(iq) {
+            reply.children = answer.children
+            if let type = answer[attribute: "type"] { reply[attribute: "type"] = type }
+            send(reply)
+            return
+        }
+        if iq.child("query", namespace: Roster.namespace) != nil {
+            if Roster.isGenuinePush(iq, account: accountJID) {
+                if let item = iq.child("query", namespace: Roster.namespace)?.child("item").flatMap(Roster.parse) {
+                    onRosterPush?(item)
+                }
+                send(reply)
+                return
+            }
+            tracer?(.stage("ignored a roster push from \(iq[attribute: "from"] ?? "?"): only the account's server may change its roster"))
+        }
+        let isPing = iq[attribute: "type"] == "get" && iq.child("ping", namespace: Namespace.ping) != nil
+        if !isPing && !answersUnhandledRequests { return }
+        if !isPing {
+            reply[attribute: "type"] = "error"
+            reply.children = iq.children
+            reply.append(Self.errorElement(type: "cancel", condition: "service-unavailable"))
+        }
+        send(reply)
+    }
+
+    /// RFC 6120 §8.1.2.1: a response to a request sent without 'to' comes from the server
+    /// on the account's behalf: no 'from', the bare or full JID, or the domain.
+    func isValidResponder(_ from: String?, expected: String?) -> Bool {
+        let accountAddresses = [accountJID.bare.description, accountJID.domainpart, boundJID?.description].compactMap { $0 }
+        guard let expected else {
+            guard let from else { return true }
+            return accountAddresses.contains(Self.normalized(from))
+        }
+        guard let from else {
+            // The server itself may answer without 'from' for requests to the account's domain.
+            return accountAddresses.contains(Self.normalized(expected))
+        }
+        return Self.normalized(from) == Self.normalized(expected)
+    }
+
+    static func normalized(_ address: String) -> String {
+        (try? JID(address))?.description ?? address
+    }
+}
