@@ -59,6 +59,31 @@ final class ProsodyServer: Sendable {
         if case .success(let server) = instance { kill(server.pid, SIGTERM) }
     }
 
+    /// A server of the caller's own, for a test that stops or restarts it; `stop()` it after.
+    /// (It is also stopped when the test process ends, like the shared one.)
+    static func startOwn() throws -> ProsodyServer {
+        try start()
+    }
+
+    /// Stops this server and waits until it has.
+    func stop() {
+        _ = try? runProcess(
+            SupportPaths.bash, [SupportPaths.prosodyStart.deletingLastPathComponent().appendingPathComponent("stop").path, directory.path],
+            timeout: 30, outputIn: FileManager.default.temporaryDirectory)
+    }
+
+    /// Restarts this server as an administrator would: down for `seconds`, then up again with
+    /// the same ports and data.
+    func restart(downFor seconds: Int = 1) throws {
+        let outcome = try runProcess(
+            SupportPaths.bash,
+            [SupportPaths.prosodyStart.deletingLastPathComponent().appendingPathComponent("restart").path, directory.path, String(seconds)],
+            timeout: 60, outputIn: FileManager.default.temporaryDirectory)
+        guard outcome.exitCode == 0 else {
+            throw HarnessError.failedToStart("Prosody restart (exit \(outcome.exitCode)): \(outcome.stderr)")
+        }
+    }
+
     private static func start() throws -> ProsodyServer {
         let directory = try makeTemporaryDirectory("xmpp-cli-prosody")
         let outcome = try runProcess(
