@@ -29,8 +29,8 @@ class ListenerSession(Session):
     to resend what the client did not acknowledge, and starts the scenario's script when
     the client's initial presence arrives."""
 
-    def __init__(self, stream, tls_context, password):
-        super().__init__(stream, tls_context, password)
+    def __init__(self, stream, tls_context, password, state=None):
+        super().__init__(stream, tls_context, password, state)
         self.outbound = []  # stanzas sent since <enabled/>, in order (XEP-0198 h counts these)
         self.started = False
         self.handlers["{%s}a" % NS_SM] = self.on_ack
