@@ -24,7 +24,9 @@ final class TLSChannelBindingTests: XCTestCase {
         XCTAssertNotEqual(first.first?.data, second.first?.data)
     }
 
-    func testTLS12PutsServerEndPointFirstThenTheExporter() throws {
+    /// tls-unique first: it is the type RFC 5802 requires of every binding server, so the one
+    /// a server that does not list its types (XEP-0440) supports.
+    func testTLS12OffersUniqueThenServerEndPointThenTheExporter() throws {
         let server = try startServer(.localhost) { $0.maximumVersion = xmppcli_TLS1_2_VERSION() }
         let connection = try connect(to: server)
         XCTAssertFalse(connection.isTLS13)
@@ -33,10 +35,38 @@ final class TLSChannelBindingTests: XCTestCase {
         XCTAssertEqual(try echo("x\n", over: connection), "x\n")
         connection.close()
 
-        // Both OpenSSL ends negotiate the extended master secret, so the exporter is offered too.
-        XCTAssertEqual(bindings.map(\.type), ["tls-server-end-point", "tls-exporter"])
-        XCTAssertEqual(bindings.first?.data, try certificates().digestOfDER(.localhost, algorithm: "sha256"))
-        XCTAssertEqual(bindings.last?.data, try XCTUnwrap(server.waitForReport()?.exporter))
+        // Both OpenSSL ends negotiate the extended master secret, so tls-unique and the
+        // exporter are offered.
+        XCTAssertEqual(bindings.map(\.type), ["tls-unique", "tls-server-end-point", "tls-exporter"])
+        let report = try XCTUnwrap(server.waitForReport())
+        // A full handshake: the client's Finished, as the server received it (12 bytes in TLS 1.2).
+        XCTAssertEqual(bindings[0].data.count, 12)
+        XCTAssertEqual(bindings[0].data, try XCTUnwrap(report.clientFinished))
+        XCTAssertEqual(bindings[1].data, try certificates().digestOfDER(.localhost, algorithm: "sha256"))
+        XCTAssertEqual(bindings[2].data, try XCTUnwrap(report.exporter))
+    }
+
+    func testUniqueDiffersBetweenConnections() throws {
+        let tls12: (inout TLSTestServer.Options) -> Void = { $0.maximumVersion = xmppcli_TLS1_2_VERSION() }
+        let first = try connect(to: try startServer(.localhost, tls12)).channelBindings()
+        let second = try connect(to: try startServer(.localhost, tls12)).channelBindings()
+        XCTAssertEqual(first.first?.type, "tls-unique")
+        XCTAssertEqual(second.first?.type, "tls-unique")
+        XCTAssertNotEqual(first.first?.data, second.first?.data)
+    }
+
+    /// Without the extended master secret a man in the middle can make two connections share
+    /// their Finished messages and exporter (the triple handshake): only the certificate binds.
+    func testTLS12WithoutExtendedMasterSecretOffersOnlyServerEndPoint() throws {
+        let server = try startServer(.localhost) {
+            $0.maximumVersion = xmppcli_TLS1_2_VERSION()
+            $0.withoutExtendedMasterSecret = true
+        }
+        let connection = try connect(to: server)
+        let bindings = connection.channelBindings()
+        XCTAssertEqual(try echo("x\n", over: connection), "x\n")
+        connection.close()
+        XCTAssertEqual(bindings.map(\.type), ["tls-server-end-point"])
     }
 
     func testServerEndPointUsesTheCertificateSignatureHash() throws {

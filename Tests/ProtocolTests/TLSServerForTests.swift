@@ -18,6 +18,8 @@ final class TLSTestServer: @unchecked Sendable {
         var legacySecurity = false
         /// After echoing one line: send close_notify at once, or wait for the client's first.
         var closesFirst = false
+        /// Refuse the extended master secret (RFC 7627), as servers before it did.
+        var withoutExtendedMasterSecret = false
     }
 
     /// What the server saw of the connection.
@@ -25,6 +27,8 @@ final class TLSTestServer: @unchecked Sendable {
         var handshakeError: String?
         var protocolVersion: String?
         var exporter: [UInt8]?
+        /// The client's Finished message, which is tls-unique after a full TLS 1.2 handshake.
+        var clientFinished: [UInt8]?
         var serverName: String?
         var received: [UInt8] = []
         var closeNotifyReceived = false
@@ -53,6 +57,10 @@ final class TLSTestServer: @unchecked Sendable {
         _ = xmppcli_SSL_CTX_set_min_proto_version(context, options.minimumVersion)
         _ = xmppcli_SSL_CTX_set_max_proto_version(context, options.maximumVersion)
         SSL_CTX_set_alpn_select_cb(context, selectXMPPClient, nil)
+        if options.withoutExtendedMasterSecret {
+            // SSL_OP_NO_EXTENDED_MASTER_SECRET is SSL_OP_BIT(0), a macro Swift cannot import.
+            _ = xmppcli_SSL_CTX_set_options(context, 1 << 0)
+        }
     }
 
     deinit { SSL_CTX_free(context) }
@@ -104,6 +112,9 @@ final class TLSTestServer: @unchecked Sendable {
         if SSL_export_keying_material(ssl, &exporter, 32, label, label.utf8.count, nil, 0, 0) == 1 {
             report.exporter = exporter
         }
+        var finished = [UInt8](repeating: 0, count: 64)
+        let finishedLength = SSL_get_peer_finished(ssl, &finished, finished.count)
+        if finishedLength > 0 { report.clientFinished = Array(finished.prefix(finishedLength)) }
 
         var buffer = [UInt8](repeating: 0, count: 16 * 1024)
         while report.received.last != UInt8(ascii: "\n") {

@@ -10,7 +10,7 @@ public enum SASLMechanismChoice {
     /// - Parameters:
     ///   - offered: the `<mechanism/>` names from the stream features.
     ///   - channelBindings: the bindings the TLS layer can compute for this connection (e.g.
-    ///     tls-exporter on TLS 1.3, tls-server-end-point on TLS 1.2), preferred first; empty
+    ///     tls-exporter on TLS 1.3, tls-unique on TLS 1.2), preferred first; empty
     ///     without TLS or when channel binding is turned off.
     ///   - serverChannelBindingTypes: the types the server advertises via XEP-0440, or nil when
     ///     it advertises none (then it is assumed to support ours).

@@ -60,6 +60,11 @@ public struct SCRAM: SASLMechanism, Sendable {
         self.name = Self.mechanismName(hash: hash, plus: { if case .bound = channelBinding { true } else { false } }())
     }
 
+    /// The channel-binding type of a -PLUS mechanism (`tls-exporter`...), nil otherwise.
+    public var channelBindingType: String? {
+        if case .bound(let binding) = channelBinding { binding.type } else { nil }
+    }
+
     /// `SCRAM-SHA-256`, `SCRAM-SHA-256-PLUS`, ...
     public static func mechanismName(hash: HashAlgorithm, plus: Bool) -> String {
         let base = switch hash {

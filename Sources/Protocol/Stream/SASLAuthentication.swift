@@ -22,7 +22,8 @@ enum SASLAuthentication {
             throw .authenticationFailed(mechanism: "SASL", reason: describe(error, offered: names))
         }
         let mechanismName = mechanism.name
-        tracer?(.stage("authenticating as \(settings.jid.bare) with \(mechanismName) (offered: \(names.joined(separator: " ")))"))
+        let binding = (mechanism as? SCRAM)?.channelBindingType.map { "channel binding \($0); " } ?? ""
+        tracer?(.stage("authenticating as \(settings.jid.bare) with \(mechanismName) (\(binding)offered: \(names.joined(separator: " ")))"))
 
         func fail(_ reason: String) -> XMPPError {
             .authenticationFailed(mechanism: mechanismName, reason: reason)

@@ -5,9 +5,12 @@ extension TLSConnection {
     ///
     /// - TLS 1.3: `tls-exporter` (RFC 9266): 32 bytes exported with the label
     ///   "EXPORTER-Channel-Binding" and no context.
-    /// - TLS 1.2: `tls-server-end-point` (RFC 5929 §4.1), then `tls-exporter` only when the
-    ///   extended master secret was negotiated (RFC 9266 §4.2: without it the exporter is not
-    ///   unique to the connection).
+    /// - TLS 1.2: `tls-unique` (RFC 5929 §3.1), then `tls-server-end-point` (RFC 5929 §4.1),
+    ///   then `tls-exporter`. `tls-unique` comes first because it is the type RFC 5802 §6
+    ///   requires of every server that binds at all, so it is the one to use with a server
+    ///   that does not list its types (XEP-0440). It and the exporter are offered only when
+    ///   the extended master secret was negotiated: without it neither is unique to the
+    ///   connection (RFC 7627, the triple handshake; RFC 9266 §4.2).
     ///
     /// Empty before the handshake completed or when nothing could be computed.
     public func channelBindings() -> [ChannelBindingData] {
@@ -16,12 +19,27 @@ extension TLSConnection {
         if isTLS13 {
             if let exporter = exporterBinding() { bindings.append(ChannelBindingData(type: "tls-exporter", data: exporter)) }
         } else {
+            let extendedMasterSecret = xmppcli_SSL_get_extms_support(ssl) == 1
+            if extendedMasterSecret, let unique = uniqueBinding() {
+                bindings.append(ChannelBindingData(type: "tls-unique", data: unique))
+            }
             if let endPoint = serverEndPointBinding() { bindings.append(ChannelBindingData(type: "tls-server-end-point", data: endPoint)) }
-            if xmppcli_SSL_get_extms_support(ssl) == 1, let exporter = exporterBinding() {
+            if extendedMasterSecret, let exporter = exporterBinding() {
                 bindings.append(ChannelBindingData(type: "tls-exporter", data: exporter))
             }
         }
         return bindings
+    }
+
+    /// The first Finished message of the handshake: ours after a full handshake, the
+    /// server's after a resumption (RFC 5929 §3.1). Defined for TLS 1.2 and older only.
+    private func uniqueBinding() -> [UInt8]? {
+        var output = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        let length =
+            SSL_session_reused(ssl) == 1
+            ? SSL_get_peer_finished(ssl, &output, output.count) : SSL_get_finished(ssl, &output, output.count)
+        guard length > 0, length <= output.count else { return nil }
+        return Array(output.prefix(length))
     }
 
     private func exporterBinding() -> [UInt8]? {
