@@ -9,6 +9,9 @@ final class SASLMechanismChoiceTests: XCTestCase {
     ]
     private let exporter = ChannelBindingData(type: "tls-exporter", data: [1, 2, 3])
     private let endPoint = ChannelBindingData(type: "tls-server-end-point", data: [4, 5, 6])
+    private let unique = ChannelBindingData(type: "tls-unique", data: [7, 8, 9])
+    /// The server says (XEP-0440) it supports tls-exporter.
+    private let exporterServer = ["tls-exporter"]
 
     /// The chosen mechanism's name and the start of its first message (the GS2 header for SCRAM).
     private func choose(
@@ -22,20 +25,21 @@ final class SASLMechanismChoiceTests: XCTestCase {
     }
 
     func testStrongestPlusWinsWhenABindingIsAvailable() throws {
-        let choice = try choose(everything, bindings: [exporter])
+        let choice = try choose(everything, bindings: [exporter], serverTypes: exporterServer)
         XCTAssertEqual(choice.name, "SCRAM-SHA-512-PLUS")
         XCTAssertTrue(choice.firstMessage.hasPrefix("p=tls-exporter,,n=user,r="))
     }
 
     func testPlusOrderFollowsTheHash() throws {
         XCTAssertEqual(
-            try choose(["SCRAM-SHA-1-PLUS", "SCRAM-SHA-256-PLUS", "SCRAM-SHA-512"], bindings: [exporter]).name,
+            try choose(["SCRAM-SHA-1-PLUS", "SCRAM-SHA-256-PLUS", "SCRAM-SHA-512"], bindings: [exporter], serverTypes: exporterServer).name,
             "SCRAM-SHA-256-PLUS")
-        XCTAssertEqual(try choose(["SCRAM-SHA-1", "SCRAM-SHA-1-PLUS"], bindings: [exporter]).name, "SCRAM-SHA-1-PLUS")
+        XCTAssertEqual(
+            try choose(["SCRAM-SHA-1", "SCRAM-SHA-1-PLUS"], bindings: [exporter], serverTypes: exporterServer).name, "SCRAM-SHA-1-PLUS")
     }
 
     func testAnyPlusBeatsAStrongerHashWithoutBinding() throws {
-        let choice = try choose(["SCRAM-SHA-512", "SCRAM-SHA-256", "SCRAM-SHA-1-PLUS"], bindings: [exporter])
+        let choice = try choose(["SCRAM-SHA-512", "SCRAM-SHA-256", "SCRAM-SHA-1-PLUS"], bindings: [exporter], serverTypes: exporterServer)
         XCTAssertEqual(choice.name, "SCRAM-SHA-1-PLUS")
     }
 
@@ -63,11 +67,20 @@ final class SASLMechanismChoiceTests: XCTestCase {
         XCTAssertTrue(choice.firstMessage.hasPrefix("p=tls-server-end-point,,"))
     }
 
-    func testWithoutXEP0440TheCallersFirstBindingIsUsed() throws {
-        let choice = try choose(everything, bindings: [endPoint, exporter])
-        XCTAssertTrue(choice.firstMessage.hasPrefix("p=tls-server-end-point,,"))
-        let other = try choose(everything, bindings: [exporter, endPoint])
-        XCTAssertTrue(other.firstMessage.hasPrefix("p=tls-exporter,,"))
+    /// Without XEP-0440 only tls-unique, the type RFC 5802 makes every -PLUS server know, is
+    /// used: TLS 1.2 binds with it whatever else the connection could offer.
+    func testWithoutXEP0440OnlyTLSUniqueIsUsed() throws {
+        let choice = try choose(everything, bindings: [endPoint, unique, exporter])
+        XCTAssertEqual(choice.name, "SCRAM-SHA-512-PLUS")
+        XCTAssertTrue(choice.firstMessage.hasPrefix("p=tls-unique,,"))
+    }
+
+    /// TLS 1.3 offers only tls-exporter; a server that does not say it supports it gets plain
+    /// SCRAM with flag "n" (it offers -PLUS, so "y" would make it suspect a downgrade).
+    func testWithoutXEP0440OnTLS13PlainSCRAMWithN() throws {
+        let choice = try choose(everything, bindings: [exporter])
+        XCTAssertEqual(choice.name, "SCRAM-SHA-512")
+        XCTAssertTrue(choice.firstMessage.hasPrefix("n,,"))
     }
 
     /// The server offers -PLUS but advertises no type we can compute: no binding, and flag "n"

@@ -6,6 +6,8 @@
 public enum SASLMechanismChoice {
     /// The SCRAM hashes we implement, strongest first.
     private static let scramHashes: [HashAlgorithm] = [.sha512, .sha256, .sha1]
+    /// The channel binding every -PLUS server supports without saying so (RFC 5802 §6).
+    static let defaultBindingType = "tls-unique"
 
     /// - Parameters:
     ///   - offered: the `<mechanism/>` names from the stream features.
@@ -13,7 +15,11 @@ public enum SASLMechanismChoice {
     ///     tls-exporter on TLS 1.3, tls-unique on TLS 1.2), preferred first; empty
     ///     without TLS or when channel binding is turned off.
     ///   - serverChannelBindingTypes: the types the server advertises via XEP-0440, or nil when
-    ///     it advertises none (then it is assumed to support ours).
+    ///     it advertises none. Then only `tls-unique` is used, the one type RFC 5802 makes every
+    ///     -PLUS server support: a server that does not say what it supports may know no other
+    ///     (ejabberd before 23.10 checks only tls-unique, and on TLS 1.3 cannot check it at all),
+    ///     and binding with a type it lacks would fail every login. On TLS 1.3 such a server gets
+    ///     plain SCRAM, still inside TLS verified against the domain.
     ///   - allowPlain: whether PLAIN may be used at all; the caller passes true only over TLS.
     ///     Even then PLAIN is chosen only when the server offers no SCRAM mechanism of any kind,
     ///     so that a SCRAM-capable server never receives the password itself.
@@ -26,7 +32,7 @@ public enum SASLMechanismChoice {
         let names = Set(offered.map { $0.trimmingASCIIWhitespace().uppercased() })
 
         let sharedBinding = channelBindings.first { binding in
-            serverChannelBindingTypes?.contains(binding.type) ?? true
+            serverChannelBindingTypes?.contains(binding.type) ?? (binding.type == defaultBindingType)
         }
         if let sharedBinding {
             for hash in scramHashes where names.contains(SCRAM.mechanismName(hash: hash, plus: true)) {
