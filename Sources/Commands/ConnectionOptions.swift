@@ -18,7 +18,7 @@ public struct ConnectionOptions: ParsableArguments {
         })
     var account: String?
 
-    @Option(name: [.short, .long], help: "The account's address (env: XMPP_JID).")
+    @Option(name: [.short, .long], help: ArgumentHelp("The account's address (env: XMPP_JID).", valueName: "JID"))
     var jid: String?
 
     @Option(name: .customLong("password-file"), help: ArgumentHelp("The first line of PATH is the password.", valueName: "PATH"))
@@ -30,7 +30,7 @@ public struct ConnectionOptions: ParsableArguments {
     @Option(name: [.short, .long], help: ArgumentHelp("Connect here instead of looking up DNS SRV records (env: XMPP_SERVER).", valueName: "HOST[:PORT]"))
     var server: String?
 
-    @Option(help: "auto (default): SRV order, direct TLS and STARTTLS by priority; starttls: port 5222 + STARTTLS; direct: TLS from the first byte, port 5223.")
+    @Option(help: ArgumentHelp("auto (default): SRV order, direct TLS and STARTTLS by priority; starttls: port 5222 + STARTTLS; direct: TLS from the first byte, port 5223.", valueName: "MODE"))
     var tls: TLSMode?
 
     @Option(name: .customLong("ca-file"), help: ArgumentHelp("Trust the CA certificates in PATH (PEM) in addition to the system store.", valueName: "PATH"))
