@@ -74,6 +74,9 @@ public struct Send: ParsableCommand {
             let template = OutgoingMessage(
                 type: room ? "groupchat" : (type ?? .chat).rawValue, subject: subject, thread: thread,
                 requestsReceipt: receipt)
+            if message == nil && file == nil && FileInput.isTerminal(0) {
+                diagnostics.hint(interactive ? "each line is a message; end with Ctrl-D" : "type the message, then Ctrl-D on a line of its own")
+            }
             let body = interactive ? nil : try MessageInput.body(message: message, file: file)
             if let body {
                 try template.checkSize(

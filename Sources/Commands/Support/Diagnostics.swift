@@ -24,6 +24,12 @@ public struct Diagnostics: Sendable {
         Self.write("xmpp-cli: warning: \(Self.singleLine(message))\n")
     }
 
+    /// A hint for a person at the terminal: shown unless `-q`.
+    public func hint(_ message: String) {
+        guard level >= .normal else { return }
+        Self.write("xmpp-cli: \(message)\n")
+    }
+
     public func progress(_ message: String) {
         guard level >= .verbose else { return }
         Self.write("xmpp-cli: \(message)\n")
