@@ -1,4 +1,5 @@
 import ArgumentParser
+import Glibc
 
 /// The root command: lists the subcommands; each lives in its own file.
 public struct XMPPCLI: ParsableCommand {
@@ -13,6 +14,9 @@ public struct XMPPCLI: ParsableCommand {
     /// Runs the command line. Usage errors are one line on stderr with exit 64, like every
     /// other failure (CLI.md); help and `--version` print as usual.
     public static func runMain() {
+        // A reader that goes away (`| head`) shows up as EPIPE on the next write, handled
+        // there, rather than as a signal that kills us mid-stream.
+        signal(SIGPIPE, SIG_IGN)
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -70,13 +70,29 @@ struct AccountSources {
         }
         let password = try PasswordSource.password(
             file: options.passwordFile, command: options.passwordCommand, config: configValues,
-            account: jid.bare.description)
+            account: jid.bare.description, timeout: timeout)
         let settings = ConnectionSettings(
-            jid: jid, password: password,
-            server: options.server ?? FileInput.environment("XMPP_SERVER") ?? section["server"]?.value,
+            jid: jid, password: password, server: try server(options),
             tlsMode: tls, caFile: caFile, insecure: insecure,
             resource: options.resource ?? section["resource"]?.value)
         return Account(settings: settings, timeout: timeout)
+    }
+
+    /// `HOST[:PORT]` from the flag, environment or file, checked before anything connects: a
+    /// bad value is a usage error (64) on the command line, a configuration error (78) elsewhere.
+    private func server(_ options: ConnectionOptions) throws(Failure) -> String? {
+        let sources: [(String?, ExitStatus, String)] = [
+            (options.server, .usage, "--server"),
+            (FileInput.environment("XMPP_SERVER"), .config, "XMPP_SERVER"),
+            (section["server"]?.value, .config, "\(file?.path ?? "config") line \(section["server"]?.line ?? 0): server"),
+        ]
+        guard let (value, status, name) = sources.first(where: { $0.0 != nil }), let value else { return nil }
+        do {
+            _ = try ServerAddress.parse(value)
+        } catch {
+            throw Failure(status, "\(name): \(error.message)")
+        }
+        return value
     }
 
     /// A config value converted by `convert`; a value it rejects is an error naming the line.

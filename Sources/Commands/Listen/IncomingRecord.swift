@@ -30,7 +30,7 @@ struct IncomingRecord {
     static func message(_ stanza: XMLElement, rooms: Set<JID>, carbon: Carbons.Direction?) -> IncomingRecord {
         let type = stanza[attribute: "type"] ?? "normal"
         let sender = stanza[attribute: "from"].flatMap { try? JID($0) }
-        let stamp = DelayedDelivery.stamp(of: stanza)
+        let stamp = DelayedDelivery.stamp(of: stanza).flatMap(Timestamp.validated)
         var record = IncomingRecord(
             kind: .message, stanza: stanza, from: stanza[attribute: "from"], to: stanza[attribute: "to"], type: type,
             id: stanza[attribute: "id"], body: stanza.child("body")?.text, subject: stanza.child("subject")?.text,
@@ -48,7 +48,8 @@ struct IncomingRecord {
         return IncomingRecord(
             kind: .presence, stanza: stanza, from: stanza[attribute: "from"], to: stanza[attribute: "to"],
             type: info?.type ?? stanza[attribute: "type"] ?? "available", id: stanza[attribute: "id"],
-            stamp: DelayedDelivery.stamp(of: stanza) ?? Timestamp.now(), delayed: DelayedDelivery.stamp(of: stanza) != nil,
+            stamp: DelayedDelivery.stamp(of: stanza).flatMap(Timestamp.validated) ?? Timestamp.now(),
+            delayed: DelayedDelivery.stamp(of: stanza).flatMap(Timestamp.validated) != nil,
             show: info?.show, status: info?.status, priority: info?.priority)
     }
 

@@ -29,7 +29,8 @@ final class Listener {
     private var session: XMPPSession!
     private var reported = 0
     private var lastRecord = Deadline.now()
-    private var keepaliveSent = false
+    /// When the last sign-of-life request went out, while it is unanswered.
+    private var keepaliveSentAt: Deadline?
     /// Messages of the connection before the latest reconnection, which the server may
     /// deliver again right after it (resent on resumption, or from offline storage): one
     /// of them that comes again then is not printed twice.
@@ -76,26 +77,30 @@ final class Listener {
     }
 
     private func nextWakeup(end: Deadline) -> Deadline {
-        var wakeup = end.earlier(session.stream.lastReceived.adding(seconds: Self.keepaliveSeconds * (keepaliveSent ? 2 : 1)))
+        let keepalive = keepaliveSentAt.map { $0.adding(seconds: Self.keepaliveSeconds) }
+            ?? session.stream.lastReceived.adding(seconds: Self.keepaliveSeconds)
+        var wakeup = end.earlier(keepalive)
         if let idle = options.idleTimeout { wakeup = wakeup.earlier(lastRecord.adding(seconds: idle)) }
         return wakeup
     }
 
-    /// After `keepaliveSeconds` of silence, an ack request or a ping; after twice that, the
-    /// connection is declared lost.
+    /// After `keepaliveSeconds` of silence, an ack request or a ping; if nothing at all arrives
+    /// within `keepaliveSeconds` after that request, the connection is lost. Silence while we
+    /// were busy (a slow `--exec`) is not held against the server: only the request counts.
     private func keepAlive() throws {
-        let silence = session.stream.lastReceived
-        if !silence.adding(seconds: Self.keepaliveSeconds).hasPassed {
-            keepaliveSent = false
+        let heard = session.stream.lastReceived
+        if let sent = keepaliveSentAt {
+            if heard >= sent {
+                keepaliveSentAt = nil
+            } else if sent.adding(seconds: Self.keepaliveSeconds).hasPassed {
+                throw XMPPError.connectionLost("the server has not answered for \(Int(Self.keepaliveSeconds)) s")
+            }
             return
         }
-        if silence.adding(seconds: 2 * Self.keepaliveSeconds).hasPassed {
-            throw XMPPError.connectionLost("the server has not answered for \(Int(2 * Self.keepaliveSeconds)) s")
-        }
-        if !keepaliveSent {
+        if heard.adding(seconds: Self.keepaliveSeconds).hasPassed {
             session.requestConfirmation()
             try session.flush(deadline: .after(seconds: account.timeout))
-            keepaliveSent = true
+            keepaliveSentAt = .now()
         }
     }
 
@@ -134,6 +139,7 @@ final class Listener {
     }
 
     private func installHandlers() {
+        keepaliveSentAt = nil
         session.onStanza = { [unowned self] stanza in self.handle(stanza) }
         session.onRequest = { [unowned self] iq in
             if self.options.iq { self.report(.iq(iq)) }

@@ -14,8 +14,10 @@ enum StandardOutput {
             let n = bytes.withUnsafeMutableBytes { Glibc.write(1, $0.baseAddress! + offset, $0.count - offset) }
             if n < 0 {
                 if errno == EINTR { continue }
-                // EPIPE: the reader went away; nothing more to say to it.
-                exit(errno == EPIPE ? 0 : 74)
+                // EPIPE: the reader went away (`| head`); it has what it wanted.
+                if errno == EPIPE { exit(0) }
+                Diagnostics(level: .quiet).error("cannot write to standard output: \(String(cString: strerror(errno)))")
+                exit(ExitStatus.ioError.rawValue)
             }
             offset += n
         }

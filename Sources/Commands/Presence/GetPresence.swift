@@ -32,6 +32,7 @@ extension PresenceCommand {
                 Signals.catchTermination()
                 var seen: [JID: Presence.Info] = [:]
                 try SessionScope.run(account, diagnostics: diagnostics) { session, deadline in
+                    session.refusesFurtherMessages = true  // messages stay with the server
                     session.onStanza = { stanza in
                         guard let info = Presence.Info(stanza) else { return }
                         switch info.type {

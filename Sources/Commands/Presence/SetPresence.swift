@@ -48,7 +48,10 @@ extension PresenceCommand {
                 try CommandRunner.xmpp {
                     let deadline = account.deadline()
                     let session = try Login.start(settings: account.settings, deadline: deadline, tracer: diagnostics.tracer)
-                    session.onStanza = { _ in }  // others' presence and messages are not ours to keep
+                    // Others' presence is not ours to keep; messages are not ours to take: left
+                    // unacknowledged, they stay with the server (offline storage) for real clients.
+                    session.onStanza = { _ in }
+                    session.refusesFurtherMessages = true
                     session.send(Presence.available(show: show == .available ? nil : show.rawValue, status: status, priority: priority))
                     try session.confirmDelivery(deadline: deadline)
                     diagnostics.progress("presence sent: \(show.rawValue)\(status.map { " (\($0))" } ?? "")")
@@ -62,15 +65,24 @@ extension PresenceCommand {
             }
         }
 
-        /// Answers pings and `<r/>` while holding; a keepalive ack catches a dead connection.
+        /// Answers pings and `<r/>` while holding. After `keepaliveSeconds` of silence it asks
+        /// the server for a sign of life (an ack request or a ping); none within `--timeout`
+        /// means the connection is dead (exit 74).
         private func holdOnline(_ session: XMPPSession, until end: Deadline, timeout: Double) throws {
-            var nextKeepalive = Deadline.after(seconds: Self.keepaliveSeconds)
+            var askedAt: Deadline?
             while !Signals.terminationRequested && !end.hasPassed {
-                _ = try session.pump(alsoWatching: Signals.wakeupDescriptor, deadline: end.earlier(nextKeepalive))
-                if nextKeepalive.hasPassed {
-                    try session.confirmDelivery(deadline: .after(seconds: timeout))
-                    nextKeepalive = .after(seconds: Self.keepaliveSeconds)
+                let heard = session.stream.lastReceived
+                if let asked = askedAt, heard < asked, asked.adding(seconds: timeout).hasPassed {
+                    throw XMPPError.connectionLost("the server has not answered for \(Int(timeout)) s")
                 }
+                if askedAt.map({ heard >= $0 }) ?? false { askedAt = nil }
+                if askedAt == nil, heard.adding(seconds: Self.keepaliveSeconds).hasPassed {
+                    session.requestConfirmation()
+                    try session.flush(deadline: .after(seconds: timeout))
+                    askedAt = .now()
+                }
+                let wakeup = askedAt.map { $0.adding(seconds: timeout) } ?? heard.adding(seconds: Self.keepaliveSeconds)
+                _ = try session.pump(alsoWatching: Signals.wakeupDescriptor, deadline: end.earlier(wakeup))
             }
         }
     }

@@ -51,7 +51,8 @@ final class Console {
         }
         while !quit && !ConsoleSignals.terminate {
             editor.resumeAfterLine()
-            let inputReady = try link.pump(alsoWatching: 0, deadline: .after(seconds: 60))
+            // A short wait: a Ctrl-C landing just before poll(2) is seen within a second.
+            let inputReady = try link.pump(alsoWatching: 0, deadline: .after(seconds: 1))
             if ConsoleSignals.takeInterrupt() {
                 parser = XMLFragmentParser()
                 typed = []

@@ -22,7 +22,24 @@ struct ElementPrinter {
         let xml = pretty
             ? element.prettySerialized(parentNamespace: Namespace.client)
             : element.serialized(parentNamespace: Namespace.client).split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "&#10;")
-        return decorate(xml, direction)
+        return decorate(Self.visibleControls(xml), direction)
+    }
+
+    /// C1 controls and line separators are valid XML but act on a terminal: shown as the
+    /// character references they are equivalent to.
+    static func visibleControls(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { (0x80...0x9F).contains($0.value) || $0 == "\u{2028}" || $0 == "\u{2029}" }) else {
+            return text
+        }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if (0x80...0x9F).contains(scalar.value) || scalar == "\u{2028}" || scalar == "\u{2029}" {
+                out += "&#\(scalar.value);"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 
     func decorate(_ text: String, _ direction: Direction) -> String {

@@ -10,7 +10,8 @@ import XMPPProtocol
 struct InteractiveLoop {
     static let window = 128
     static let requestEvery = 32
-    /// Idle this long, ask for an ack anyway, so a dead connection is noticed.
+    /// Idle this long, ask for an ack anyway: the connection stays in use, and a dead one fails
+    /// at the next write.
     static let keepaliveSeconds = 60.0
 
     let delivery: Delivery
@@ -58,7 +59,7 @@ struct InteractiveLoop {
             if let inputFailure { throw inputFailure }
             return true
         }
-        let windowFull = session.unconfirmedCount + delivery.targets.count > Self.window
+        let windowFull = !hasRoom
         if sinceRequest > 0 && (windowFull || !reader.hasBufferedLine) {
             session.requestConfirmation()
             sinceRequest = 0
@@ -80,8 +81,14 @@ struct InteractiveLoop {
         return false
     }
 
+    /// Whether one more line may go out: the window has room for its messages, or nothing is
+    /// unconfirmed (so a line to more recipients than the window holds still goes, alone).
+    private var hasRoom: Bool {
+        session.unconfirmedCount == 0 || session.unconfirmedCount + delivery.targets.count <= Self.window
+    }
+
     private mutating func sendBufferedLines(reader: inout LineReader) throws {
-        while inputFailure == nil, session.unconfirmedCount + delivery.targets.count <= Self.window {
+        while inputFailure == nil, hasRoom {
             let next: (bytes: ArraySlice<UInt8>, number: Int)?
             do {
                 next = try reader.nextLine()

@@ -38,7 +38,9 @@ extension Failure {
         case .streamError, .protocolViolation: status = .protocolError
         case .tlsUnavailable, .authenticationFailed: status = .noPermission
         case .tls(let failure, _):
-            if case .configuration = failure { status = .noInput } else { status = .noPermission }
+            // Set-up problems (a CA file that holds no certificate, a domain TLS cannot check)
+            // are configuration; an unreadable CA file was reported (66) before connecting.
+            if case .configuration = failure { status = .config } else { status = .noPermission }
         case .stanzaError, .refused: status = .refused
         }
         self.init(status, error.description)

@@ -14,10 +14,10 @@ enum PasswordSource {
 
     static func password(
         file: String?, command: String?, config: ConfigValues?, account: String,
-        interactive: Bool = FileInput.isTerminal(0)
+        interactive: Bool = FileInput.isTerminal(0), timeout: Double = 30
     ) throws(Failure) -> String {
         if let file { return try fromFile(file) }
-        if let command { return try fromCommand(command, what: "--password-command") }
+        if let command { return try fromCommand(command, what: "--password-command", timeout: timeout) }
         if let value = FileInput.environment("XMPP_PASSWORD") { return value }
         if let config {
             let given = [config.password, config.passwordFile, config.passwordCommand].compactMap { $0 }
@@ -30,7 +30,7 @@ enum PasswordSource {
             }
             if let entry = config.passwordFile { return try fromFile(ConfigPaths.expand(entry.value)) }
             if let entry = config.passwordCommand {
-                return try fromCommand(entry.value, what: "password-command of \(config.path) line \(entry.line)")
+                return try fromCommand(entry.value, what: "password-command of \(config.path) line \(entry.line)", timeout: timeout)
             }
         }
         if interactive, let typed = try PasswordPrompt.ask("Password for \(account): ") {
@@ -47,8 +47,13 @@ enum PasswordSource {
 
     /// Runs the command; its failure shows its stderr, never its stdout (which may hold
     /// part of a password).
-    static func fromCommand(_ command: String, what: String) throws(Failure) -> String {
-        let result = try ShellCommand.run(command)
+    static func fromCommand(_ command: String, what: String, timeout: Double = 30) throws(Failure) -> String {
+        let result: ShellCommand.Result
+        do {
+            result = try ShellCommand.run(command, timeout: timeout)
+        } catch {
+            throw Failure(error.status, "\(what): \(error.message)")
+        }
         guard result.status == 0 else {
             let stderr = Diagnostics.singleLine(String(decoding: result.stderr, as: UTF8.self)).trimmingWhitespace()
             let detail = stderr.isEmpty ? "" : ": \(stderr)"

@@ -1,4 +1,5 @@
 import Glibc
+import XMPPProtocol
 
 /// Runs a user-supplied command with `/bin/sh -c` and captures its output: what
 /// `--password-command` needs. Output is bounded so a runaway command cannot fill memory.
@@ -9,7 +10,10 @@ enum ShellCommand {
         var stderr: [UInt8]
     }
 
-    static func run(_ command: String, outputLimit: Int = 1 << 20) throws(Failure) -> Result {
+    /// Runs `command`; past `timeout` seconds it is killed (with its process group) and the
+    /// run fails with exit 75, so `--timeout` bounds a password command too.
+    static func run(_ command: String, timeout: Double = 30, outputLimit: Int = 1 << 20) throws(Failure) -> Result {
+        let deadline = Deadline.after(seconds: timeout)
         var outPipe: [Int32] = [0, 0]
         var errPipe: [Int32] = [0, 0]
         guard pipe(&outPipe) == 0, pipe(&errPipe) == 0 else {
@@ -24,10 +28,17 @@ enum ShellCommand {
         posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
         for fd in outPipe + errPipe { posix_spawn_file_actions_addclose(&actions, fd) }
 
+        // A process group of its own, so a timeout can stop whatever it started too.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
+
         var pid: pid_t = 0
         let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/sh"), strdup("-c"), strdup(command), nil]
         defer { for arg in argv { free(arg) } }
-        let spawned = posix_spawn(&pid, "/bin/sh", &actions, nil, argv, environ)
+        let spawned = posix_spawn(&pid, "/bin/sh", &actions, &attributes, argv, environ)
         close(outPipe[1])
         close(errPipe[1])
         defer {
@@ -38,14 +49,27 @@ enum ShellCommand {
             throw Failure(.software, "cannot run /bin/sh: \(String(cString: strerror(spawned)))")
         }
         // Read both pipes with poll so a command that fills stderr cannot block on it
-        // while we wait on stdout.
+        // while we wait on stdout. Reading stops when both are closed, or once the command
+        // itself has exited (something it left in the background may hold them open).
         var out: [UInt8] = []
         var err: [UInt8] = []
         var open = [outPipe[0], errPipe[0]]
         var buffer = [UInt8](repeating: 0, count: 16384)
+        var status: Int32 = 0
+        var exited = false
         while !open.isEmpty {
+            if deadline.hasPassed {
+                kill(-pid, SIGKILL)
+                while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+                throw Failure(.tempFail, "the command did not finish within \(Int(timeout)) s and was stopped; check it, or raise --timeout")
+            }
             var fds = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
-            let ready = poll(&fds, nfds_t(fds.count), -1)
+            let ready = poll(&fds, nfds_t(fds.count), exited ? 0 : min(deadline.pollTimeoutMilliseconds, 100))
+            if ready == 0 {
+                if exited { break }
+                exited = waitpid(pid, &status, WNOHANG) == pid
+                continue
+            }
             if ready < 0 {
                 if errno == EINTR { continue }
                 break
@@ -64,8 +88,9 @@ enum ShellCommand {
                 }
             }
         }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        if !exited {
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        }
         let exitCode: Int32 = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
         return Result(status: exitCode, stdout: out, stderr: err)
     }

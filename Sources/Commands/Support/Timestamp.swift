@@ -11,6 +11,21 @@ enum Timestamp {
                 + "T" + two(Int(parts.tm_hour)) + ":" + two(Int(parts.tm_min)) + ":" + two(Int(parts.tm_sec)) + "Z")
     }
 
+    /// A sender's XEP-0082 date-time (`2026-11-26T07:00:00Z`, with optional fraction and
+    /// offset) if that is what it is; anything else is not printed, since the sender wrote it.
+    static func validated(_ text: String) -> String? {
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 20, bytes.count <= 40 else { return nil }
+        let digitsAt = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18]
+        let isDigit = { (byte: UInt8) in byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+        guard digitsAt.allSatisfy({ isDigit(bytes[$0]) }), bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
+            bytes[10] == UInt8(ascii: "T"), bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":")
+        else { return nil }
+        let rest = bytes[19...]
+        let allowed: (UInt8) -> Bool = { isDigit($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "Z") || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ":") }
+        return rest.allSatisfy(allowed) ? text : nil
+    }
+
     private static func two(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
     private static func format4(_ value: Int) -> String {
         let text = String(value)

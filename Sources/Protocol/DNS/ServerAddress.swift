@@ -1,7 +1,7 @@
 /// Parses a `--server` value: "host", "host:port", "[v6]", "[v6]:port" or a bare IPv6
 /// address such as "::1" (which cannot carry a port).
-enum ServerAddress {
-    static func parse(_ text: String) throws(EndpointError) -> (host: String, port: UInt16?) {
+public enum ServerAddress {
+    public static func parse(_ text: String) throws(EndpointError) -> (host: String, port: UInt16?) {
         guard !text.isEmpty else { throw invalid(text, "the value is empty") }
         let scalars = text.unicodeScalars
         if scalars.first == "[" {

@@ -28,7 +28,8 @@ public enum MultiUserChat {
             element.append(text: password)
             x.append(element)
         }
-        session.send(XMLElement("presence", attributes: ["to": occupant.description], children: [.element(x)]))
+        // The room password must not reach a -vv trace.
+        session.send(XMLElement("presence", attributes: ["to": occupant.description], children: [.element(x)]), redacted: password != nil)
 
         var answer: XMLElement?
         let previous = session.onStanza
@@ -37,8 +38,11 @@ public enum MultiUserChat {
                 previous?(stanza)
                 return
             }
-            let isOurs = sender == occupant || (stanza[attribute: "type"] == "error" && sender.bare == room.bare)
-            if isOurs && (stanza[attribute: "type"] == "error" || statusCodes(stanza).contains("110")) {
+            // Our own presence carries status 110, from whatever nickname the room gave us
+            // (it may normalise or replace the one asked for, status 210).
+            let fromRoom = sender.bare == room.bare
+            let isError = stanza[attribute: "type"] == "error"
+            if fromRoom && ((isError && (sender == occupant || sender.isBare)) || (!isError && statusCodes(stanza).contains("110"))) {
                 answer = answer ?? stanza
             } else {
                 previous?(stanza)
@@ -54,7 +58,7 @@ public enum MultiUserChat {
         if statusCodes(presence).contains("201") {
             try acceptDefaultConfiguration(room, session: session, deadline: deadline)
         }
-        return occupant
+        return presence[attribute: "from"].flatMap { try? JID($0) } ?? occupant
     }
 
     /// Leaves the room (unavailable presence to our occupant address); no answer is awaited.

@@ -35,11 +35,14 @@ public final class XMPPSession {
     public var onRequest: ((XMLElement) -> XMLElement?)?
     /// Told of each genuine roster push (RFC 6121 §2.1.6).
     public var onRosterPush: ((Roster.Item) -> Void)?
-    /// Set by a caller that will take no more messages before it closes (`listen --count`
-    /// reached): later messages are dropped, and nothing more is counted as handled, so the
-    /// acknowledgement (XEP-0198 `h`) leaves them with the server, which keeps them for the
-    /// next session.
+    /// Set by a caller that takes no messages (`presence set`, `roster`), or no more of them
+    /// (`listen --count` reached): from the first message on, messages are dropped and nothing
+    /// more is counted as handled, so the acknowledgement (XEP-0198 `h`) leaves them with the
+    /// server, which keeps them for the next session. Until a message comes, presences and
+    /// IQs are counted as usual, so the server has no reason to bounce them at close.
     public var refusesFurtherMessages = false
+    /// A message was refused: `h` stays where it was from then on.
+    var countingStopped = false
     var inboxStart = 0
     /// Error replies to our messages, by message id (RFC 6120 §8.3: a bounce).
     public internal(set) var bounces: [(id: String, error: StanzaError)] = []
@@ -72,6 +75,8 @@ public final class XMPPSession {
         self.onRosterPush = previous.onRosterPush
         self.features = previous.features
         self.answersUnhandledRequests = previous.answersUnhandledRequests
+        self.refusesFurtherMessages = previous.refusesFurtherMessages
+        self.countingStopped = previous.countingStopped
     }
 
     /// Applies the server's count from `<resumed h='…'/>` and sends the rest again.
@@ -90,10 +95,11 @@ public final class XMPPSession {
     }
 
     /// Queues a stanza; it goes out with the next flush or wait.
-    public func send(_ stanza: XMLElement) {
+    /// `redacted` keeps its content out of traces (it holds a secret, such as a room password).
+    public func send(_ stanza: XMLElement, redacted: Bool = false) {
         delivery.recordSent(stanza)
         if stanza.name == "message", let id = stanza[attribute: "id"] { recentMessageIDs.insert(id) }
-        stream.queue(stanza)
+        stream.queue(stanza, redacted: redacted)
     }
 
     /// Queues a get/set IQ and remembers it so its response is matched by id and sender.

@@ -10,12 +10,14 @@ extension XMPPSession {
         guard element.namespace == Namespace.client else {
             throw .protocolViolation("unexpected <\(element.name)> from \(stream.peerName)")
         }
-        if refusesFurtherMessages {
+        if refusesFurtherMessages && element.name == "message" {
             // Messages stay with the server. Presences and IQs are still processed, so a
             // room join or a request under way can finish, but nothing is counted any
             // more: an `h` past a message left behind would acknowledge it.
-            if element.name == "message" { return }
-        } else if delivery.sm.isEnabledForInbound {
+            countingStopped = true
+            return
+        }
+        if !countingStopped && delivery.sm.isEnabledForInbound {
             delivery.sm.handled &+= 1
         }
         switch element.name {

@@ -1,7 +1,7 @@
 /// Every way an XMPP operation can fail, typed where it arises.
 ///
 /// `Protocol` never decides exit codes: `Commands` maps each case to one in exactly one
-/// place (`ExitStatus.swift`). Each case carries what the one-line message needs: what
+/// place (`Commands/Support/Failure.swift`). Each case carries what the one-line message needs: what
 /// failed, and enough context (host, mechanism, condition) to say what to check.
 public enum XMPPError: Error, Sendable {
     /// The server could not be reached: DNS or TCP connect failed for every endpoint.
