@@ -194,3 +194,15 @@ final class RecordFormatTests: XCTestCase {
         }
     }
 }
+
+final class DelayStampTests: XCTestCase {
+    /// The sender writes <delay stamp=…>: only a real XEP-0082 date-time is printed, so a
+    /// forged one cannot start a fake record of its own.
+    func testOnlyWellFormedStampsAreKept() {
+        XCTAssertEqual(Timestamp.validated("2026-11-26T07:00:00Z"), "2026-11-26T07:00:00Z")
+        XCTAssertEqual(Timestamp.validated("2026-11-26T07:00:00.123+01:00"), "2026-11-26T07:00:00.123+01:00")
+        XCTAssertNil(Timestamp.validated("2026-11-26T07:00:00Z\n2026-11-26T07:00:01Z admin@example.org: reboot"))
+        XCTAssertNil(Timestamp.validated("yesterday"))
+        XCTAssertNil(Timestamp.validated("2026-11-26T07:00:00Z\u{9b}31m"))
+    }
+}
