@@ -20,6 +20,5 @@ static inline const char *xmppcli_rl_line_buffer(void) { return rl_line_buffer ?
 
 static inline int xmppcli_rl_point(void) { return rl_point; }
 
-static inline void xmppcli_rl_set_point(int point) { rl_point = point; }
 
 #endif

@@ -119,7 +119,7 @@ final class Delivery {
 enum LineInput {
     static func open(_ path: String?, maxLineBytes: Int) throws(Failure) -> LineReader {
         guard let path else { return LineReader(fd: 0, maxLineBytes: maxLineBytes) }
-        let fd = FileInput.openForReading(path, what: "message file")
+        let fd = FileInput.openForReading(path)
         guard fd >= 0 else {
             throw Failure(.noInput, "cannot read message file \(path): \(FileInput.lastErrorMessage)")
         }

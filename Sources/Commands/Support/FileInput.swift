@@ -47,7 +47,7 @@ enum FileInput {
 
 extension FileInput {
     /// `open(2)` for reading; -1 on failure (see `lastErrorMessage`).
-    static func openForReading(_ path: String, what: String) -> Int32 {
+    static func openForReading(_ path: String) -> Int32 {
         open(path, O_RDONLY | O_CLOEXEC)
     }
 

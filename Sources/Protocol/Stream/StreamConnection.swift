@@ -15,9 +15,6 @@ public final class StreamConnection {
     /// The name of the host at the other end, for error messages.
     public let peerName: String
 
-    /// The default namespace of the stream: stanzas are serialized relative to it.
-    public static let clientNamespace = "jabber:client"
-    public static let streamsNamespace = "http://etherx.jabber.org/streams"
 
     /// Waits for input that followed a write: the round trips this stream has cost so far.
     public private(set) var roundTrips = 0
@@ -54,8 +51,8 @@ public final class StreamConnection {
     public func queueStreamHeader(to domain: String, from: String?) {
         var header = "<?xml version='1.0'?><stream:stream to='\(XMLEscaping.escapeAttribute(domain))'"
         if let from { header += " from='\(XMLEscaping.escapeAttribute(from))'" }
-        header += " version='1.0' xml:lang='en' xmlns='\(Self.clientNamespace)'"
-        header += " xmlns:stream='\(Self.streamsNamespace)'>"
+        header += " version='1.0' xml:lang='en' xmlns='\(Namespace.client)'"
+        header += " xmlns:stream='\(Namespace.streams)'>"
         queueRaw(header)
     }
 
@@ -66,12 +63,12 @@ public final class StreamConnection {
 
     /// Queues an element; `redacted` replaces its content in traces (SASL payloads).
     public func queue(_ element: XMLElement, redacted: Bool = false) {
-        let text = element.serialized(parentNamespace: Self.clientNamespace)
+        let text = element.serialized(parentNamespace: Namespace.client)
         if let tracer {
             if redacted {
                 var shown = element
                 shown.children = [.text("[redacted]")]
-                tracer(.sent(shown.serialized(parentNamespace: Self.clientNamespace)))
+                tracer(.sent(shown.serialized(parentNamespace: Namespace.client)))
             } else {
                 tracer(.sent(text))
             }
@@ -98,8 +95,6 @@ public final class StreamConnection {
         wroteSinceLastRead = true
     }
 
-    /// Bytes queued but not yet written.
-    public var pendingOutput: Int { outbox.count }
 
     /// The next event from the server, flushing queued output first.
     /// Throws `.streamError` for `<stream:error>`, so callers only ever see the happy path.
@@ -125,7 +120,7 @@ public final class StreamConnection {
             eventIndex = 0
         }
         if case .element(let element) = event,
-            element.name == "error", element.namespace == Self.streamsNamespace
+            element.name == "error", element.namespace == Namespace.streams
         {
             throw .streamError(Self.streamErrorCondition(element))
         }
@@ -163,7 +158,7 @@ public final class StreamConnection {
             throw .connectionLost("while opening the stream: the server closed it")
         }
         let features = try nextElement(deadline: deadline, waitingFor: "stream features")
-        guard features.name == "features", features.namespace == Self.streamsNamespace else {
+        guard features.name == "features", features.namespace == Namespace.streams else {
             throw .protocolViolation("expected <stream:features/> from \(peerName), got <\(features.name)>")
         }
         return features
@@ -286,9 +281,9 @@ public final class StreamConnection {
             {
                 var shown = element
                 shown.children = [.text("[redacted]")]
-                return shown.serialized(parentNamespace: clientNamespace)
+                return shown.serialized(parentNamespace: Namespace.client)
             }
-            return element.serialized(parentNamespace: clientNamespace)
+            return element.serialized(parentNamespace: Namespace.client)
         case .streamClosed:
             return "</stream:stream>"
         }
