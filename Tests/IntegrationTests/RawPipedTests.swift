@@ -155,6 +155,19 @@ final class RawPipedTests: XCTestCase {
         XCTAssertFalse(sent.contains("<presence"), "input after the mistake was sent: \(sent)")
     }
 
+    /// An element complete before the mistake is sent even when both arrive in one read, as
+    /// it would be had it come in a read of its own: the outcome does not depend on timing.
+    func testElementBeforeAMistakeInTheSameReadIsSent() throws {
+        let server = try FakeServer(scenario: "normal", scratch: try makeScratchDirectory())
+        let input = "<presence><status>before-the-mistake</status></presence><message><body>never-sent</bod></message>"
+        let result = try runCLI(
+            try rawArguments(server), environment: ["XMPP_PASSWORD": FakeServer.password], stdin: Data(input.utf8))
+        assertFailure(result, exitCode: 65, secrets: [FakeServer.password])
+        let sent = try server.clientBytes()
+        XCTAssertTrue(sent.contains("before-the-mistake"), "the good element was not sent: \(sent)")
+        XCTAssertFalse(sent.contains("never-sent"), "the bad element reached the server: \(sent)")
+    }
+
     /// RFC 6120 §11: a comment is well-formed XML but not allowed on a stream.
     func testCommentInInputExits65WithItsPosition() throws {
         let server = try FakeServer(scenario: "normal", scratch: try makeScratchDirectory())

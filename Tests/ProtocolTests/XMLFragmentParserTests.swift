@@ -116,4 +116,10 @@ final class XMLFragmentParserTests: XCTestCase {
         let deep = XMLFragmentParser(limits: XMLLimits(maxDepth: 1))
         XCTAssertEqual(error { _ = try self.feed("<a><b/></a>", into: deep) }, .tooDeep(limit: 1))
     }
+
+    func testElementsBeforeAMistakeInTheSameFeedAreKept() {
+        let parser = XMLFragmentParser()
+        XCTAssertThrowsError(try parser.feed(Array("<a/><b>x</c>".utf8)))
+        XCTAssertEqual(parser.completedBeforeFailure.map(\.name), ["a"])
+    }
 }

@@ -29,6 +29,9 @@ struct PipedRaw {
                 }
                 for element in try parser.feed(Array(buffer[0..<count])) { link.send(element) }
             } catch {
+                // What came before the mistake is sent, as it would have been had it arrived
+                // in an earlier read; nothing of the bad element or after it is.
+                for element in parser.completedBeforeFailure { link.send(element) }
                 link.close()
                 throw Self.inputFailure(error)
             }

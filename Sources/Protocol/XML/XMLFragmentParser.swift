@@ -15,6 +15,8 @@ public final class XMLFragmentParser {
     private var endColumn = 1
     /// The first error, already in the user's coordinates.
     private var failure: XMLStreamError?
+    /// Complete elements that came before the mistake in the call that failed.
+    public private(set) var completedBeforeFailure: [XMLElement] = []
 
     public init(limits: XMLLimits = .default, defaultNamespace: String = XMLNamespaces.client) {
         session = XMLPushSession(limits: limits, rootPolicy: .fragmentWrapper)
@@ -25,14 +27,19 @@ public final class XMLFragmentParser {
     }
 
     /// Feeds bytes of user input; returns the elements they completed, in order. After a
-    /// throw the parser is dead and further calls throw the same error; elements completed
-    /// earlier in the failing call are not returned, so nothing after a mistake is sent.
+    /// throw the parser is dead and further calls throw the same error. Elements the failing
+    /// call completed before the mistake are in `completedBeforeFailure`, so what precedes a
+    /// mistake does not depend on how the input happened to be split into reads.
     public func feed(_ bytes: [UInt8]) throws(XMLStreamError) -> [XMLElement] {
         if let failure { throw failure }
         let events: [XMLStreamEvent]
         do {
             events = try session.feed(bytes)
         } catch {
+            completedBeforeFailure = session.builder.takeEvents().compactMap {
+                if case .element(let element) = $0 { return element }
+                return nil
+            }
             failure = adjusted(error)
             throw adjusted(error)
         }
