@@ -58,4 +58,17 @@ final class SessionClosingTests: XCTestCase {
         XCTAssertTrue(transport.isClosed)
         XCTAssertLessThan(Deadline.now().uptimeNanoseconds, deadline.uptimeNanoseconds + 1_000_000_000)
     }
+
+    /// A bounce that arrives while the stream is closing is still recorded, so `send` can
+    /// still report it (exit 1) rather than exit 0.
+    func testBounceArrivingDuringCloseIsRecorded() throws {
+        let bounce = "<message from='nobody@example.com' id='m1' type='error'><error type='cancel'>"
+            + "<item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></message>"
+        let (session, _) = try makeSession(script: [
+            .expect("</stream:stream>", reply: bounce + "</stream:stream>"),
+        ])
+        session.send(XMLElement("message", attributes: ["id": "m1", "to": "nobody@example.com"]))
+        session.close(deadline: generousDeadline())
+        XCTAssertEqual(session.bounces.map(\.error.condition), ["item-not-found"])
+    }
 }

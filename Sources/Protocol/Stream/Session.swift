@@ -283,9 +283,10 @@ public final class XMPPSession {
     /// Closes the stream cleanly (RFC 6120 §4.4). With stream management on, an `<a/>`
     /// goes first: XEP-0198 §4 recommends it, since a server that does not learn which of
     /// its stanzas were handled may send them again (or to offline storage).
+    /// What arrives while closing is still handled: a late bounce is still recorded.
     public func close(deadline: Deadline) {
         if delivery.sm.isEnabledForInbound, !stream.serverClosedStream { queueAck() }
-        stream.close(deadline: deadline)
+        stream.close(deadline: deadline) { element in try? self.dispatch(element) }
     }
 
     // MARK: Helpers

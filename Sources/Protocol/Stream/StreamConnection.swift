@@ -222,7 +222,8 @@ public final class StreamConnection {
     }
 
     /// Closes our stream, waits briefly for the server's closing tag, and closes the transport.
-    public func close(deadline: Deadline) {
+    /// Elements that arrive meanwhile go to `onElement` (a session still records bounces).
+    public func close(deadline: Deadline, onElement: (XMLElement) -> Void = { _ in }) {
         if !serverClosedStream {
             queueStreamClose()
             if (try? flush(deadline: deadline)) != nil {
@@ -230,8 +231,9 @@ public final class StreamConnection {
                 // lets it finish processing instead of seeing a reset.
                 let shortDeadline = deadline.earlier(Deadline.after(seconds: 2))
                 while !serverClosedStream {
-                    guard (try? nextEvent(deadline: shortDeadline, waitingFor: "the server to close the stream")) != nil
+                    guard let event = try? nextEvent(deadline: shortDeadline, waitingFor: "the server to close the stream")
                     else { break }
+                    if case .element(let element) = event { onElement(element) }
                 }
             }
         }
