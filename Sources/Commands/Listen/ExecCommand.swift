@@ -47,6 +47,6 @@ enum ExecCommand {
         guard posix_spawn(&pid, "/bin/sh", &actions, nil, argv, envp) == 0 else { return 127 }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        return (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+        return ShellCommand.exitCode(fromWaitStatus: status)
     }
 }

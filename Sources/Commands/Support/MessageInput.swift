@@ -45,19 +45,8 @@ enum MessageInput {
 
     /// XML 1.0 cannot carry most control characters: refuse them instead of mangling them.
     static func checkText(_ text: String, what: String) throws(Failure) {
-        for scalar in text.unicodeScalars where !isXMLCharacter(scalar) {
+        for scalar in text.unicodeScalars where !XMLEscaping.isValidXMLScalar(scalar) {
             throw Failure(.dataError, "\(what) contains the control character U+\(hex(scalar.value)), which XMPP cannot carry")
-        }
-    }
-
-    /// XML 1.0 `Char` (§2.2): tab, newline, carriage return and everything from U+0020
-    /// except the surrogates (which a Swift scalar cannot be) and U+FFFE, U+FFFF.
-    static func isXMLCharacter(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0x9, 0xA, 0xD: return true
-        case 0x20...0xFFFD: return true
-        case 0x10000...0x10FFFF: return true
-        default: return false
         }
     }
 

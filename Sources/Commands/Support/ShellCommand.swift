@@ -91,7 +91,11 @@ enum ShellCommand {
         if !exited {
             while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         }
-        let exitCode: Int32 = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
-        return Result(status: exitCode, stdout: out, stderr: err)
+        return Result(status: exitCode(fromWaitStatus: status), stdout: out, stderr: err)
+    }
+
+    /// A `waitpid` status as a shell reports it: the exit code, or 128 + N for signal N.
+    static func exitCode(fromWaitStatus status: Int32) -> Int32 {
+        (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
     }
 }

@@ -29,7 +29,7 @@ public enum SASLMechanismChoice {
         channelBindings: [ChannelBindingData], serverChannelBindingTypes: [String]?,
         allowPlain: Bool
     ) throws(SASLError) -> any SASLMechanism {
-        let names = Set(offered.map { $0.trimmingASCIIWhitespace().uppercased() })
+        let names = Set(offered.map { $0.trimmingXMLWhitespace().uppercased() })
 
         let sharedBinding = channelBindings.first { binding in
             serverChannelBindingTypes?.contains(binding.type) ?? (binding.type == defaultBindingType)
@@ -55,13 +55,5 @@ public enum SASLMechanismChoice {
             return PLAIN(username: username, password: password)
         }
         throw .noUsableMechanism(offered: offered)
-    }
-}
-
-extension String {
-    /// Mechanism names arrive as element text, possibly with surrounding whitespace.
-    fileprivate func trimmingASCIIWhitespace() -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }
-        return String(drop(while: isSpace).reversed().drop(while: isSpace).reversed())
     }
 }

@@ -96,14 +96,3 @@ enum SASLAuthentication {
         }
     }
 }
-
-extension String {
-    /// Trims the XML whitespace characters (space, tab, CR, LF) around base64 payloads.
-    func trimmingXMLWhitespace() -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
-        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else {
-            return ""
-        }
-        return String(self[first...last])
-    }
-}

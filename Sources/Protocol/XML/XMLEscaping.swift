@@ -46,7 +46,7 @@ public enum XMLEscaping {
 
     /// XML 1.0 `Char`: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF].
     /// Swift strings never hold surrogates, so only the controls and U+FFFE/U+FFFF remain.
-    static func isValidXMLScalar(_ scalar: Unicode.Scalar) -> Bool {
+    public static func isValidXMLScalar(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x9, 0xA, 0xD: return true
         case 0x0..<0x20: return false
