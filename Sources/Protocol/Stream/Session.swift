@@ -35,6 +35,11 @@ public final class XMPPSession {
     public var onRequest: ((XMLElement) -> XMLElement?)?
     /// Told of each genuine roster push (RFC 6121 §2.1.6).
     public var onRosterPush: ((Roster.Item) -> Void)?
+    /// Told of each stanza that broke a limit and was dropped (`XMLStreamParser`), once it
+    /// is counted and, for a request, answered: so the command can warn.
+    public var onDroppedStanza: ((DroppedStanza) -> Void)?
+    /// Stanzas dropped so far for breaking a limit.
+    public internal(set) var droppedStanzaCount = 0
     /// Set by a caller that takes no messages (`presence set`, `roster`), or no more of them
     /// (`listen --count` reached): from the first message on, messages are dropped and nothing
     /// more is counted as handled, so the acknowledgement (XEP-0198 `h`) leaves them with the
@@ -55,6 +60,7 @@ public final class XMPPSession {
         self.accountJID = accountJID
         self.tracer = tracer
         self.idPrefix = Self.randomPrefix()
+        stream.onDroppedStanza = { [weak self] in self?.handleDropped($0) }
     }
 
     /// The same session on a new stream, after `<resumed/>`: counts, ids and the stanzas
@@ -73,10 +79,13 @@ public final class XMPPSession {
         self.onStanza = previous.onStanza
         self.onRequest = previous.onRequest
         self.onRosterPush = previous.onRosterPush
+        self.onDroppedStanza = previous.onDroppedStanza
+        self.droppedStanzaCount = previous.droppedStanzaCount
         self.features = previous.features
         self.answersUnhandledRequests = previous.answersUnhandledRequests
         self.refusesFurtherMessages = previous.refusesFurtherMessages
         self.countingStopped = previous.countingStopped
+        stream.onDroppedStanza = { [weak self] in self?.handleDropped($0) }
     }
 
     /// Applies the server's count from `<resumed h='…'/>` and sends the rest again.
@@ -260,6 +269,7 @@ public final class XMPPSession {
                 case .element(let element): try dispatch(element)
                 case .streamClosed: throw .connectionLost("the server closed the stream")
                 case .streamOpened: throw .protocolViolation("unexpected stream header from \(stream.peerName)")
+                case .droppedStanza: continue  // handled by the stream's onDroppedStanza
                 }
             }
         }
