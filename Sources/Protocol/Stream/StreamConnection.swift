@@ -59,13 +59,19 @@ public final class StreamConnection {
         queueRaw(header)
     }
 
-    /// Queues the closing tag of our stream (RFC 6120 §4.4).
+    /// Queues the closing tag of our stream (RFC 6120 §4.4). Nothing is written after it:
+    /// what is queued later (an answer to something the server sent meanwhile) is dropped.
     public func queueStreamClose() {
         queueRaw("</stream:stream>")
+        closedOurStream = true
     }
+
+    /// Whether our `</stream:stream>` is queued or sent.
+    public private(set) var closedOurStream = false
 
     /// Queues an element; `redacted` replaces its content in traces (SASL payloads).
     public func queue(_ element: XMLElement, redacted: Bool = false) {
+        guard !closedOurStream else { return }
         let text = element.serialized(parentNamespace: Namespace.client)
         if let tracer {
             if redacted {
@@ -81,6 +87,7 @@ public final class StreamConnection {
 
     /// Queues text as it is (stream header and footer, whitespace keepalives).
     public func queueRaw(_ text: String) {
+        guard !closedOurStream else { return }
         tracer?(.sent(text))
         outbox.append(contentsOf: Array(text.utf8))
     }
