@@ -63,9 +63,17 @@ struct DeliveryTracker {
         sentBeforeCounting = sentWithoutAcks
     }
 
-    /// Stanzas sent before stream management was requested; any ack proves them handled,
-    /// since the server handles a stream's stanzas in order.
+    /// Stanzas sent before stream management was requested; the server's answer to
+    /// `<enable/>`, and any ack, prove them handled, since it handles a stream in order.
     private var sentBeforeCounting = 0
+
+    /// The server answered `<enable/>` with `<enabled/>`.
+    mutating func streamManagementEnabled(resumptionID: String?, resumable: Bool) {
+        sm.state = .enabled(resumptionID: resumptionID)
+        sm.resumable = resumable
+        if !resumable { keepsStanzas = false }
+        confirmWithoutAcks(through: sentBeforeCounting)
+    }
 
     mutating func acknowledge(_ h: UInt32) throws(XMPPError) {
         let before = sm.acknowledged
@@ -90,6 +98,7 @@ struct DeliveryTracker {
             if entry.isMessage { unconfirmedMessagesWithoutAcks.append(sentWithoutAcks) }
         }
         countedBySM -= stillPending.count
+        confirmWithoutAcks(through: sentBeforeCounting)
         pending.removeAll()
         pendingStart = 0
         sm.state = .failed

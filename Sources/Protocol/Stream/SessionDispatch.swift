@@ -74,9 +74,7 @@ extension XMPPSession {
         switch element.name {
         case "enabled":
             let resumable = ["true", "1"].contains(element[attribute: "resume"] ?? "")
-            delivery.sm.state = .enabled(resumptionID: element[attribute: "id"])
-            delivery.sm.resumable = resumable
-            if !resumable { delivery.keepsStanzas = false }
+            delivery.streamManagementEnabled(resumptionID: element[attribute: "id"], resumable: resumable)
             tracer?(.stage("stream management enabled\(resumable ? " (resumable)" : "")"))
         case "failed":
             delivery.streamManagementFailed()
