@@ -173,6 +173,17 @@ enum ListenHarness {
         try runPeer(arguments, account, scratch: scratch, what: "send.py")
     }
 
+    /// slixmpp (send_raw.py) writes `stanzas` to its stream as they are, one per line of a
+    /// file ("{to}" in them becomes `recipient`), and returns once the server has them all.
+    static func sendRaw(
+        from account: TestAccount, to recipient: String, on server: ProsodyServer, stanzas: [String], scratch: URL
+    ) throws {
+        let file = scratch.appendingPathComponent("raw-\(UUID().uuidString).xml")
+        try (stanzas.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
+        let arguments = peerConnection(support("peers/send_raw.py"), account, server) + ["--to", recipient, "--file", file.path]
+        try runPeer(arguments, account, scratch: scratch, what: "send_raw.py")
+    }
+
     /// slixmpp (query.py) asks `target` for a ping, disco#info, its version and an unknown
     /// IQ; returns the answers as query.py prints them.
     static func query(as account: TestAccount, target: String, on server: ProsodyServer, scratch: URL) throws -> [String: Any] {

@@ -26,6 +26,24 @@ final class DeliveryTrackerTests: XCTestCase {
 
     // Stream management
 
+    /// Bind goes out before `<enable/>`; the answer to `<enable/>` proves it handled.
+    func testStanzasBeforeStreamManagementAreConfirmedByItsAnswer() throws {
+        for answer in ["enabled", "failed"] {
+            var tracker = DeliveryTracker()
+            tracker.recordSent(iq("bind"))
+            tracker.startCounting(keepingStanzas: false)
+            tracker.recordSent(message("m1"))
+            XCTAssertEqual(tracker.unconfirmed, 2)
+            if answer == "enabled" {
+                tracker.streamManagementEnabled(resumptionID: nil, resumable: false)
+            } else {
+                tracker.streamManagementFailed()
+            }
+            XCTAssertEqual(tracker.unconfirmed, 1, answer)
+            XCTAssertEqual(tracker.confirmedSoFar, 1, answer)
+        }
+    }
+
     func testEveryStanzaIsCountedAndAcksConfirmThemInOrder() throws {
         var tracker = managed()
         tracker.recordSent(message("m1"))

@@ -107,17 +107,36 @@ final class StreamConnectionTests: XCTestCase {
         }
     }
 
-    func testStanzaOfTwoMegabytesIsAProtocolViolation() throws {
+    /// Before there is a session, only the server talks: a stanza that breaks a limit is
+    /// its doing, and ends the stream once it is over.
+    func testStanzaOfTwoMegabytesBeforeASessionIsAProtocolViolation() throws {
         let body = String(repeating: "a", count: 2 << 20)
-        let (stream, transport) = open(
+        let (stream, _) = open(
             answer: Server.header + features,
             then: [.deliver("<message from='bob@example.com'><body>" + body + "</body></message>")])
         _ = try stream.readHeaderAndFeatures(deadline: generousDeadline())
-        let readsBefore = transport.readCount
-        assertThrows(.protocolViolation) { () throws(XMPPError) in
+        let error = assertThrows(.protocolViolation) { () throws(XMPPError) in
             try stream.nextElement(deadline: generousDeadline(), waitingFor: "a stanza")
         }
-        // The parser gives up at its 1 MiB limit, before the rest has been read.
-        XCTAssertLessThan(transport.readCount - readsBefore, (2 << 20) / 65536)
+        XCTAssertTrue("\(error.map { "\($0)" } ?? "")".contains("larger than 1048576 bytes"))
+    }
+
+    func testFeaturesThatBreakALimitAreAProtocolViolation() {
+        let deep = String(repeating: "<a>", count: 40) + String(repeating: "</a>", count: 40)
+        let error = assertOpening(fails: .protocolViolation, answer: Server.header + "<stream:features>" + deep + "</stream:features>")
+        XCTAssertTrue("\(error.map { "\($0)" } ?? "")".contains("<stream:features> with elements nested deeper than 32 levels"))
+    }
+
+    func testDroppedStanzasGoToTheHandlerAndTheStreamGoesOn() throws {
+        let deep = String(repeating: "<a>", count: 40) + String(repeating: "</a>", count: 40)
+        let (stream, _) = open(
+            answer: Server.header + features,
+            then: [.deliver("<message from='m@example.com' id='d'>" + deep + "</message><message id='next'/>")])
+        var dropped: [DroppedStanza] = []
+        stream.onDroppedStanza = { dropped.append($0) }
+        _ = try stream.readHeaderAndFeatures(deadline: generousDeadline())
+        let next = try stream.nextElement(deadline: generousDeadline(), waitingFor: "a stanza")
+        XCTAssertEqual(next[attribute: "id"], "next")
+        XCTAssertEqual(dropped.map { $0.element?[attribute: "id"] }, ["d"])
     }
 }

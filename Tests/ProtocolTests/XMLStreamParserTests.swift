@@ -302,7 +302,6 @@ final class XMLStreamParserTests: XCTestCase {
             streamHeaderXML + "<message><body>&#1;</body></message>",
             streamHeaderXML + "<p:message/>",
             streamHeaderXML + "<message a='1' a='2'/>",
-            streamHeaderXML + "<message>a</message></stream:stream><message/>",
             streamHeaderXML + "</iq>",
             "hello" + streamHeaderXML,
             streamHeaderXML + "<message><?xml version='1.0'?></message>",
@@ -313,6 +312,14 @@ final class XMLStreamParserTests: XCTestCase {
                 continue
             }
         }
+    }
+
+    /// Nothing is parsed after the stream's end: the close is reported, whatever follows it.
+    func testBytesAfterTheStreamEndAreIgnored() throws {
+        let input = streamHeaderXML + "<message>a</message></stream:stream><message/>&bad;<!-- -->"
+        let events = try parseStream([Array(input.utf8)])
+        XCTAssertEqual(events.count, 3)
+        XCTAssertEqual(events.last, .streamClosed)
     }
 
     func testRootMustBeAStream() {

@@ -41,6 +41,7 @@ final class Listener {
     /// clients whose id counter restarts with each run reuse ids.
     private var repeatsExpectedUntil = Deadline.now()
     static let repeatWindowSeconds = 60.0
+    private lazy var droppedStanzas = DroppedStanzaWarnings(diagnostics: diagnostics)
     private let entity = EntityInformation(name: "xmpp-cli", version: XMPPCLIVersion.current, features: [Carbons.namespace])
 
     init(account: Account, diagnostics: Diagnostics, options: Options) {
@@ -109,6 +110,7 @@ final class Listener {
     private func connect() throws {
         let deadline = account.deadline()
         session = try Login.start(settings: account.settings, deadline: deadline, tracer: diagnostics.tracer)
+        droppedStanzas.watch(session)
         installHandlers()
         // Initial presence (RFC 6121 §4.2): the server starts routing messages here and
         // delivers offline messages, with their original times.

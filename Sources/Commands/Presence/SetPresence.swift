@@ -48,6 +48,7 @@ extension PresenceCommand {
                 try CommandRunner.xmpp {
                     let deadline = account.deadline()
                     let session = try Login.start(settings: account.settings, deadline: deadline, tracer: diagnostics.tracer)
+                    DroppedStanzaWarnings(diagnostics: diagnostics).watch(session)
                     // Others' presence is not ours to keep; messages are not ours to take: left
                     // unacknowledged, they stay with the server (offline storage) for real clients.
                     session.onStanza = { _ in }

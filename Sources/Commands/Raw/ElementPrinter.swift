@@ -15,6 +15,7 @@ struct ElementPrinter {
         case .element(let element): return render(element, direction)
         case .streamClosed: return decorate("</stream:stream>", direction)
         case .streamOpened: return decorate("<stream:stream>", direction)
+        case .droppedStanza(let dropped): return decorate("[dropped <\(dropped.qualifiedName)>: \(dropped.reason)]", .note)
         }
     }
 

@@ -62,6 +62,8 @@ struct PipedRaw {
             (where_, what) = ("an element", "nested deeper than \(limit) levels")
         case .stanzaTooLarge(let limit):
             (where_, what) = ("an element", "larger than \(limit) bytes")
+        case .headerTooLarge(let limit):
+            (where_, what) = ("the input", "longer than \(limit) bytes before its first element")
         case .notAStream(let message):
             (where_, what) = ("the input", message)
         }

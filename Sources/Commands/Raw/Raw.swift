@@ -38,6 +38,7 @@ public struct Raw: ParsableCommand {
             try CommandRunner.xmpp {
                 let negotiated = try Login.negotiate(
                     upTo: stage, settings: account.settings, deadline: account.deadline(), tracer: diagnostics.tracer)
+                if let session = negotiated.session { DroppedStanzaWarnings(diagnostics: diagnostics).watch(session) }
                 let link = RawLink(negotiated)
                 if interactive {
                     try Console(link: link, features: negotiated.features, account: account, stage: stage, wait: wait).run()

@@ -69,6 +69,7 @@ final class RawLink {
     }
 
     private func observe(_ event: XMLStreamEvent) {
+        if case .droppedStanza = event { return }  // not an element: the session warns of it
         if case .element(let element) = event, element.name == "iq", let id = element[attribute: "id"],
             let sent = pending[id], let type = element[attribute: "type"], type == "result" || type == "error"
         {

@@ -14,6 +14,7 @@ final class Delivery {
     private(set) var session: XMPPSession!
     private var occupants: [JID] = []
     private(set) var messagesSent = 0
+    private lazy var droppedStanzas = DroppedStanzaWarnings(diagnostics: diagnostics)
 
     init(account: Account, targets: [JID], template: OutgoingMessage, rooms: RoomOptions?, diagnostics: Diagnostics) {
         self.account = account
@@ -55,6 +56,7 @@ final class Delivery {
 
     func open(deadline: Deadline) throws(XMPPError) {
         session = try Login.start(settings: account.settings, deadline: deadline, tracer: diagnostics.tracer)
+        droppedStanzas.watch(session)
         installHandler()
         if let rooms {
             let nick = rooms.nick ?? account.settings.jid.localpart ?? "xmpp-cli"

@@ -4,7 +4,9 @@ import XMPPProtocol
 ///
 /// At most `window` stanzas are unconfirmed at any time; past that, stdin is not read until
 /// the server's acks catch up, so a burst of 100,000 lines neither floods the server nor
-/// grows memory. Acks are requested every `requestEvery` stanzas and whenever input pauses.
+/// grows memory. Acks are requested every `requestEvery` stanzas, more often than the
+/// session's own rule (every 64), so that answers keep the window open, and whenever input
+/// pauses.
 /// A dropped connection is resumed once (XEP-0198) where the server allows it, and only the
 /// unacknowledged messages are sent again, with their ids.
 struct InteractiveLoop {

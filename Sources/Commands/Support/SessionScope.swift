@@ -9,6 +9,7 @@ enum SessionScope {
         try CommandRunner.xmpp {
             let deadline = account.deadline()
             let session = try Login.start(settings: account.settings, deadline: deadline, tracer: diagnostics.tracer)
+            DroppedStanzaWarnings(diagnostics: diagnostics).watch(session)
             // These commands want answers to their requests, nothing else: incoming stanzas are
             // dropped (flat memory), and messages left unacknowledged stay with the server.
             session.onStanza = { _ in }

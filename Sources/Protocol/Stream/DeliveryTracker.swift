@@ -19,6 +19,11 @@ struct DeliveryTracker {
     private var checkpoints: [(id: String, count: Int)] = []
     /// Messages confirmed so far, for "n of m confirmed".
     private(set) var confirmedMessages = 0
+    /// Stanzas counted by stream management since it was requested, and how many of those
+    /// it has acknowledged: with the ping counts above, what never wraps (unlike `h`), so a
+    /// confirmation can wait for exactly the stanzas sent before it.
+    private var countedBySM = 0
+    private var acknowledgedBySM = 0
 
     private struct Pending {
         var isMessage: Bool
@@ -26,15 +31,20 @@ struct DeliveryTracker {
     }
 
     /// Stanzas sent and not yet confirmed by the server.
-    var unconfirmed: Int {
-        if sm.isCounting { return Int(sm.sent &- sm.acknowledged) }
-        return sentWithoutAcks - confirmedByPings
-    }
+    var unconfirmed: Int { sentSoFar - confirmedSoFar }
+
+    /// Stanzas sent so far: what a confirmation requested now is to cover.
+    var sentSoFar: Int { countedBySM + sentWithoutAcks }
+
+    /// Stanzas the server has confirmed so far, counted as `sentSoFar` counts them: the
+    /// server handles a stream's stanzas in order, so these are the first ones sent.
+    var confirmedSoFar: Int { acknowledgedBySM + confirmedByPings }
 
     mutating func recordSent(_ stanza: XMLElement) {
         let isMessage = stanza.name == "message"
         if sm.isCounting {
             sm.sent &+= 1
+            countedBySM += 1
             pending.append(Pending(isMessage: isMessage, stanza: keepsStanzas ? stanza : nil))
         } else {
             sentWithoutAcks += 1
@@ -45,10 +55,32 @@ struct DeliveryTracker {
     /// Positions (in `sentWithoutAcks` counting) of messages a ping has yet to confirm.
     private var unconfirmedMessagesWithoutAcks: [Int] = []
 
+    /// Stream management was requested (`<enable/>` queued): stanzas are counted from now.
+    mutating func startCounting(keepingStanzas: Bool) {
+        sm.state = .requested
+        sm.sent = 0
+        keepsStanzas = keepingStanzas
+        sentBeforeCounting = sentWithoutAcks
+    }
+
+    /// Stanzas sent before stream management was requested; the server's answer to
+    /// `<enable/>`, and any ack, prove them handled, since it handles a stream in order.
+    private var sentBeforeCounting = 0
+
+    /// The server answered `<enable/>` with `<enabled/>`.
+    mutating func streamManagementEnabled(resumptionID: String?, resumable: Bool) {
+        sm.state = .enabled(resumptionID: resumptionID)
+        sm.resumable = resumable
+        if !resumable { keepsStanzas = false }
+        confirmWithoutAcks(through: sentBeforeCounting)
+    }
+
     mutating func acknowledge(_ h: UInt32) throws(XMPPError) {
         let before = sm.acknowledged
         try sm.acknowledge(h)
+        confirmWithoutAcks(through: sentBeforeCounting)
         var newlyAcked = Int(h &- before)
+        acknowledgedBySM += newlyAcked
         while newlyAcked > 0, pendingStart < pending.count {
             if pending[pendingStart].isMessage { confirmedMessages += 1 }
             pending[pendingStart].stanza = nil
@@ -65,6 +97,8 @@ struct DeliveryTracker {
             sentWithoutAcks += 1
             if entry.isMessage { unconfirmedMessagesWithoutAcks.append(sentWithoutAcks) }
         }
+        countedBySM -= stillPending.count
+        confirmWithoutAcks(through: sentBeforeCounting)
         pending.removeAll()
         pendingStart = 0
         sm.state = .failed
@@ -80,11 +114,17 @@ struct DeliveryTracker {
         guard let index = checkpoints.firstIndex(where: { $0.id == id }) else { return false }
         let count = checkpoints[index].count
         checkpoints.removeFirst(index + 1)
-        confirmedByPings = max(confirmedByPings, count)
+        confirmWithoutAcks(through: count)
+        return true
+    }
+
+    /// The first `count` stanzas counted without acks are confirmed.
+    private mutating func confirmWithoutAcks(through count: Int) {
+        guard count > confirmedByPings else { return }
+        confirmedByPings = count
         let confirmed = unconfirmedMessagesWithoutAcks.prefix { $0 <= count }.count
         confirmedMessages += confirmed
         unconfirmedMessagesWithoutAcks.removeFirst(confirmed)
-        return true
     }
 
     var hasCheckpointInFlight: Bool { !checkpoints.isEmpty }
@@ -99,6 +139,7 @@ struct DeliveryTracker {
     mutating func resumed(h: UInt32) throws(XMPPError) -> [XMLElement] {
         try acknowledge(h)
         let resend = unacknowledgedStanzas
+        countedBySM -= pending.count - pendingStart
         pending.removeAll()
         pendingStart = 0
         sm.sent = sm.acknowledged

@@ -35,6 +35,11 @@ public final class XMPPSession {
     public var onRequest: ((XMLElement) -> XMLElement?)?
     /// Told of each genuine roster push (RFC 6121 §2.1.6).
     public var onRosterPush: ((Roster.Item) -> Void)?
+    /// Told of each stanza that broke a limit and was dropped (`XMLStreamParser`), once it
+    /// is counted and, for a request, answered: so the command can warn.
+    public var onDroppedStanza: ((DroppedStanza) -> Void)?
+    /// Stanzas dropped so far for breaking a limit.
+    public internal(set) var droppedStanzaCount = 0
     /// Set by a caller that takes no messages (`presence set`, `roster`), or no more of them
     /// (`listen --count` reached): from the first message on, messages are dropped and nothing
     /// more is counted as handled, so the acknowledgement (XEP-0198 `h`) leaves them with the
@@ -55,6 +60,7 @@ public final class XMPPSession {
         self.accountJID = accountJID
         self.tracer = tracer
         self.idPrefix = Self.randomPrefix()
+        stream.onDroppedStanza = { [weak self] in self?.handleDropped($0) }
     }
 
     /// The same session on a new stream, after `<resumed/>`: counts, ids and the stanzas
@@ -73,10 +79,14 @@ public final class XMPPSession {
         self.onStanza = previous.onStanza
         self.onRequest = previous.onRequest
         self.onRosterPush = previous.onRosterPush
+        self.onDroppedStanza = previous.onDroppedStanza
+        self.droppedStanzaCount = previous.droppedStanzaCount
         self.features = previous.features
         self.answersUnhandledRequests = previous.answersUnhandledRequests
         self.refusesFurtherMessages = previous.refusesFurtherMessages
         self.countingStopped = previous.countingStopped
+        self.stanzasSinceAckRequest = previous.stanzasSinceAckRequest
+        stream.onDroppedStanza = { [weak self] in self?.handleDropped($0) }
     }
 
     /// Applies the server's count from `<resumed h='…'/>` and sends the rest again.
@@ -96,11 +106,22 @@ public final class XMPPSession {
 
     /// Queues a stanza; it goes out with the next flush or wait.
     /// `redacted` keeps its content out of traces (it holds a secret, such as a room password).
+    /// With stream management, every `ackRequestInterval`-th stanza since the last request is
+    /// followed by `<r/>`, so the server's acks keep pace on a long stream and what is kept
+    /// for resending stays small, whether or not the stream ever falls silent.
     public func send(_ stanza: XMLElement, redacted: Bool = false) {
         delivery.recordSent(stanza)
         if stanza.name == "message", let id = stanza[attribute: "id"] { recentMessageIDs.insert(id) }
         stream.queue(stanza, redacted: redacted)
+        if delivery.sm.isCounting {
+            stanzasSinceAckRequest += 1
+            if stanzasSinceAckRequest >= Self.ackRequestInterval { requestConfirmation() }
+        }
     }
+
+    /// Stanzas sent, with stream management on, before an ack is requested regardless.
+    public static let ackRequestInterval = 64
+    var stanzasSinceAckRequest = 0
 
     /// Queues a get/set IQ and remembers it so its response is matched by id and sender.
     @discardableResult
@@ -162,9 +183,7 @@ public final class XMPPSession {
         var enable = XMLElement("enable", namespace: Namespace.streamManagement)
         if resumable { enable[attribute: "resume"] = "true" }
         stream.queue(enable)
-        delivery.sm.state = .requested
-        delivery.sm.sent = 0
-        delivery.keepsStanzas = resumable
+        delivery.startCounting(keepingStanzas: resumable)
     }
 
     /// Waits until the server has answered the bind request.
@@ -188,6 +207,7 @@ public final class XMPPSession {
     /// else a ping (XEP-0199) whose answer proves the stanzas before it were handled.
     public func requestConfirmation() {
         if delivery.sm.isCounting {
+            stanzasSinceAckRequest = 0
             stream.queue(XMLElement("r", namespace: Namespace.streamManagement))
         } else {
             let ping = XMLElement(
@@ -202,16 +222,20 @@ public final class XMPPSession {
         }
     }
 
-    /// Waits until the server has confirmed everything sent so far.
+    /// Waits until the server has confirmed everything sent so far. What is sent while it
+    /// waits (answers to the server's pings, say) is not waited for: only the request sent
+    /// now covers it, and nothing here asks for more.
     public func confirmDelivery(deadline: Deadline) throws(XMPPError) {
         guard unconfirmedCount > 0 || !isSettled else { return }
+        let target = delivery.sentSoFar
         requestConfirmation()
         try waitFor(deadline: deadline, waitingFor: confirmationName) {
-            if self.delivery.sm.state == .failed && !self.delivery.hasCheckpointInFlight && self.unconfirmedCount > 0 {
+            let confirmed = self.delivery.confirmedSoFar >= target
+            if self.delivery.sm.state == .failed && !self.delivery.hasCheckpointInFlight && !confirmed {
                 // Stream management was refused after the request: confirm with a ping.
                 self.requestConfirmation()
             }
-            return self.isSettled && self.unconfirmedCount == 0
+            return self.isSettled && confirmed
         }
         tracer?(.stage(streamManagementEnabled
             ? "acknowledged by the server (XEP-0198): \(delivery.sm.acknowledged) stanza(s)"
@@ -260,6 +284,7 @@ public final class XMPPSession {
                 case .element(let element): try dispatch(element)
                 case .streamClosed: throw .connectionLost("the server closed the stream")
                 case .streamOpened: throw .protocolViolation("unexpected stream header from \(stream.peerName)")
+                case .droppedStanza: continue  // handled by the stream's onDroppedStanza
                 }
             }
         }

@@ -35,6 +35,33 @@ extension XMPPSession {
         }
     }
 
+    /// A stanza that broke a limit was left out by the parser. It still counts as handled
+    /// (XEP-0198), or the server would send it again, and again at every later login; a
+    /// request in it still gets an answer (RFC 6120 §8.2.3).
+    func handleDropped(_ dropped: DroppedStanza) {
+        droppedStanzaCount += 1
+        let stanza = dropped.element
+        let name = stanza?.name ?? dropped.qualifiedName
+        if refusesFurtherMessages && name == "message" {
+            countingStopped = true  // left with the server, as any other message would be
+        } else if !countingStopped && delivery.sm.isEnabledForInbound {
+            delivery.sm.handled &+= 1
+        }
+        if let stanza, name == "iq", ["get", "set"].contains(stanza[attribute: "type"] ?? ""),
+            let id = stanza[attribute: "id"], answersUnhandledRequests
+        {
+            var reply = XMLElement("iq", attributes: ["type": "error", "id": id])
+            if let from = stanza[attribute: "from"] { reply[attribute: "to"] = from }
+            var error = Self.errorElement(type: "modify", condition: "policy-violation")
+            var text = XMLElement("text", namespace: Namespace.stanzaErrors)
+            text.append(text: "not accepted: \(dropped.reason)")
+            error.append(text)
+            reply.append(error)
+            send(reply)
+        }
+        onDroppedStanza?(dropped)
+    }
+
     func deliverIncoming(_ stanza: XMLElement) {
         if let onStanza {
             onStanza(stanza)
@@ -47,9 +74,7 @@ extension XMPPSession {
         switch element.name {
         case "enabled":
             let resumable = ["true", "1"].contains(element[attribute: "resume"] ?? "")
-            delivery.sm.state = .enabled(resumptionID: element[attribute: "id"])
-            delivery.sm.resumable = resumable
-            if !resumable { delivery.keepsStanzas = false }
+            delivery.streamManagementEnabled(resumptionID: element[attribute: "id"], resumable: resumable)
             tracer?(.stage("stream management enabled\(resumable ? " (resumable)" : "")"))
         case "failed":
             delivery.streamManagementFailed()

@@ -24,6 +24,9 @@ public final class StreamConnection {
     public private(set) var lastReceived = Deadline.now()
     /// Whether the server closed its stream (`</stream:stream>`).
     public private(set) var serverClosedStream = false
+    /// Takes the stanzas that broke a limit and were left out (`XMLStreamParser`); while it
+    /// is nil (before a session exists) such a stanza ends the stream.
+    public var onDroppedStanza: ((DroppedStanza) -> Void)?
 
     public init(transport: Transport, peerName: String, limits: XMLLimits = .default, tracer: Tracer?) {
         self.transport = transport
@@ -56,13 +59,19 @@ public final class StreamConnection {
         queueRaw(header)
     }
 
-    /// Queues the closing tag of our stream (RFC 6120 §4.4).
+    /// Queues the closing tag of our stream (RFC 6120 §4.4). Nothing is written after it:
+    /// what is queued later (an answer to something the server sent meanwhile) is dropped.
     public func queueStreamClose() {
         queueRaw("</stream:stream>")
+        closedOurStream = true
     }
+
+    /// Whether our `</stream:stream>` is queued or sent.
+    public private(set) var closedOurStream = false
 
     /// Queues an element; `redacted` replaces its content in traces (SASL payloads).
     public func queue(_ element: XMLElement, redacted: Bool = false) {
+        guard !closedOurStream else { return }
         let text = element.serialized(parentNamespace: Namespace.client)
         if let tracer {
             if redacted {
@@ -78,6 +87,7 @@ public final class StreamConnection {
 
     /// Queues text as it is (stream header and footer, whitespace keepalives).
     public func queueRaw(_ text: String) {
+        guard !closedOurStream else { return }
         tracer?(.sent(text))
         outbox.append(contentsOf: Array(text.utf8))
     }
@@ -97,13 +107,14 @@ public final class StreamConnection {
 
 
     /// The next event from the server, flushing queued output first.
-    /// Throws `.streamError` for `<stream:error>`, so callers only ever see the happy path.
+    /// Throws `.streamError` for `<stream:error>`, so callers only ever see the happy path;
+    /// dropped stanzas go to `onDroppedStanza` and are never returned.
     public func nextEvent(deadline: Deadline, waitingFor what: String) throws(XMPPError) -> XMLStreamEvent {
         try flush(deadline: deadline)
-        while eventIndex >= events.count {
+        while true {
+            if let event = try popEvent() { return event }
             try readMore(deadline: deadline, waitingFor: what)
         }
-        return try popEvent()!
     }
 
     /// The next event already received, without reading; `nil` when there is none.
@@ -112,20 +123,37 @@ public final class StreamConnection {
     }
 
     private func popEvent() throws(XMPPError) -> XMLStreamEvent? {
-        guard eventIndex < events.count else { return nil }
-        let event = events[eventIndex]
-        eventIndex += 1
-        if eventIndex == events.count {
-            events.removeAll(keepingCapacity: true)
-            eventIndex = 0
+        while eventIndex < events.count {
+            let event = events[eventIndex]
+            eventIndex += 1
+            if eventIndex == events.count {
+                events.removeAll(keepingCapacity: true)
+                eventIndex = 0
+            }
+            switch event {
+            case .element(let element) where element.name == "error" && element.namespace == Namespace.streams:
+                throw .streamError(Self.streamErrorCondition(element))
+            case .streamClosed:
+                serverClosedStream = true
+            case .droppedStanza(let dropped):
+                try handOver(dropped)
+                continue
+            default:
+                break
+            }
+            return event
         }
-        if case .element(let element) = event,
-            element.name == "error", element.namespace == Namespace.streams
-        {
-            throw .streamError(Self.streamErrorCondition(element))
+        return nil
+    }
+
+    /// A stanza that broke a limit may come from anyone and goes to `onDroppedStanza`; any
+    /// other element that did, or a stanza before there is a session to take it, is the
+    /// server's own doing, and ends the stream.
+    private func handOver(_ dropped: DroppedStanza) throws(XMPPError) {
+        guard dropped.isStanza, let onDroppedStanza else {
+            throw .protocolViolation("\(peerName) sent <\(dropped.qualifiedName)> with \(dropped.reason)")
         }
-        if case .streamClosed = event { serverClosedStream = true }
-        return event
+        onDroppedStanza(dropped)
     }
 
     /// Whether an event is already parsed and waiting, so `nextEvent` would not block.
@@ -141,6 +169,8 @@ public final class StreamConnection {
                 throw .connectionLost("waiting for \(what): the server closed the stream")
             case .streamOpened:
                 throw .protocolViolation("unexpected stream header from \(peerName) while waiting for \(what)")
+            case .droppedStanza:
+                continue  // never returned: handed to onDroppedStanza
             }
         }
     }
@@ -156,6 +186,8 @@ public final class StreamConnection {
             throw .protocolViolation("expected a stream header from \(peerName), got <\(element.name)>")
         case .streamClosed:
             throw .connectionLost("while opening the stream: the server closed it")
+        case .droppedStanza(let dropped):
+            throw .protocolViolation("expected a stream header from \(peerName), got <\(dropped.qualifiedName)>")
         }
         let features = try nextElement(deadline: deadline, waitingFor: "stream features")
         guard features.name == "features", features.namespace == Namespace.streams else {
@@ -266,7 +298,9 @@ public final class StreamConnection {
         case .tooDeep(let limit):
             return "elements nested deeper than \(limit) levels"
         case .stanzaTooLarge(let limit):
-            return "a stanza larger than \(limit) bytes"
+            return "an element larger than \(limit) bytes"
+        case .headerTooLarge(let limit):
+            return "a stream header longer than \(limit) bytes"
         case .notAStream(let what):
             return "not an XMPP stream: \(what)"
         }
@@ -288,6 +322,9 @@ public final class StreamConnection {
             return element.serialized(parentNamespace: Namespace.client)
         case .streamClosed:
             return "</stream:stream>"
+        case .droppedStanza(let dropped):
+            let shown = dropped.element.map { $0.serialized(parentNamespace: Namespace.client) } ?? "<\(dropped.qualifiedName)>"
+            return "[dropped \(shown): \(dropped.reason)]"
         }
     }
 }

@@ -36,7 +36,11 @@ struct StreamManagement {
         let outstanding = sent &- acknowledged
         let advance = h &- acknowledged
         guard advance <= outstanding else {
-            throw .protocolViolation("the server acknowledged \(h) stanzas but only \(sent) were sent")
+            // Counting modulo 2^32: a value a little behind the last one went backwards.
+            if acknowledged &- h <= UInt32.max / 2 {
+                throw .protocolViolation("the server's acknowledgement went backwards (h='\(h)' after h='\(acknowledged)')")
+            }
+            throw .protocolViolation("the server acknowledged \(advance) more stanzas than are waiting for it (h='\(h)', \(outstanding) unacknowledged of \(sent) sent)")
         }
         acknowledged = h
     }

@@ -22,13 +22,12 @@ final class LibXML2SAXParser {
             builder.fail(.malformed(message: "libxml2 could not create a parser", line: 0, column: 0))
             return
         }
-        // The encoding declaration is ignored: XMPP is UTF-8 only (RFC 6120 §11.6).
+        // The encoding declaration is ignored: XMPP is UTF-8 only (RFC 6120 §11.6). Without
+        // XML_PARSE_NOENT, XML_PARSE_DTDLOAD and XML_PARSE_DTDVALID, entities are not
+        // substituted and no DTD is loaded or validated against.
         let options = XML_PARSE_NONET.rawValue | XML_PARSE_IGNORE_ENC.rawValue
             | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue
         xmlCtxtUseOptions(context, Int32(options))
-        context.pointee.replaceEntities = 0
-        context.pointee.loadsubset = 0
-        context.pointee.validate = 0
         bridge.context = context
         builder.locate = { [unowned bridge] in bridge.position }
     }
@@ -40,15 +39,10 @@ final class LibXML2SAXParser {
     /// Bytes consumed by libxml2 up to the last point where no stanza was open.
     var consumedAtLastBoundary: Int { bridge.consumedAtLastBoundary }
 
-    var position: (line: Int, column: Int) { bridge.position }
+    /// Bytes consumed by libxml2 so far; those given to it beyond these it holds unparsed.
+    var consumed: Int { context.map { Int(xmlByteConsumed($0)) } ?? 0 }
 
-    /// The bytes libxml2 holds but has not parsed yet (an incomplete tag, pending text).
-    var unparsedBytes: [UInt8] {
-        guard let input = context?.pointee.input, let cur = input.pointee.cur,
-            let end = input.pointee.end, end > cur
-        else { return [] }
-        return Array(UnsafeBufferPointer(start: cur, count: end - cur))
-    }
+    var position: (line: Int, column: Int) { bridge.position }
 
     /// Parses one chunk; returns the error that ends the stream, if any.
     func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> XMLStreamError? {
@@ -62,12 +56,10 @@ final class LibXML2SAXParser {
             return error
         }
         // A nonzero status from a mere warning is not a failure.
-        if status != 0 && (context.pointee.wellFormed == 0 || context.pointee.disableSAX != 0) {
+        if status != 0, let last = xmlCtxtGetLastError(context), last.pointee.level.rawValue >= XML_ERR_ERROR.rawValue {
             let (line, column) = position
-            var message = "not well-formed (libxml2 error \(status))"
-            if let last = xmlCtxtGetLastError(context), let text = last.pointee.message {
-                message = SAXBridge.oneLine(String(cString: text))
-            }
+            let message = last.pointee.message.map { SAXBridge.oneLine(String(cString: $0)) }
+                ?? "not well-formed (libxml2 error \(status))"
             bridge.stop()
             return .malformed(message: message, line: line, column: column)
         }

@@ -11,6 +11,11 @@ final class XMLPushSession {
     /// The start of a UTF-8 sequence whose remaining bytes have not arrived yet.
     private(set) var heldBack: [UInt8] = []
     private var bytesGivenToLibxml = 0
+    /// For the fragment parser: what was given to libxml2 since the last point no element
+    /// was open (its first byte at offset `sinceBoundaryStart`), so that what libxml2 holds
+    /// unparsed can be told without looking into its structures.
+    private var sinceBoundary: [UInt8] = []
+    private var sinceBoundaryStart = 0
 
     init(limits: XMLLimits, rootPolicy: XMLTreeBuilder.RootPolicy) {
         builder = XMLTreeBuilder(limits: limits, rootPolicy: rootPolicy)
@@ -19,7 +24,13 @@ final class XMLPushSession {
     }
 
     var position: (line: Int, column: Int) { parser.position }
-    var unparsedBytes: [UInt8] { heldBack.isEmpty ? parser.unparsedBytes : parser.unparsedBytes + heldBack }
+
+    /// The bytes given but not parsed yet (an incomplete tag, pending text), then any held
+    /// back; kept for the fragment parser only.
+    var unparsedBytes: [UInt8] {
+        let start = min(max(0, parser.consumed - sinceBoundaryStart), sinceBoundary.count)
+        return Array(sinceBoundary[start...]) + heldBack
+    }
 
     /// Feeds bytes and returns the events they completed; after a throw every call throws.
     func feed(_ bytes: [UInt8]) throws(XMLStreamError) -> [XMLStreamEvent] {
@@ -32,6 +43,7 @@ final class XMLPushSession {
         while start < completeCount {
             let end = Self.sliceEnd(in: input, from: start, limit: completeCount)
             let error = input[start..<end].withUnsafeBufferPointer { parser.parse($0) }
+            if builder.rootPolicy == .fragmentWrapper { rememberUnparsed(input[start..<end]) }
             bytesGivenToLibxml += end - start
             start = end
             if let error = error ?? checkUnparsedLimit() { try fail(error) }
@@ -39,18 +51,31 @@ final class XMLPushSession {
         return builder.takeEvents()
     }
 
+    private func rememberUnparsed(_ given: ArraySlice<UInt8>) {
+        sinceBoundary.append(contentsOf: given)
+        let drop = min(max(0, parser.consumedAtLastBoundary - sinceBoundaryStart), sinceBoundary.count)
+        if drop > 0 {
+            sinceBoundary.removeFirst(drop)
+            sinceBoundaryStart += drop
+        }
+    }
+
     func fail(_ error: XMLStreamError) throws(XMLStreamError) -> Never {
         failure = error
         throw error
     }
 
-    /// Bytes received since the last point no stanza was open bound the stanza under way,
-    /// whatever libxml2 has buffered of it; before the root they bound the stream header.
+    /// Bytes received since the last point no element was open bound the element under
+    /// way, whatever libxml2 has buffered of it. A stream's stanzas are bounded before they
+    /// get here (`XMLStanzaFramer`, which drops the ones too large instead of failing), so
+    /// this bounds what a user types into the fragment parser.
     private func checkUnparsedLimit() -> XMLStreamError? {
-        guard !builder.rootClosed else { return nil }
+        guard builder.rootPolicy == .fragmentWrapper, !builder.rootClosed else { return nil }
         let pending = bytesGivenToLibxml - parser.consumedAtLastBoundary
-        let limit = builder.rootOpened ? builder.limits.maxStanzaBytes : builder.limits.maxHeaderBytes
-        return pending > limit ? .stanzaTooLarge(limit: limit) : nil
+        if builder.rootOpened {
+            return pending > builder.limits.maxStanzaBytes ? .stanzaTooLarge(limit: builder.limits.maxStanzaBytes) : nil
+        }
+        return pending > builder.limits.maxHeaderBytes ? .headerTooLarge(limit: builder.limits.maxHeaderBytes) : nil
     }
 
     /// The end of a slice starting at `start`: at most `sliceSize` bytes, never inside a

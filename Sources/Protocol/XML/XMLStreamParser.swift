@@ -1,10 +1,20 @@
 /// Parses an XMPP stream (RFC 6120 §4) from bytes arriving in any chunking: the stream
 /// header, each complete first-level element, and the stream's end.
 ///
-/// Memory stays bounded by `XMLLimits` whatever the peer sends: elements nest at most
-/// `maxDepth` deep below the root, a stanza may take at most `maxStanzaBytes` (counted in
-/// bytes received, unparsed ones included), and the header at most `maxHeaderBytes`.
+/// Memory stays bounded by `XMLLimits` whatever the peer sends. The limits are of two
+/// kinds, because the stream and its stanzas have different authors:
+/// - A first-level element that breaks a limit (nested more than `maxDepth` deep, larger
+///   than `maxStanzaBytes`, a name longer than `maxNameBytes`) is not parsed: it becomes a
+///   `.droppedStanza` event and the stream goes on. Any contact can send such a stanza.
+/// - What breaks the stream itself ends it with an error: a header longer than
+///   `maxHeaderBytes`, malformed XML, or a construct RFC 6120 §11 forbids.
 /// Whitespace between stanzas (keepalives) produces no events.
+///
+/// `XMLStanzaFramer` decides what is a first-level element and when one breaks a limit;
+/// libxml2 parses everything else as it comes. When an element is abandoned, the libxml2
+/// parse that holds its beginning is thrown away and a fresh one takes over; a fresh one
+/// also takes over after every megabyte, between two stanzas, so that libxml2's dictionary
+/// of names cannot grow without bound over a stream that lasts months.
 ///
 /// On a stream restart (after STARTTLS and after SASL success, RFC 6120 §4.3.3) call
 /// `reset()` and feed only bytes read afterwards. This assumes no bytes of the new stream
@@ -12,11 +22,18 @@
 /// sends its new header only after the client has sent its own, which it does after
 /// handling that last element.
 public final class XMLStreamParser {
+    /// How many bytes one libxml2 parse handles before a fresh one takes over.
+    static let bytesPerParse = 1 << 20
+
     private let limits: XMLLimits
+    private var framer: XMLStanzaFramer
     private var session: XMLPushSession
+    private var bytesInSession = 0
+    private var failure: XMLStreamError?
 
     public init(limits: XMLLimits = .default) {
         self.limits = limits
+        framer = XMLStanzaFramer(limits: limits)
         session = XMLPushSession(limits: limits, rootPolicy: .xmppStream)
     }
 
@@ -24,11 +41,49 @@ public final class XMLStreamParser {
     /// parser is dead: further feeds throw the same error until `reset()`. Events that
     /// completed earlier in the failing call are not returned: the stream is over anyway.
     public func feed(_ bytes: [UInt8]) throws(XMLStreamError) -> [XMLStreamEvent] {
-        try session.feed(bytes)
+        if let failure { throw failure }
+        do {
+            var events: [XMLStreamEvent] = []
+            for piece in try framer.split(bytes) {
+                switch piece {
+                case .markup(let markup):
+                    events += try session.feed(markup)
+                case .element(let bytes, let starts):
+                    if starts && bytesInSession >= Self.bytesPerParse { try startFreshParse() }
+                    bytesInSession += bytes.count
+                    events += try session.feed(bytes)
+                case .abandoned:
+                    try startFreshParse()
+                case .dropped(let reason, let name, let stub):
+                    var element: XMLElement?
+                    if let stub {
+                        for case .element(let parsed) in try session.feed(stub) { element = parsed }
+                    }
+                    events.append(.droppedStanza(DroppedStanza(reason: reason, qualifiedName: name, element: element)))
+                }
+            }
+            return events
+        } catch {
+            failure = error
+            throw error
+        }
     }
 
     /// Starts over with a fresh parse, for a stream restart.
     public func reset() {
+        framer = XMLStanzaFramer(limits: limits)
         session = XMLPushSession(limits: limits, rootPolicy: .xmppStream)
+        bytesInSession = 0
+        failure = nil
+    }
+
+    /// Hands the stream to a fresh libxml2 parse, between two stanzas: the header is given
+    /// to it again, so that it stands where the stream stands, with the same namespaces in
+    /// scope.
+    private func startFreshParse() throws(XMLStreamError) {
+        let fresh = XMLPushSession(limits: limits, rootPolicy: .xmppStream)
+        _ = try fresh.feed(framer.header)
+        session = fresh
+        bytesInSession = 0
     }
 }

@@ -6,14 +6,20 @@ public struct XMLLimits: Sendable {
     /// decoded text and attribute data one stanza may accumulate.
     public var maxStanzaBytes: Int
     /// The most bytes that may arrive before the stream header is complete (XML
-    /// declaration, whitespace and the `<stream:stream ...>` start tag). Exceeding it is
-    /// reported as `XMLStreamError.stanzaTooLarge` with this limit.
+    /// declaration, whitespace and the `<stream:stream ...>` start tag).
     public var maxHeaderBytes: Int
+    /// The longest element or attribute name in a stanza, far below libxml2's own fatal
+    /// limit, so that no sender can reach that one.
+    public var maxNameBytes: Int
 
-    public init(maxDepth: Int = 32, maxStanzaBytes: Int = 1 << 20, maxHeaderBytes: Int = 64 << 10) {
+    public init(
+        maxDepth: Int = 32, maxStanzaBytes: Int = 1 << 20, maxHeaderBytes: Int = 64 << 10,
+        maxNameBytes: Int = 4096
+    ) {
         self.maxDepth = maxDepth
         self.maxStanzaBytes = maxStanzaBytes
         self.maxHeaderBytes = maxHeaderBytes
+        self.maxNameBytes = maxNameBytes
     }
 
     public static let `default` = XMLLimits()
@@ -52,6 +58,52 @@ public enum XMLStreamEvent: Equatable, Sendable {
     case element(XMLElement)
     /// `</stream:stream>` arrived.
     case streamClosed
+    /// A first-level element broke a limit and was left out whole; the stream goes on.
+    case droppedStanza(DroppedStanza)
+}
+
+/// A first-level element of the stream that was not parsed because it broke a limit
+/// (`XMLLimits`): nested too deeply, too large, or with a name too long. What the stream
+/// does with it is the caller's decision: a stanza may come from any contact, so it is
+/// dropped and counted; anything else is the server's own doing.
+public struct DroppedStanza: Equatable, Sendable {
+    public enum Reason: Equatable, Sendable {
+        case tooDeep(limit: Int)
+        case tooLarge(limit: Int)
+        case nameTooLong(limit: Int)
+    }
+
+    public var reason: Reason
+    /// The qualified name as written (`message`, `stream:features`).
+    public var qualifiedName: String
+    /// The element itself with its attributes and without its content, parsed in the
+    /// stream's context (so `namespace` is resolved); nil when its start tag alone broke
+    /// the limit.
+    public var element: XMLElement?
+
+    public init(reason: Reason, qualifiedName: String, element: XMLElement?) {
+        self.reason = reason
+        self.qualifiedName = qualifiedName
+        self.element = element
+    }
+
+    /// Whether it is a stanza of the client namespace (message, presence or iq), which any
+    /// sender can cause, rather than an element the server itself sent.
+    public var isStanza: Bool {
+        let name = element?.name ?? qualifiedName
+        guard ["message", "presence", "iq"].contains(name) else { return false }
+        return element.map { $0.namespace == XMLNamespaces.client } ?? true
+    }
+}
+
+extension DroppedStanza.Reason: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .tooDeep(let limit): return "elements nested deeper than \(limit) levels"
+        case .tooLarge(let limit): return "larger than \(limit) bytes"
+        case .nameTooLong(let limit): return "a name longer than \(limit) bytes"
+        }
+    }
 }
 
 /// Why the parser gave up. After any of these the stream must be closed (RFC 6120 §4.9).
@@ -63,8 +115,10 @@ public enum XMLStreamError: Error, Equatable, Sendable {
     case restricted(String, line: Int, column: Int)
     /// Elements nested deeper than `XMLLimits.maxDepth` below the stream root.
     case tooDeep(limit: Int)
-    /// A stanza (or the stream header) grew past its byte limit.
+    /// A stanza (or an element typed into the fragment parser) grew past its byte limit.
     case stanzaTooLarge(limit: Int)
+    /// The stream header did not end within `XMLLimits.maxHeaderBytes`.
+    case headerTooLarge(limit: Int)
     /// The root element is not `stream` in `http://etherx.jabber.org/streams`.
     case notAStream(String)
 }
