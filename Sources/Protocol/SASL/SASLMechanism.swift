@@ -51,6 +51,9 @@ public enum SASLError: Error, Equatable, Sendable {
     case successWithoutVerification
     /// None of the offered mechanisms is acceptable.
     case noUsableMechanism(offered: [String])
+    /// Only PLAIN is offered, and the connection's certificate was not verified: PLAIN would
+    /// hand the password to whoever answered.
+    case plainNotAllowed
     /// The username cannot be prepared (SASLprep): the text says why.
     case invalidUsername(String)
     /// The password cannot be prepared (SASLprep): the text says why.
@@ -75,10 +78,16 @@ extension SASLError: CustomStringConvertible {
             offered.isEmpty
                 ? "the server offers no SASL mechanism"
                 : "no usable SASL mechanism among those offered: \(Self.sanitized(offered.joined(separator: ", ")))"
+        case .plainNotAllowed: Self.plainNotAllowedText
         case .invalidUsername(let reason): "the username cannot be used: it \(reason)"
         case .invalidPassword(let reason): "the password cannot be used: it \(reason)"
         }
     }
+
+    /// Why PLAIN is refused over an unverified connection, and what still works.
+    static let plainNotAllowedText =
+        "the server offers only PLAIN, which sends the password itself; its certificate was not verified, "
+        + "so a man in the middle could read the password: not sending it (only SCRAM is used over an unverified connection)"
 
     private static func sanitized(_ text: String) -> String {
         String(String.UnicodeScalarView(text.unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : $0 }))

@@ -17,7 +17,9 @@ enum SASLAuthentication {
             mechanism = try SASLMechanismChoice.select(
                 offered: names, username: settings.jid.localpart ?? "", password: settings.password,
                 channelBindings: tls.channelBindings(), serverChannelBindingTypes: serverBindingTypes,
-                allowPlain: true)
+                // PLAIN only where the certificate was verified: over an unverified one,
+                // whoever answered would get the password itself. SCRAM never sends it.
+                allowPlain: !settings.insecure)
         } catch {
             throw .authenticationFailed(mechanism: "SASL", reason: describe(error, offered: names))
         }
@@ -91,6 +93,8 @@ enum SASLAuthentication {
             return "the server reported success without proving it knows the password"
         case .noUsableMechanism(let offered):
             return "no mechanism xmpp-cli can use is offered (offered: \(offered.joined(separator: " ")))"
+        case .plainNotAllowed:
+            return SASLError.plainNotAllowedText
         default:
             return "\(error)"
         }
