@@ -93,9 +93,8 @@ enum SASLAuthentication {
             return "the server reported success without proving it knows the password"
         case .noUsableMechanism(let offered):
             return "no mechanism xmpp-cli can use is offered (offered: \(offered.joined(separator: " ")))"
-        case .plainNotAllowed:
-            return SASLError.plainNotAllowedText
         default:
+            // The rest (PLAIN refused, key derivation refused, SASLprep) say it well themselves.
             return "\(error)"
         }
     }
