@@ -15,8 +15,9 @@ public enum SCRAMChannelBinding: Sendable, Equatable {
 /// The exchange is client-first, server-first, client-final, server-final. The server's final
 /// message carries its signature, which proves it knows the password (or a derivation of it);
 /// `verifySuccess` throws unless that signature was checked, whether it arrived as a last
-/// challenge or in `<success/>`.
-public struct SCRAM: SASLMechanism, Sendable {
+/// challenge or in `<success/>`. Its descriptions show the step it is at, never the
+/// password or anything derived from it.
+public struct SCRAM: SASLMechanism, Sendable, SecretHolding {
     /// The largest iteration count accepted from a server; RFC 7677 asks for at least 4096,
     /// and servers use up to a few hundred thousand.
     public static let maximumIterationCount = 1_000_000
@@ -219,5 +220,21 @@ public struct SCRAM: SASLMechanism, Sendable {
              UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "-"): true
         default: false
         }
+    }
+}
+
+extension SCRAM {
+    public var visibleFields: KeyValuePairs<String, Any> {
+        let step = switch state {
+        case .initial: "initial"
+        case .awaitingServerFirst: "awaiting server-first-message"
+        case .awaitingServerFinal: "awaiting server-final-message"
+        case .verified: "verified"
+        case .failed: "failed"
+        }
+        return [
+            "name": name, "username": username, "password": Redacted(),
+            "channelBinding": channelBindingType ?? "none", "step": step,
+        ]
     }
 }

@@ -31,7 +31,11 @@ enum SASLAuthentication {
             .authenticationFailed(mechanism: mechanismName, reason: reason)
         }
         do {
-            let initial = try mechanism.initialResponse()
+            // The mechanism's messages may hold the password (PLAIN) or a proof derived from
+            // it: their bytes are wiped once encoded. The base64 text is a String and cannot
+            // be (see `KeyMaterial`).
+            var initial = try mechanism.initialResponse()
+            defer { KeyMaterial.wipe(&initial) }
             var auth = XMLElement("auth", namespace: Namespace.sasl, attributes: ["mechanism": mechanismName])
             // RFC 6120 §6.4.2: an empty initial response is sent as "=".
             auth.append(text: initial.isEmpty ? "=" : Base64.encode(initial))
@@ -46,9 +50,10 @@ enum SASLAuthentication {
                     guard let challenge = Base64.decode(answer.text.trimmingXMLWhitespace()) else {
                         throw fail("the server's challenge is not valid base64")
                     }
-                    let response = try mechanism.respond(to: challenge)
+                    var response = try mechanism.respond(to: challenge)
                     var element = XMLElement("response", namespace: Namespace.sasl)
                     if !response.isEmpty { element.append(text: Base64.encode(response)) }
+                    KeyMaterial.wipe(&response)
                     stream.queue(element, redacted: true)
                 case "success":
                     let text = answer.text.trimmingXMLWhitespace()
