@@ -96,8 +96,12 @@ public struct Send: ParsableCommand {
     }
 }
 
-/// How to enter the rooms that `--room` names.
-struct RoomOptions {
+/// How to enter the rooms that `--room` names; its descriptions leave the password out.
+struct RoomOptions: SecretHolding {
     var nick: String?
     var password: String?
+
+    var visibleFields: KeyValuePairs<String, Any> {
+        ["nick": nick as Any, "password": password == nil ? "none" : Redacted()]
+    }
 }
