@@ -33,6 +33,12 @@ final class SecretRedactionCommandsTests: XCTestCase {
         assertRedacted(RoomOptions(nick: "herald", password: password), shows: ["herald"])
     }
 
+    func testPasswordCommandOutputIsNotShown() throws {
+        let result = try ShellCommand.run("printf '%s\\n' '\(password)'")
+        XCTAssertEqual(String(decoding: result.stdout, as: UTF8.self), password + "\n")
+        assertRedacted(result, shows: ["16 bytes"])
+    }
+
     /// A config file's `password = ...` entry, wherever the parsed file is held.
     func testConfigEntriesHideTheirValues() throws {
         let file = try ConfigFile.parse("[default]\njid = alice@example.org\npassword = \(password)\n", path: "/c")

@@ -1,4 +1,5 @@
 import Glibc
+import XMPPProtocol
 
 /// Where the password comes from, first that applies: `--password-file`,
 /// `--password-command`, `XMPP_PASSWORD`, the account's `password`, `password-file` or
@@ -75,6 +76,13 @@ enum PasswordSource {
             throw Failure(.config, "the password from \(source) is empty")
         }
         return password
+    }
+}
+
+/// The output of `--password-command` is the password: a result shows only its size.
+extension ShellCommand.Result: SecretHolding {
+    var visibleFields: KeyValuePairs<String, Any> {
+        ["status": status, "stdout": "\(stdout.count) bytes", "stderr": "\(stderr.count) bytes"]
     }
 }
 
