@@ -35,8 +35,8 @@ public enum HashAlgorithm: Sendable, CaseIterable {
     }
 }
 
-/// Why libcrypto refused an operation: for example a FIPS-mode OpenSSL, whose PBKDF2 refuses
-/// salts shorter than 16 bytes and fewer than 1000 iterations, parameters a server chooses.
+/// Why libcrypto refused an operation: for example a FIPS-mode OpenSSL, whose PBKDF2 can refuse
+/// salts shorter than 16 bytes or fewer than 1000 iterations, parameters a server chooses.
 public struct CryptoError: Error, Equatable, Sendable {
     /// What was asked, e.g. `PBKDF2-HMAC-SHA-256`.
     public let operation: String

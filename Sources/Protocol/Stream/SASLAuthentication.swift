@@ -35,10 +35,10 @@ enum SASLAuthentication {
             // it: their bytes are wiped once encoded. The base64 text is a String and cannot
             // be (see `KeyMaterial`).
             var initial = try mechanism.initialResponse()
-            defer { KeyMaterial.wipe(&initial) }
             var auth = XMLElement("auth", namespace: Namespace.sasl, attributes: ["mechanism": mechanismName])
             // RFC 6120 §6.4.2: an empty initial response is sent as "=".
             auth.append(text: initial.isEmpty ? "=" : Base64.encode(initial))
+            KeyMaterial.wipe(&initial)
             stream.queue(auth, redacted: true)
             while true {
                 let answer = try stream.nextElement(deadline: deadline, waitingFor: "the SASL answer")
