@@ -188,7 +188,7 @@ _xmpp-cli_send() {
     repeating_flags=(--verbose -v)
     non_repeating_flags=(--insecure --quiet -q -i --interactive -r --room --receipt --version -h --help)
     repeating_options=()
-    non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --config -m --message -f --file -t --type --subject --thread --nick --room-password)
+    non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --config -m --message -f --file -t --type --subject --thread --nick --room-password --room-password-file)
     __xmpp-cli_offer_flags_options -1
 
     # Offer option value completions
@@ -245,6 +245,9 @@ _xmpp-cli_send() {
         return
         ;;
     '--room-password')
+        return
+        ;;
+    '--room-password-file')
         return
         ;;
     esac

@@ -23,7 +23,7 @@ function __xmpp-cli_parse_tokens -S
         __xmpp-cli_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'send'
-            __xmpp-cli_parse_subcommand -r 1 'a/account=' 'j/jid=' 'password-file=' 'password-command=' 's/server=' 'tls=' 'ca-file=' 'insecure' 'resource=' 'timeout=' 'config=' 'v/verbose' 'q/quiet' 'm/message=' 'f/file=' 'i/interactive' 't/type=' 'subject=' 'thread=' 'r/room' 'nick=' 'room-password=' 'receipt' 'version' 'h/help'
+            __xmpp-cli_parse_subcommand -r 1 'a/account=' 'j/jid=' 'password-file=' 'password-command=' 's/server=' 'tls=' 'ca-file=' 'insecure' 'resource=' 'timeout=' 'config=' 'v/verbose' 'q/quiet' 'm/message=' 'f/file=' 'i/interactive' 't/type=' 'subject=' 'thread=' 'r/room' 'nick=' 'room-password=' 'room-password-file=' 'receipt' 'version' 'h/help'
         case 'presence'
             __xmpp-cli_parse_subcommand 0 'a/account=' 'j/jid=' 'password-file=' 'password-command=' 's/server=' 'tls=' 'ca-file=' 'insecure' 'resource=' 'timeout=' 'config=' 'v/verbose' 'q/quiet' 'version' 'h/help'
             switch $unparsed_tokens[1]
@@ -144,7 +144,8 @@ complete -c 'xmpp-cli' -n '__xmpp-cli_should_offer_completions_for_flags_or_opti
 complete -c 'xmpp-cli' -n '__xmpp-cli_should_offer_completions_for_flags_or_options "xmpp-cli send" thread' -l 'thread' -d 'Thread identifier.' -rfka ''
 complete -c 'xmpp-cli' -n '__xmpp-cli_should_offer_completions_for_flags_or_options "xmpp-cli send" r room' -s 'r' -l 'room' -d 'RECIPIENTs are multi-user chat rooms: join as --nick, then send groupchat.'
 complete -c 'xmpp-cli' -n '__xmpp-cli_should_offer_completions_for_flags_or_options "xmpp-cli send" nick' -l 'nick' -d 'Nickname in rooms (default: the JID\'s localpart).' -rfka ''
-complete -c 'xmpp-cli' -n '__xmpp-cli_should_offer_completions_for_flags_or_options "xmpp-cli send" room-password' -l 'room-password' -d 'Password of the rooms.' -rfka ''
+complete -c 'xmpp-cli' -n '__xmpp-cli_should_offer_completions_for_flags_or_options "xmpp-cli send" room-password' -l 'room-password' -d 'Password of the rooms. Every user of the machine can read it in ps: prefer --room-password-file or XMPP_ROOM_PASSWORD.' -rfka ''
+complete -c 'xmpp-cli' -n '__xmpp-cli_should_offer_completions_for_flags_or_options "xmpp-cli send" room-password-file' -l 'room-password-file' -d 'The first line of PATH is the password of the rooms (env: XMPP_ROOM_PASSWORD).' -rfka ''
 complete -c 'xmpp-cli' -n '__xmpp-cli_should_offer_completions_for_flags_or_options "xmpp-cli send" receipt' -l 'receipt' -d 'Request a delivery receipt (XEP-0184) from each recipient and wait for it until --timeout.'
 complete -c 'xmpp-cli' -n '__xmpp-cli_should_offer_completions_for_flags_or_options "xmpp-cli send" version' -l 'version' -d 'Show the version.'
 complete -c 'xmpp-cli' -n '__xmpp-cli_should_offer_completions_for_flags_or_options "xmpp-cli send" h help' -s 'h' -l 'help' -d 'Show help information.'

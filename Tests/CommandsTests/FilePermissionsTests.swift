@@ -17,6 +17,11 @@ final class FilePermissionsTests: XCTestCase {
         try FileManager.default.removeItem(at: directory)
     }
 
+    /// The file as the checks see it: read through `SecretFile`, its mode from `fstat`.
+    private func read(_ path: String, kind: String = "config file") throws -> SecretFile {
+        try SecretFile.read(path, kind: kind, limit: 1 << 20)
+    }
+
     private func file(mode: Int16, name: String = "config") throws -> String {
         let path = directory.appendingPathComponent(name).path
         XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data("x\n".utf8)))
@@ -27,7 +32,7 @@ final class FilePermissionsTests: XCTestCase {
     func testPrivateConfigWithPasswordIsAccepted() throws {
         for mode: Int16 in [0o600, 0o400, 0o700] {
             let path = try file(mode: mode, name: "config-\(mode)")
-            XCTAssertNoThrow(try FilePermissions.checkConfig(path, holdsSecret: true), "mode \(String(mode, radix: 8))")
+            XCTAssertNoThrow(try FilePermissions.checkConfig(read(path), holdsSecret: true), "mode \(String(mode, radix: 8))")
         }
     }
 
@@ -35,7 +40,7 @@ final class FilePermissionsTests: XCTestCase {
         for mode: Int16 in [0o644, 0o640, 0o604, 0o444] {
             let path = try file(mode: mode, name: "config-\(mode)")
             assertFailure(
-                try FilePermissions.checkConfig(path, holdsSecret: true),
+                try FilePermissions.checkConfig(read(path), holdsSecret: true),
                 status: .config, mentions: [path, "chmod 600", "0\(String(mode, radix: 8))"],
                 context: "mode \(String(mode, radix: 8))")
         }
@@ -44,7 +49,7 @@ final class FilePermissionsTests: XCTestCase {
     func testReadableConfigWithoutPasswordIsAccepted() throws {
         for mode: Int16 in [0o644, 0o640, 0o444] {
             let path = try file(mode: mode, name: "config-\(mode)")
-            XCTAssertNoThrow(try FilePermissions.checkConfig(path, holdsSecret: false), "mode \(String(mode, radix: 8))")
+            XCTAssertNoThrow(try FilePermissions.checkConfig(read(path), holdsSecret: false), "mode \(String(mode, radix: 8))")
         }
     }
 
@@ -54,7 +59,7 @@ final class FilePermissionsTests: XCTestCase {
             for holdsSecret in [false, true] {
                 let path = try file(mode: mode, name: "config-\(mode)-\(holdsSecret)")
                 assertFailure(
-                    try FilePermissions.checkConfig(path, holdsSecret: holdsSecret),
+                    try FilePermissions.checkConfig(read(path), holdsSecret: holdsSecret),
                     status: .config, mentions: [path, "writable", "chmod 600"],
                     context: "mode \(String(mode, radix: 8))")
             }
@@ -62,21 +67,20 @@ final class FilePermissionsTests: XCTestCase {
     }
 
     func testPasswordFileMustBePrivate() throws {
-        XCTAssertNoThrow(try FilePermissions.checkPasswordFile(try file(mode: 0o600, name: "ok")))
-        XCTAssertNoThrow(try FilePermissions.checkPasswordFile(try file(mode: 0o400, name: "ro")))
+        XCTAssertNoThrow(try FilePermissions.checkPasswordFile(read(try file(mode: 0o600, name: "ok"), kind: "password file")))
+        XCTAssertNoThrow(try FilePermissions.checkPasswordFile(read(try file(mode: 0o400, name: "ro"), kind: "password file")))
         for mode: Int16 in [0o640, 0o604, 0o644] {
             let path = try file(mode: mode, name: "pass-\(mode)")
             assertFailure(
-                try FilePermissions.checkPasswordFile(path),
+                try FilePermissions.checkPasswordFile(read(path, kind: "password file")),
                 status: .config, mentions: [path, "password file", "chmod 600"],
                 context: "mode \(String(mode, radix: 8))")
         }
     }
 
-    func testMissingFileIsConfigurationError() {
+    func testMissingConfigFileIsConfigurationError() {
         let path = directory.appendingPathComponent("absent").path
-        assertFailure(try FilePermissions.checkConfig(path, holdsSecret: false), status: .config, mentions: [path])
-        assertFailure(try FilePermissions.checkPasswordFile(path), status: .config, mentions: [path])
+        assertFailure(try ConfigLocation.load(flag: path), status: .config, mentions: [path])
     }
 
     /// The check runs where the file is read: a readable config that holds a password, or

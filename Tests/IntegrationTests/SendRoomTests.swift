@@ -5,7 +5,7 @@ import XCTest
 /// as bob (Tests/Support/peers/room.py). Each test uses a room of its own.
 final class SendRoomTests: XCTestCase {
     /// What the occupant saw: a groupchat message or another occupant's presence.
-    private struct RoomEvent: Decodable {
+    struct RoomEvent: Decodable {
         let kind: String
         let from: String?
         let type: String?
@@ -22,7 +22,7 @@ final class SendRoomTests: XCTestCase {
     }
 
     /// room.py in a room: in it once created; `events()` waits for it to finish.
-    private final class RoomOccupant {
+    final class RoomOccupant {
         private let child: ChildProcess
         private let timeout: TimeInterval = 30
 

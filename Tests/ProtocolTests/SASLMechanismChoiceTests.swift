@@ -104,8 +104,20 @@ final class SASLMechanismChoiceTests: XCTestCase {
         XCTAssertEqual(choice.name, "PLAIN")
         XCTAssertEqual(choice.firstMessage, "\0user\0pencil")
         XCTAssertThrowsError(try choose(["PLAIN"], allowPlain: false)) { error in
-            XCTAssertEqual(error as? SASLError, .noUsableMechanism(offered: ["PLAIN"]))
+            XCTAssertEqual(error as? SASLError, .plainNotAllowed)
         }
+    }
+
+    /// Over a connection whose certificate was not verified, PLAIN is refused with a reason
+    /// of its own; SCRAM is still chosen there.
+    func testPlainRefusalSaysWhyAndSCRAMStillWorks() throws {
+        XCTAssertThrowsError(try choose(["PLAIN"], bindings: [exporter], allowPlain: false)) { error in
+            let text = (error as? SASLError)?.description ?? ""
+            for words in ["PLAIN", "not verified", "man in the middle", "SCRAM"] {
+                XCTAssertTrue(text.contains(words), "'\(words)' missing from: \(text)")
+            }
+        }
+        XCTAssertEqual(try choose(["PLAIN", "SCRAM-SHA-1"], allowPlain: false).name, "SCRAM-SHA-1")
     }
 
     /// A server that speaks any SCRAM never gets the password itself, even if we cannot use

@@ -117,3 +117,9 @@ struct AccountSources {
         }
     }
 }
+
+/// The password inside `settings` is redacted there; the account says so in its own
+/// description too, so that no wrapper around it shows more.
+extension Account: SecretHolding {
+    var visibleFields: KeyValuePairs<String, Any> { ["settings": settings, "timeout": timeout] }
+}

@@ -1,12 +1,18 @@
+import XMPPProtocol
+
 /// The config file (`~/.config/xmpp-cli/config`): `[NAME]` sections of `key = value` lines.
 ///
 /// Keys are the long option names without `--`, plus `password`. A `#` starts a comment only
 /// at the beginning of a line, so values (passwords, commands) may contain it. Unknown keys
 /// are errors, so a typo cannot silently drop a setting.
 struct ConfigFile: Equatable {
-    struct Entry: Equatable {
+    /// One `key = value`. The value may be a password, so descriptions and `dump()` show
+    /// only the line it is on.
+    struct Entry: Equatable, SecretHolding {
         var value: String
         var line: Int
+
+        var visibleFields: KeyValuePairs<String, Any> { ["value": Redacted(), "line": line] }
     }
 
     /// Where the settings came from, for messages.

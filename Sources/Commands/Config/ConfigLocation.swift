@@ -37,17 +37,17 @@ enum ConfigLocation {
     }
 
     private static func read(_ path: String, legacy: Bool, mustExist: Bool) throws(Failure) -> ConfigFile {
-        let bytes: [UInt8]
+        let read: SecretFile
         do {
-            bytes = try FileInput.read(path: path, limit: 1 << 20, what: "config file")
+            read = try SecretFile.read(path, kind: "config file", limit: 1 << 20)
         } catch {
             throw Failure(.config, error.message)
         }
-        guard let text = String(validating: bytes, as: UTF8.self) else {
+        guard let text = String(validating: read.bytes, as: UTF8.self) else {
             throw Failure(.config, "config file \(path) is not valid UTF-8")
         }
         let file = legacy ? try SendxmppConfig.parse(text, path: path) : try ConfigFile.parse(text, path: path)
-        try FilePermissions.checkConfig(path, holdsSecret: file.holdsSecret)
+        try FilePermissions.checkConfig(read, holdsSecret: file.holdsSecret)
         return file
     }
 }

@@ -93,7 +93,8 @@ final class Console {
             note("\(error)")
         }
         if parser.isIdle {
-            editor.addHistory(typed.joined(separator: " "))
+            let entry = typed.joined(separator: " ")
+            if HistoryPolicy.mayRemember(entry) { editor.addHistory(entry) }
             typed = []
             // A fresh parser for the next element, so that positions in errors count from
             // its own first line.

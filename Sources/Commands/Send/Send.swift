@@ -45,8 +45,17 @@ public struct Send: ParsableCommand {
     @Option(help: ArgumentHelp("Nickname in rooms (default: the JID's localpart).", valueName: "NICK"))
     var nick: String?
 
-    @Option(name: .customLong("room-password"), help: ArgumentHelp("Password of the rooms.", valueName: "PW"))
+    @Option(
+        name: .customLong("room-password"),
+        help: ArgumentHelp(
+            "Password of the rooms. Every user of the machine can read it in ps: prefer --room-password-file or XMPP_ROOM_PASSWORD.",
+            valueName: "PW"))
     var roomPassword: String?
+
+    @Option(
+        name: .customLong("room-password-file"),
+        help: ArgumentHelp("The first line of PATH is the password of the rooms (env: XMPP_ROOM_PASSWORD).", valueName: "PATH"))
+    var roomPasswordFile: String?
 
     @Flag(help: "Request a delivery receipt (XEP-0184) from each recipient and wait for it until --timeout.")
     var receipt = false
@@ -57,7 +66,9 @@ public struct Send: ParsableCommand {
         guard !recipients.isEmpty else { throw ValidationError("give at least one RECIPIENT") }
         if message != nil && file != nil { throw ValidationError("--message and --file cannot be combined") }
         if interactive && message != nil { throw ValidationError("--interactive reads lines; it cannot be combined with --message") }
-        if !room && (nick != nil || roomPassword != nil) { throw ValidationError("--nick and --room-password need --room") }
+        if !room && (nick != nil || roomPassword != nil || roomPasswordFile != nil) {
+            throw ValidationError("--nick, --room-password and --room-password-file need --room")
+        }
         if room && type != nil { throw ValidationError("--type does not apply to rooms: messages to rooms are groupchat") }
         if room && receipt { throw ValidationError("--receipt does not apply to rooms") }
     }
@@ -82,11 +93,10 @@ public struct Send: ParsableCommand {
                 try template.checkSize(
                     body: body, recipients: targets, limit: OutgoingMessage.defaultStanzaLimit, limitSource: "the default limit")
             }
+            let rooms = room ? RoomOptions(nick: nick, password: try RoomOptions.password(flag: roomPassword, file: roomPasswordFile)) : nil
             var account = try connection.resolve(diagnostics: diagnostics)
             account.settings.resumable = interactive
-            let delivery = Delivery(
-                account: account, targets: targets, template: template, rooms: room ? RoomOptions(nick: nick, password: roomPassword) : nil,
-                diagnostics: diagnostics)
+            let delivery = Delivery(account: account, targets: targets, template: template, rooms: rooms, diagnostics: diagnostics)
             if let body {
                 try delivery.sendOnce(body: body)
             } else {
@@ -96,8 +106,21 @@ public struct Send: ParsableCommand {
     }
 }
 
-/// How to enter the rooms that `--room` names.
-struct RoomOptions {
+/// How to enter the rooms that `--room` names; its descriptions leave the password out.
+struct RoomOptions: SecretHolding {
     var nick: String?
     var password: String?
+
+    var visibleFields: KeyValuePairs<String, Any> {
+        ["nick": nick as Any, "password": password == nil ? "none" : Redacted()]
+    }
+
+    /// The rooms' password, first that applies: `--room-password`, the first line of
+    /// `--room-password-file` (checked as a password file is), `XMPP_ROOM_PASSWORD`; nil
+    /// for a room without one.
+    static func password(flag: String?, file: String?) throws(Failure) -> String? {
+        if let flag { return flag }
+        if let file { return try PasswordSource.fromFile(file, kind: "room password file") }
+        return FileInput.environment("XMPP_ROOM_PASSWORD")
+    }
 }

@@ -1,4 +1,5 @@
 import Glibc
+import XMPPProtocol
 
 /// Where the password comes from, first that applies: `--password-file`,
 /// `--password-command`, `XMPP_PASSWORD`, the account's `password`, `password-file` or
@@ -39,10 +40,12 @@ enum PasswordSource {
         throw Failure(.config, "no password for \(account): set XMPP_PASSWORD, give --password-file or --password-command, or add one to the config file")
     }
 
-    static func fromFile(_ path: String) throws(Failure) -> String {
-        let bytes = try FileInput.read(path: path, limit: 64 << 10, what: "password file")
-        try FilePermissions.checkPasswordFile(path)
-        return try firstLine(bytes, source: "password file \(path)")
+    /// The first line of a password file (`kind` names it in messages), after the checks of
+    /// `SecretFile` and a mode readable by the owner only.
+    static func fromFile(_ path: String, kind: String = "password file") throws(Failure) -> String {
+        let file = try SecretFile.read(path, kind: kind, limit: 64 << 10)
+        try FilePermissions.checkPasswordFile(file)
+        return try firstLine(file.bytes, source: "\(kind) \(path)")
     }
 
     /// Runs the command; its failure shows its stderr, never its stdout (which may hold
@@ -73,6 +76,13 @@ enum PasswordSource {
             throw Failure(.config, "the password from \(source) is empty")
         }
         return password
+    }
+}
+
+/// The output of `--password-command` is the password: a result shows only its size.
+extension ShellCommand.Result: SecretHolding {
+    var visibleFields: KeyValuePairs<String, Any> {
+        ["status": status, "stdout": "\(stdout.count) bytes", "stderr": "\(stderr.count) bytes"]
     }
 }
 

@@ -14,6 +14,16 @@ public enum HashAlgorithm: Sendable, CaseIterable {
         }
     }
 
+    /// The name as RFCs write it: `SHA-1`, `SHA-256`...
+    public var name: String {
+        switch self {
+        case .sha1: "SHA-1"
+        case .sha256: "SHA-256"
+        case .sha384: "SHA-384"
+        case .sha512: "SHA-512"
+        }
+    }
+
     /// OpenSSL's static descriptor for the algorithm (never freed: it is a built-in table).
     fileprivate var evpMD: OpaquePointer {
         switch self {
@@ -25,10 +35,25 @@ public enum HashAlgorithm: Sendable, CaseIterable {
     }
 }
 
+/// Why libcrypto refused an operation: for example a FIPS-mode OpenSSL, whose PBKDF2 can refuse
+/// salts shorter than 16 bytes or fewer than 1000 iterations, parameters a server chooses.
+public struct CryptoError: Error, Equatable, Sendable {
+    /// What was asked, e.g. `PBKDF2-HMAC-SHA-256`.
+    public let operation: String
+    /// OpenSSL's reason ("invalid iteration count"), or ours for an argument it cannot take.
+    public let reason: String
+}
+
+extension CryptoError: CustomStringConvertible {
+    public var description: String { "\(operation) failed: \(reason)" }
+}
+
 /// Hashes, HMACs, PBKDF2 and random bytes: the only door to libcrypto for these.
 ///
-/// The functions work on whole in-memory buffers and cannot fail for valid arguments; a failure
-/// inside OpenSSL would mean a broken library and stops the program with the function's name.
+/// Hashes and HMACs work on whole in-memory buffers and cannot fail for valid arguments; a
+/// failure there would mean a broken library and stops the program with the function's name.
+/// PBKDF2 takes its parameters from the server, and OpenSSL's policy (its FIPS provider)
+/// may refuse them: that is a thrown `CryptoError`.
 public enum Digest {
     /// `H(data)`, via `EVP_Digest`.
     public static func hash(_ algorithm: HashAlgorithm, _ data: [UInt8]) -> [UInt8] {
@@ -62,26 +87,39 @@ public enum Digest {
     /// PBKDF2 with HMAC-`algorithm` (RFC 8018), via `PKCS5_PBKDF2_HMAC`. SCRAM's `Hi()` is this
     /// with `length` equal to the digest length.
     ///
-    /// - Precondition: `iterations` and `length` are positive and fit an `Int32`; callers that
-    ///   take them from the network range-check them first.
+    /// The iteration count goes to OpenSSL as it is, so that its own policy decides (the
+    /// default provider refuses 0; the FIPS provider also low counts and short salts); callers
+    /// that take it from the network range-check it first, which bounds the CPU time.
+    ///
+    /// - Throws: `CryptoError` when OpenSSL refuses, or when `iterations` or `length` do not fit
+    ///   the `Int32` OpenSSL takes (or `length` is not positive).
     public static func pbkdf2(
         _ algorithm: HashAlgorithm, password: [UInt8], salt: [UInt8], iterations: Int, length: Int
-    ) -> [UInt8] {
-        precondition(iterations >= 1 && iterations <= Int(Int32.max), "PBKDF2 iteration count out of range")
-        precondition(length >= 1 && length <= Int(Int32.max), "PBKDF2 output length out of range")
+    ) throws(CryptoError) -> [UInt8] {
+        let operation = "PBKDF2-HMAC-\(algorithm.name)"
+        guard let iterationCount = Int32(exactly: iterations) else {
+            throw CryptoError(operation: operation, reason: "the iteration count \(iterations) is out of range")
+        }
+        guard length >= 1, let outputLength = Int32(exactly: length) else {
+            throw CryptoError(operation: operation, reason: "the key length \(length) is out of range")
+        }
         var output = [UInt8](repeating: 0, count: length)
+        OpenSSLErrorQueue.clear()
         let status = withNonNullPointer(password) { passwordPointer in
             withNonNullPointer(salt) { saltPointer in
                 output.withUnsafeMutableBufferPointer { out in
                     passwordPointer.withMemoryRebound(to: CChar.self, capacity: max(password.count, 1)) {
                         PKCS5_PBKDF2_HMAC(
                             $0, Int32(clamping: password.count), saltPointer, Int32(clamping: salt.count),
-                            Int32(iterations), algorithm.evpMD, Int32(length), out.baseAddress)
+                            iterationCount, algorithm.evpMD, outputLength, out.baseAddress)
                     }
                 }
             }
         }
-        precondition(status == 1, "PKCS5_PBKDF2_HMAC failed")
+        guard status == 1 else {
+            KeyMaterial.wipe(&output)
+            throw CryptoError(operation: operation, reason: OpenSSLErrorQueue.drain().message(or: "OpenSSL refused the parameters"))
+        }
         return output
     }
 

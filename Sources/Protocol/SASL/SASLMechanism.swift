@@ -43,6 +43,12 @@ public enum SASLError: Error, Equatable, Sendable {
     case invalidServerSignature
     /// The server reported an error in its final message (`e=` attribute).
     case serverError(String)
+    /// The SCRAM key could not be derived from the password: OpenSSL refused the server's
+    /// parameters (a FIPS-mode OpenSSL can refuse short salts and low iteration counts). The
+    /// text names the parameters and OpenSSL's reason. It ends the login like any failed
+    /// authentication (exit 77): the local policy and the server's choice do not match, which
+    /// is neither a bug (70) nor something a retry changes.
+    case keyDerivationFailed(String)
     /// The SCRAM iteration count is below 1 or above the limit that bounds our CPU time.
     case iterationCountOutOfRange(Int)
     /// A challenge arrived when the mechanism expected none.
@@ -51,6 +57,9 @@ public enum SASLError: Error, Equatable, Sendable {
     case successWithoutVerification
     /// None of the offered mechanisms is acceptable.
     case noUsableMechanism(offered: [String])
+    /// Only PLAIN is offered, and the connection's certificate was not verified: PLAIN would
+    /// hand the password to whoever answered.
+    case plainNotAllowed
     /// The username cannot be prepared (SASLprep): the text says why.
     case invalidUsername(String)
     /// The password cannot be prepared (SASLprep): the text says why.
@@ -67,6 +76,9 @@ extension SASLError: CustomStringConvertible {
         case .invalidServerSignature:
             "the server's SCRAM signature is wrong: it does not know the password, or the connection is intercepted"
         case .serverError(let reason): "the server reported a SCRAM error: \(Self.sanitized(reason))"
+        case .keyDerivationFailed(let detail):
+            "cannot derive the SCRAM key from the password: \(detail); this system's OpenSSL does not accept "
+                + "the server's SCRAM parameters (a FIPS-mode OpenSSL can refuse short salts and low iteration counts)"
         case .iterationCountOutOfRange(let count):
             "the server asked for \(count) SCRAM iterations (accepted: 1...\(SCRAM.maximumIterationCount))"
         case .unexpectedChallenge: "the server sent an unexpected SASL challenge"
@@ -75,6 +87,9 @@ extension SASLError: CustomStringConvertible {
             offered.isEmpty
                 ? "the server offers no SASL mechanism"
                 : "no usable SASL mechanism among those offered: \(Self.sanitized(offered.joined(separator: ", ")))"
+        case .plainNotAllowed:
+            "the server offers only PLAIN, which sends the password itself; its certificate was not verified, "
+                + "so a man in the middle could read the password: not sending it (only SCRAM is used over an unverified connection)"
         case .invalidUsername(let reason): "the username cannot be used: it \(reason)"
         case .invalidPassword(let reason): "the password cannot be used: it \(reason)"
         }

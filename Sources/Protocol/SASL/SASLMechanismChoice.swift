@@ -20,10 +20,14 @@ public enum SASLMechanismChoice {
     ///     (ejabberd before 23.10 checks only tls-unique, and on TLS 1.3 cannot check it at all),
     ///     and binding with a type it lacks would fail every login. On TLS 1.3 such a server gets
     ///     plain SCRAM, still inside TLS verified against the domain.
-    ///   - allowPlain: whether PLAIN may be used at all; the caller passes true only over TLS.
-    ///     Even then PLAIN is chosen only when the server offers no SCRAM mechanism of any kind,
+    ///   - allowPlain: whether PLAIN may be used at all. The caller passes true only over TLS
+    ///     whose certificate was verified: PLAIN sends the password itself, so over an
+    ///     unverified connection whoever answered (a man in the middle) would read it. Even
+    ///     then PLAIN is chosen only when the server offers no SCRAM mechanism of any kind,
     ///     so that a SCRAM-capable server never receives the password itself.
     /// - Returns: a fresh mechanism; its SASLprep errors surface from `initialResponse()`.
+    /// - Throws: `.plainNotAllowed` when PLAIN would have been chosen but `allowPlain` is
+    ///   false, `.noUsableMechanism` when nothing offered is usable at all.
     public static func select(
         offered: [String], username: String, password: String,
         channelBindings: [ChannelBindingData], serverChannelBindingTypes: [String]?,
@@ -51,7 +55,8 @@ public enum SASLMechanismChoice {
         }
 
         let offersAnySCRAM = names.contains { $0.hasPrefix("SCRAM-") }
-        if allowPlain, !offersAnySCRAM, names.contains("PLAIN") {
+        if !offersAnySCRAM, names.contains("PLAIN") {
+            guard allowPlain else { throw .plainNotAllowed }
             return PLAIN(username: username, password: password)
         }
         throw .noUsableMechanism(offered: offered)

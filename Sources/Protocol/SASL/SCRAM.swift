@@ -15,8 +15,9 @@ public enum SCRAMChannelBinding: Sendable, Equatable {
 /// The exchange is client-first, server-first, client-final, server-final. The server's final
 /// message carries its signature, which proves it knows the password (or a derivation of it);
 /// `verifySuccess` throws unless that signature was checked, whether it arrived as a last
-/// challenge or in `<success/>`.
-public struct SCRAM: SASLMechanism, Sendable {
+/// challenge or in `<success/>`. Its descriptions show the step it is at, never the
+/// password or anything derived from it.
+public struct SCRAM: SASLMechanism, Sendable, SecretHolding {
     /// The largest iteration count accepted from a server; RFC 7677 asks for at least 4096,
     /// and servers use up to a few hundred thousand.
     public static let maximumIterationCount = 1_000_000
@@ -28,6 +29,13 @@ public struct SCRAM: SASLMechanism, Sendable {
     private let channelBinding: SCRAMChannelBinding
     private let clientNonce: String
     private var state = State.initial
+    /// SCRAM's `Hi()`: PBKDF2 with the mechanism's hash. A stored function only so that a
+    /// test can make it fail as a FIPS-mode OpenSSL does.
+    var deriveSaltedPassword: @Sendable (
+        _ hash: HashAlgorithm, _ password: [UInt8], _ salt: [UInt8], _ iterations: Int
+    ) throws(CryptoError) -> [UInt8] = { hash, password, salt, iterations throws(CryptoError) in
+        try Digest.pbkdf2(hash, password: password, salt: salt, iterations: iterations, length: hash.digestLength)
+    }
 
     private enum State: Sendable {
         case initial
@@ -139,6 +147,10 @@ public struct SCRAM: SASLMechanism, Sendable {
         return Array(gs2Header.utf8)
     }
 
+    /// Computes the proof and the server signature to expect (RFC 5802 §3). The salted
+    /// password and the keys derived from it are wiped as soon as they have served (see
+    /// `KeyMaterial` for what Swift leaves out of reach); only the expected server signature,
+    /// which the server sends in the clear anyway, is kept.
     private mutating func clientFinal(
         to challenge: [UInt8], clientFirstBare: String, password: String
     ) throws(SASLError) -> [UInt8] {
@@ -146,14 +158,26 @@ public struct SCRAM: SASLMechanism, Sendable {
         let clientFinalWithoutProof = "c=\(Base64.encode(channelBindingInput)),r=\(serverFirst.nonce)"
         let authMessage = Array("\(clientFirstBare),\(serverFirst.text),\(clientFinalWithoutProof)".utf8)
 
-        let saltedPassword = Digest.pbkdf2(
-            hash, password: Array(password.utf8), salt: serverFirst.salt,
-            iterations: serverFirst.iterations, length: hash.digestLength)
-        let clientKey = Digest.hmac(hash, key: saltedPassword, data: Array("Client Key".utf8))
-        let storedKey = Digest.hash(hash, clientKey)
-        let clientSignature = Digest.hmac(hash, key: storedKey, data: authMessage)
+        var passwordBytes = Array(password.utf8)
+        defer { KeyMaterial.wipe(&passwordBytes) }
+        var saltedPassword: [UInt8]
+        do {
+            saltedPassword = try deriveSaltedPassword(hash, passwordBytes, serverFirst.salt, serverFirst.iterations)
+        } catch {
+            throw .keyDerivationFailed(
+                "\(error.operation) with \(serverFirst.iterations) iterations and a salt of \(serverFirst.salt.count) bytes "
+                    + "was refused (\(error.reason))")
+        }
+        defer { KeyMaterial.wipe(&saltedPassword) }
+        var clientKey = Digest.hmac(hash, key: saltedPassword, data: Array("Client Key".utf8))
+        defer { KeyMaterial.wipe(&clientKey) }
+        var storedKey = Digest.hash(hash, clientKey)
+        defer { KeyMaterial.wipe(&storedKey) }
+        var clientSignature = Digest.hmac(hash, key: storedKey, data: authMessage)
+        defer { KeyMaterial.wipe(&clientSignature) }
         let clientProof = zip(clientKey, clientSignature).map { $0 ^ $1 }
-        let serverKey = Digest.hmac(hash, key: saltedPassword, data: Array("Server Key".utf8))
+        var serverKey = Digest.hmac(hash, key: saltedPassword, data: Array("Server Key".utf8))
+        defer { KeyMaterial.wipe(&serverKey) }
         let serverSignature = Digest.hmac(hash, key: serverKey, data: authMessage)
 
         state = .awaitingServerFinal(expectedServerSignature: serverSignature)
@@ -196,5 +220,21 @@ public struct SCRAM: SASLMechanism, Sendable {
              UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "-"): true
         default: false
         }
+    }
+}
+
+extension SCRAM {
+    public var visibleFields: KeyValuePairs<String, Any> {
+        let step = switch state {
+        case .initial: "initial"
+        case .awaitingServerFirst: "awaiting server-first-message"
+        case .awaitingServerFinal: "awaiting server-final-message"
+        case .verified: "verified"
+        case .failed: "failed"
+        }
+        return [
+            "name": name, "username": username, "password": Redacted(),
+            "channelBinding": channelBindingType ?? "none", "step": step,
+        ]
     }
 }

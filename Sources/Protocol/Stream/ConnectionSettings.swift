@@ -1,6 +1,7 @@
 /// Everything needed to open an authenticated session, gathered by the command from flags,
-/// environment and config. The password is held here and nowhere else.
-public struct ConnectionSettings: Sendable {
+/// environment and config. The password is held here and nowhere else, and never shown:
+/// descriptions, reflection and `dump()` print `<redacted>` in its place.
+public struct ConnectionSettings: Sendable, SecretHolding {
     public var jid: JID
     public var password: String
     /// `HOST[:PORT]` to connect to instead of looking up SRV records.
@@ -30,5 +31,15 @@ public struct ConnectionSettings: Sendable {
         self.insecure = insecure
         self.resource = resource
         self.streamManagement = streamManagement
+    }
+}
+
+extension ConnectionSettings {
+    public var visibleFields: KeyValuePairs<String, Any> {
+        [
+            "jid": jid, "password": Redacted(), "server": server as Any, "tlsMode": tlsMode, "caFile": caFile as Any,
+            "insecure": insecure, "resource": resource as Any, "streamManagement": streamManagement,
+            "resumable": resumable,
+        ]
     }
 }

@@ -17,7 +17,9 @@ enum SASLAuthentication {
             mechanism = try SASLMechanismChoice.select(
                 offered: names, username: settings.jid.localpart ?? "", password: settings.password,
                 channelBindings: tls.channelBindings(), serverChannelBindingTypes: serverBindingTypes,
-                allowPlain: true)
+                // PLAIN only where the certificate was verified: over an unverified one,
+                // whoever answered would get the password itself. SCRAM never sends it.
+                allowPlain: !settings.insecure)
         } catch {
             throw .authenticationFailed(mechanism: "SASL", reason: describe(error, offered: names))
         }
@@ -29,10 +31,14 @@ enum SASLAuthentication {
             .authenticationFailed(mechanism: mechanismName, reason: reason)
         }
         do {
-            let initial = try mechanism.initialResponse()
+            // The mechanism's messages may hold the password (PLAIN) or a proof derived from
+            // it: their bytes are wiped once encoded. The base64 text is a String and cannot
+            // be (see `KeyMaterial`).
+            var initial = try mechanism.initialResponse()
             var auth = XMLElement("auth", namespace: Namespace.sasl, attributes: ["mechanism": mechanismName])
             // RFC 6120 §6.4.2: an empty initial response is sent as "=".
             auth.append(text: initial.isEmpty ? "=" : Base64.encode(initial))
+            KeyMaterial.wipe(&initial)
             stream.queue(auth, redacted: true)
             while true {
                 let answer = try stream.nextElement(deadline: deadline, waitingFor: "the SASL answer")
@@ -44,9 +50,10 @@ enum SASLAuthentication {
                     guard let challenge = Base64.decode(answer.text.trimmingXMLWhitespace()) else {
                         throw fail("the server's challenge is not valid base64")
                     }
-                    let response = try mechanism.respond(to: challenge)
+                    var response = try mechanism.respond(to: challenge)
                     var element = XMLElement("response", namespace: Namespace.sasl)
                     if !response.isEmpty { element.append(text: Base64.encode(response)) }
+                    KeyMaterial.wipe(&response)
                     stream.queue(element, redacted: true)
                 case "success":
                     let text = answer.text.trimmingXMLWhitespace()
@@ -92,6 +99,7 @@ enum SASLAuthentication {
         case .noUsableMechanism(let offered):
             return "no mechanism xmpp-cli can use is offered (offered: \(offered.joined(separator: " ")))"
         default:
+            // The rest (PLAIN refused, key derivation refused, SASLprep) say it well themselves.
             return "\(error)"
         }
     }

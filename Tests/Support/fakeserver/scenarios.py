@@ -5,6 +5,7 @@ import time
 from xml.sax.saxutils import quoteattr
 
 from listen_scenarios import LISTEN_SCENARIOS
+from security_scenarios import SECURITY_SCENARIOS
 from session import CLIENT, NS_BIND, NS_SASL, NS_SM, NS_STANZAS, EndSession, Session
 
 
@@ -211,4 +212,5 @@ SCENARIOS = {
     "cut-no-resume": CutNoResume,
     "silent-iq": SilentIQ,
     **LISTEN_SCENARIOS,
+    **SECURITY_SCENARIOS,
 }
