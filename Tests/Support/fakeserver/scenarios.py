@@ -4,6 +4,7 @@ one, subclass Session (or another scenario), override the hook, and list it in S
 import time
 from xml.sax.saxutils import quoteattr
 
+from hostile_scenarios import HOSTILE_SCENARIOS
 from listen_scenarios import LISTEN_SCENARIOS
 from session import CLIENT, NS_BIND, NS_SASL, NS_SM, NS_STANZAS, EndSession, Session
 
@@ -211,4 +212,5 @@ SCENARIOS = {
     "cut-no-resume": CutNoResume,
     "silent-iq": SilentIQ,
     **LISTEN_SCENARIOS,
+    **HOSTILE_SCENARIOS,
 }
