@@ -33,6 +33,7 @@ final class HostileConnectionTests: XCTestCase {
     }
 
     /// One byte at a time, each in its own TLS record once encrypted: slow, not broken.
+    /// The login's 1.5 kB take about 2 s, hence a --timeout of 10 here.
     func testServerSendingOneByteAtATimeWithinTheTimeoutIsFine() throws {
         try assertHostile("drip", exits: 0, timeout: 10)
     }

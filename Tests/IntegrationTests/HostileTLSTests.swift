@@ -28,6 +28,11 @@ final class HostileTLSTests: XCTestCase {
         try assertHostile("tls-plaintext-after-proceed", exits: 77, neverSends: [Hostile.account])
     }
 
+    /// TLS 1.1 at most: the client requires 1.2.
+    func testServerWithoutTLS12Exits77() throws {
+        try assertHostile("tls-old-version", exits: 77, neverSends: [Hostile.account], trust: .hostileCA)
+    }
+
     /// The controls: certificates from the same CA, for the name asked for (one a valid
     /// wildcard), are accepted. So what the other scenarios refuse is their defect.
     func testValidCertificatesFromTheHostileCAAreAccepted() throws {

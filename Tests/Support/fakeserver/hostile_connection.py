@@ -58,6 +58,7 @@ class ResetMidTLSHandshake(Reset):
                 flight = outgoing.read()
                 if flight:
                     sock.sendall(flight[:len(flight) // 2])
+                    self.stream.note("sent %d of %d handshake bytes, resetting" % (len(flight) // 2, len(flight)))
                     self.reset()
             try:
                 data = sock.recv(65536)

@@ -7,6 +7,7 @@ self-signed one, so a client that trusts it tells a bad certificate from an unkn
 """
 import os
 import ssl
+import warnings
 
 from session import NS_TLS, EndSession, Session
 
@@ -55,6 +56,20 @@ class Certificate(Session):
         super().__init__(stream, hostile_context(self.certificate), password, state)
 
 
+class OldTLSVersion(Session):
+    """Speaks nothing newer than TLS 1.1 (a downgrade): a client that requires TLS 1.2 must
+    refuse the handshake."""
+
+    def __init__(self, stream, tls_context, password, state=None):
+        context = hostile_context("good")
+        context.set_ciphers("DEFAULT:@SECLEVEL=0")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            context.minimum_version = ssl.TLSVersion.TLSv1
+            context.maximum_version = ssl.TLSVersion.TLSv1_1
+        super().__init__(stream, context, password, state)
+
+
 def certificate_scenario(name, description):
     return type("Certificate_" + name.replace("-", "_"), (Certificate,),
                 {"certificate": name, "__doc__": description})
@@ -64,6 +79,7 @@ TLS_SCENARIOS = {
     "tls-stripped": StartTLSStripped,
     "tls-failure": StartTLSFailure,
     "tls-plaintext-after-proceed": PlaintextAfterProceed,
+    "tls-old-version": OldTLSVersion,
     "tls-good": certificate_scenario(
         "good", "A valid certificate for localhost from the hostile CA: the control."),
     "tls-wildcard": certificate_scenario(
