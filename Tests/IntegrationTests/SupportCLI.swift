@@ -15,7 +15,7 @@ struct CLIResult {
 /// The environment every run of the binary starts from: this process's environment without
 /// any XMPP_* variable, and config and state folders that are empty, so a developer's own
 /// account or config file cannot change what a test sees.
-private let isolatedEnvironment: [String: String] = {
+let isolatedEnvironment: [String: String] = {
     var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("XMPP_") }
     let home = FileManager.default.temporaryDirectory
         .appendingPathComponent("xmpp-cli-tests-home-\(getpid())")

@@ -1,30 +1,40 @@
 import Foundation
 
-/// Test certificates for the fake server, made once by Tests/Support/certs/generate and kept
-/// in the build folder between runs.
+/// Test certificates for the fake server, made once by Tests/Support/certs/generate (and
+/// generate-hostile for the bad-certificate scenarios) and kept in the build folder
+/// between runs.
 enum TestCertificates {
     static var directory: URL {
         get throws { try generated.get() }
     }
     static var caFile: String { get throws { try directory.appendingPathComponent("ca.pem").path } }
+    /// The certificates of fakeserver/hostile_tls.py, with a CA of their own (`ca.pem`).
+    static var hostileDirectory: URL {
+        get throws { try hostileGenerated.get() }
+    }
 
-    private static let generated: Result<URL, HarnessError> = {
-        let directory = SupportPaths.buildScratch.appendingPathComponent("certs")
+    private static let generated = generate(with: SupportPaths.generateCertificates, into: "certs")
+    private static let hostileGenerated = generate(
+        with: SupportPaths.support.appendingPathComponent("certs/generate-hostile"), into: "hostile-certs")
+
+    private static func generate(with script: URL, into folder: String) -> Result<URL, HarnessError> {
+        let directory = SupportPaths.buildScratch.appendingPathComponent(folder)
+        let name = "certs/\(script.lastPathComponent)"
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let outcome = try runProcess(
-                SupportPaths.bash, [SupportPaths.generateCertificates.path, directory.path],
+                SupportPaths.bash, [script.path, directory.path],
                 timeout: 60, outputIn: FileManager.default.temporaryDirectory)
             guard outcome.exitCode == 0 else {
-                return .failure(.failedToStart("certs/generate: \(outcome.stderr)"))
+                return .failure(.failedToStart("\(name): \(outcome.stderr)"))
             }
             return .success(directory)
         } catch let error as HarnessError {
             return .failure(error)
         } catch {
-            return .failure(.failedToStart("certs/generate: \(error)"))
+            return .failure(.failedToStart("\(name): \(error)"))
         }
-    }()
+    }
 }
 
 /// Tests/Support/fakeserver/fakeserver.py playing one scenario for one connection, on a
@@ -38,7 +48,11 @@ final class FakeServer {
     var address: String { "127.0.0.1:\(port)" }
     private let child: ChildProcess
 
-    init(scenario: String, scratch: URL, password: String = FakeServer.password) throws {
+    /// `environment` adds variables for the scenario (FAKESERVER_HOSTILE_CERTS, say).
+    init(
+        scenario: String, scratch: URL, password: String = FakeServer.password,
+        environment: [String: String] = [:]
+    ) throws {
         self.scenario = scenario
         let certificates = try TestCertificates.directory
         let portFile = scratch.appendingPathComponent("fakeserver-\(scenario).port")
@@ -52,7 +66,8 @@ final class FakeServer {
                 "--key", certificates.appendingPathComponent("server.key").path,
                 "--timeout", "30",
             ],
-            environment: Peer.peerEnvironment(password: password), outputIn: scratch)
+            environment: Peer.peerEnvironment(password: password).merging(environment) { _, new in new },
+            outputIn: scratch)
         let deadline = Date().addingTimeInterval(10)
         var port: Int?
         while port == nil {

@@ -55,13 +55,17 @@ public struct Diagnostics: Sendable {
         }
     }
 
-    /// Error messages stay on one line whatever the server put in them.
+    /// Error messages stay on one line whatever the server put in them, and carry nothing a
+    /// terminal acts on: controls, line separators, and bidirectional overrides (which
+    /// would reorder what the rest of the line shows).
     static func singleLine(_ text: String) -> String {
         var out = ""
         for scalar in text.unicodeScalars {
             if scalar == "\n" || scalar == "\r" || scalar == "\t" {
                 out.append(" ")
-            } else if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar == "\u{2028}" || scalar == "\u{2029}" {
+            } else if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar == "\u{2028}" || scalar == "\u{2029}"
+                || scalar.properties.isBidiControl
+            {
                 out += "\\u{\(String(scalar.value, radix: 16))}"
             } else {
                 out.unicodeScalars.append(scalar)

@@ -4,6 +4,7 @@ one, subclass Session (or another scenario), override the hook, and list it in S
 import time
 from xml.sax.saxutils import quoteattr
 
+from hostile_scenarios import HOSTILE_SCENARIOS
 from listen_scenarios import LISTEN_SCENARIOS
 from security_scenarios import SECURITY_SCENARIOS
 from session import CLIENT, NS_BIND, NS_SASL, NS_SM, NS_STANZAS, EndSession, Session
@@ -213,4 +214,5 @@ SCENARIOS = {
     "silent-iq": SilentIQ,
     **LISTEN_SCENARIOS,
     **SECURITY_SCENARIOS,
+    **HOSTILE_SCENARIOS,
 }

@@ -106,12 +106,16 @@ class Session:
             elif event.kind == "element":
                 self.dispatch(event.element)
             elif event.kind == "end":
-                self.send("</stream:stream>")
-                self.stream.close()
+                self.on_stream_end()
                 return
             else:  # eof or timeout
                 self.on_connection_end(event.kind)
                 return
+
+    def on_stream_end(self):
+        """Hook: the client closed its stream; the server closes its own and the connection."""
+        self.send("</stream:stream>")
+        self.stream.close()
 
     def on_connection_end(self, kind):
         """Hook: the client went away ("eof") or the deadline passed ("timeout")."""
@@ -200,7 +204,11 @@ class Session:
             return self.sasl_failure("malformed-request")
         self.username = self.scram.username
         self.send("<challenge xmlns='%s'>%s</challenge>"
-                  % (NS_SASL, base64.b64encode(challenge).decode()))
+                  % (NS_SASL, base64.b64encode(self.server_first(challenge)).decode()))
+
+    def server_first(self, message):
+        """Hook: the SCRAM server-first-message as sent (r=...,s=...,i=...)."""
+        return message
 
     def on_sasl_response(self, element):
         payload = decode_sasl(element.text)

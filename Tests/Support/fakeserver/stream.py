@@ -102,8 +102,12 @@ class ClientStream:
     def send(self, text):
         if self.trace:
             self.note("S: " + text)
+        self.send_bytes(text.encode("utf-8"))
+
+    def send_bytes(self, data):
+        """Sends bytes as they are: what a scenario needs for bytes that are not UTF-8."""
         try:
-            self.sock.sendall(text.encode("utf-8"))
+            self.sock.sendall(data)
         except (ConnectionError, ssl.SSLError, OSError) as error:
             self.note("send failed: %s" % error)
             raise ConnectionGone() from error
