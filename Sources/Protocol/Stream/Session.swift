@@ -20,8 +20,11 @@ public final class XMPPSession {
     var delivery = DeliveryTracker()
     let idPrefix: String
     var idCounter = 0
+    /// The requests that establish the session (resource binding, and the RFC 3921 session
+    /// where a server still needs it), until they are answered; and why it failed, if it did.
     var bindRequestID: String?
-    var bindError: XMPPError?
+    var sessionRequestID: String?
+    var establishmentError: XMPPError?
     /// Outstanding get/set IQs by id, with the address they were sent to.
     var pendingRequests: [String: String?] = [:]
     var responses: [String: XMLElement] = [:]
@@ -174,8 +177,12 @@ public final class XMPPSession {
 
     func queueLegacySession() {
         let iq = XMLElement("iq", attributes: ["type": "set"], children: [.element(XMLElement("session", namespace: Namespace.session))])
-        sendRequest(iq)
+        sessionRequestID = sendRequest(iq)
     }
+
+    /// Whether the server has answered every request that establishes the session: until
+    /// then it may not route what was sent, so nothing counts as delivered.
+    var isEstablished: Bool { (bindRequestID == nil || boundJID != nil) && sessionRequestID == nil }
 
     /// `resumable` asks the server to keep the session for XEP-0198 resumption, and keeps
     /// the unacknowledged stanzas here to send again.
@@ -235,7 +242,7 @@ public final class XMPPSession {
                 // Stream management was refused after the request: confirm with a ping.
                 self.requestConfirmation()
             }
-            return self.isSettled && confirmed
+            return self.isSettled && confirmed && self.isEstablished
         }
         tracer?(.stage(streamManagementEnabled
             ? "acknowledged by the server (XEP-0198): \(delivery.sm.acknowledged) stanza(s)"
@@ -265,7 +272,7 @@ public final class XMPPSession {
     /// Reads and dispatches incoming elements until `condition` holds.
     public func waitFor(deadline: Deadline, waitingFor what: String, _ condition: () -> Bool) throws(XMPPError) {
         while true {
-            if let bindError { throw bindError }
+            if let establishmentError { throw establishmentError }
             if condition() { return }
             let element = try stream.nextElement(deadline: deadline, waitingFor: what)
             try dispatch(element)
@@ -275,7 +282,7 @@ public final class XMPPSession {
     /// Waits for input from the server or from `other` (stdin, say) until `deadline`;
     /// dispatches whatever the server sent, and says whether `other` is readable.
     public func pump(alsoWatching other: Int32?, deadline: Deadline) throws(XMPPError) -> Bool {
-        if let bindError { throw bindError }
+        if let establishmentError { throw establishmentError }
         let ready = try stream.waitForInput(alsoWatching: other, deadline: deadline)
         if ready.first {
             try stream.receiveAvailable(deadline: deadline.earlier(.after(seconds: 0.05)))

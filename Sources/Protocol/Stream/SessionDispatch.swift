@@ -104,6 +104,8 @@ extension XMPPSession {
             if delivery.checkpointAnswered(id: id) { return }
             if id == bindRequestID {
                 try completeBind(iq)
+            } else if id == sessionRequestID {
+                try completeLegacySession(iq)
             } else {
                 responses[id] = iq
             }
@@ -115,19 +117,35 @@ extension XMPPSession {
     }
 
     func completeBind(_ iq: XMLElement) throws(XMPPError) {
+        func fail(_ reason: String) throws(XMPPError) -> Never {
+            establishmentError = .protocolViolation(reason)
+            throw establishmentError!
+        }
         if iq[attribute: "type"] == "error" {
-            let error = Self.stanzaError(in: iq)
-            bindError = .protocolViolation("the server refused to bind a resource: \(error.condition)")
-            throw bindError!
+            try fail("the server refused to bind a resource: \(Self.stanzaError(in: iq).condition)")
         }
         guard let text = iq.child("bind", namespace: Namespace.bind)?.child("jid", namespace: Namespace.bind)?.text,
-            let jid = try? JID(text)
+            let jid = try? JID(text.trimmingXMLWhitespace())
         else {
-            bindError = .protocolViolation("the server's bind result has no valid JID")
-            throw bindError!
+            try fail("the server's bind result has no valid JID")
+        }
+        // RFC 6120 §7.7.2.1: a resource of the account's own address, whatever the server chose.
+        guard jid.bare == accountJID.bare, !jid.isBare else {
+            try fail("the server bound the session to \(jid), not to a resource of \(accountJID.bare)")
         }
         boundJID = jid
         tracer?(.stage("bound as \(jid)"))
+    }
+
+    /// RFC 3921's session establishment, for servers that still ask for it: refused, the
+    /// session cannot be used.
+    func completeLegacySession(_ iq: XMLElement) throws(XMPPError) {
+        if iq[attribute: "type"] == "error" {
+            establishmentError = .protocolViolation(
+                "the server refused to establish a session: \(Self.stanzaError(in: iq).condition)")
+            throw establishmentError!
+        }
+        sessionRequestID = nil
     }
 
     /// Answers get/set IQs addressed to us: pings get a result; anything else gets

@@ -182,6 +182,11 @@ public final class StreamConnection {
             if header.version.map({ !$0.hasPrefix("1.") }) ?? true {
                 throw .protocolViolation("\(peerName) does not speak XMPP 1.0 (stream version \(header.version ?? "missing"))")
             }
+            // RFC 6120 §4.8.2: a client stream's content namespace is jabber:client.
+            guard header.defaultNamespace == Namespace.client else {
+                throw .protocolViolation(
+                    "\(peerName) opened its stream in \(header.defaultNamespace.map { "the namespace \($0)" } ?? "no namespace"), not \(Namespace.client)")
+            }
         case .element(let element):
             throw .protocolViolation("expected a stream header from \(peerName), got <\(element.name)>")
         case .streamClosed:

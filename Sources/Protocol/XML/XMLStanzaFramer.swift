@@ -21,11 +21,11 @@ struct XMLStanzaFramer {
         /// Bytes of a first-level element, to be parsed as they come; `starts` when they are
         /// its first ones (the stream stands between two stanzas just before them).
         case element([UInt8], starts: Bool)
-        /// The element under way broke a limit: what was parsed of it is to be forgotten.
-        case abandoned
-        /// The abandoned element has ended. `stub` is its start tag followed at once by its
-        /// end tag, when the start tag itself fit within the limits; `name` is its qualified
-        /// name as written (cut short if it was the name that was too long).
+        /// The element under way broke a limit: what was parsed of it is to be forgotten, and
+        /// nothing more of it comes. It is reported at once, not when it ends, since one that
+        /// never ends must still be reported. `stub` is its start tag followed at once by its
+        /// end tag, when the start tag was complete and fit within the limits; `name` is its
+        /// qualified name as written (cut short if it was the name that was too long).
         case dropped(DroppedStanza.Reason, name: String, stub: [UInt8]?)
     }
 
@@ -83,7 +83,6 @@ struct XMLStanzaFramer {
     private var elementName: [UInt8] = []
     /// The length of its start tag, once complete.
     private var startTagLength: Int?
-    private var stub: [UInt8]?
 
     private var pieces: [Piece] = []
     /// Bytes of the current call not yet made a piece: markup, or the element's.
@@ -171,14 +170,12 @@ struct XMLStanzaFramer {
     private mutating func drop(_ reason: DroppedStanza.Reason) {
         guard dropReason == nil else { return }
         dropReason = reason
-        if startTagLength != nil {
-            stub = startTag + Array("</".utf8) + elementName + [UInt8(ascii: ">")]
-        }
+        let stub = startTagLength == nil ? nil : startTag + Array("</".utf8) + elementName + [UInt8(ascii: ">")]
         startTag = []
         // What this call had of it is not passed on; what earlier calls passed is forgotten.
         pending.removeAll(keepingCapacity: true)
         pendingStartsElement = false
-        pieces.append(.abandoned)
+        pieces.append(.dropped(reason, name: String(decoding: elementName, as: UTF8.self), stub: stub))
     }
 
     private mutating func flushPending() {
@@ -348,9 +345,6 @@ struct XMLStanzaFramer {
 
     private mutating func finishElement() {
         flushPending()
-        if let dropReason {
-            pieces.append(.dropped(dropReason, name: String(decoding: elementName, as: UTF8.self), stub: stub))
-        }
         inElement = false
         pendingIsElement = false
         startTag = []
@@ -359,7 +353,6 @@ struct XMLStanzaFramer {
         dropReason = nil
         elementName.removeAll()
         startTagLength = nil
-        stub = nil
     }
 
     private static func isSpace(_ byte: UInt8) -> Bool {

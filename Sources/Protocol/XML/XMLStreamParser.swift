@@ -52,9 +52,8 @@ public final class XMLStreamParser {
                     if starts && bytesInSession >= Self.bytesPerParse { try startFreshParse() }
                     bytesInSession += bytes.count
                     events += try session.feed(bytes)
-                case .abandoned:
-                    try startFreshParse()
                 case .dropped(let reason, let name, let stub):
+                    try startFreshParse()
                     var element: XMLElement?
                     if let stub {
                         for case .element(let parsed) in try session.feed(stub) { element = parsed }

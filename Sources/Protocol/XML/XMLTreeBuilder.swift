@@ -68,6 +68,11 @@ final class XMLTreeBuilder {
             fail(.tooDeep(limit: limits.maxDepth))
             return
         }
+        if rootPolicy == .xmppStream, openElements.isEmpty, name == "stream", namespace == XMLNamespaces.streams {
+            // Not a stanza that would never end: a stream may not be opened twice.
+            fail(.notAStream("a second stream header inside the stream"))
+            return
+        }
         var size = name.utf8.count
         for attribute in attributes { size += attribute.name.utf8.count + attribute.value.utf8.count }
         guard account(size) else { return }
