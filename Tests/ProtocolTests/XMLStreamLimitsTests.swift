@@ -219,6 +219,9 @@ final class XMLStreamLimitsTests: XCTestCase {
             }
         }
         XCTAssertEqual(count, 1_000_000)
-        XCTAssertLessThan(peakMemory() - baseline, 16 << 20)
+        // Without fresh parses this grows by about 100 MB. With them it levels off (glibc
+        // raises its mmap threshold after large frees and keeps some of what is freed in its
+        // heap, which reaches a plateau near 20 MB above a fresh start).
+        XCTAssertLessThan(peakMemory() - baseline, 32 << 20)
     }
 }

@@ -98,7 +98,16 @@ struct XMLStanzaFramer {
     var headerComplete: Bool { phase != .prolog }
 
     mutating func split(_ bytes: [UInt8]) throws(XMLStreamError) -> [Piece] {
-        for byte in bytes {
+        var index = 0
+        while index < bytes.count {
+            if let runEnd = plainRunEnd(in: bytes, from: index) {
+                keepRun(bytes[index..<runEnd])
+                previous = bytes[runEnd - 1]
+                index = runEnd
+                continue
+            }
+            let byte = bytes[index]
+            index += 1
             switch phase {
             case .ended:
                 break
@@ -128,6 +137,36 @@ struct XMLStanzaFramer {
     }
 
     // MARK: Where bytes go
+
+    /// Inside an element, character data runs to the next `<` and an attribute value to its
+    /// closing quote with nothing to look at on the way: where such a run starts at `start`,
+    /// its end, so that it is taken whole (what keeps the framer cheap next to libxml2).
+    private func plainRunEnd(in bytes: [UInt8], from start: Int) -> Int? {
+        guard phase == .stream, inElement else { return nil }
+        let stop: UInt8
+        switch lexical {
+        case .text: stop = UInt8(ascii: "<")
+        case .quoted(let quote): stop = quote
+        default: return nil
+        }
+        let end = bytes[start...].firstIndex(of: stop) ?? bytes.count
+        return end > start ? end : nil
+    }
+
+    /// `keep` for a run of bytes that changes no lexical state.
+    private mutating func keepRun(_ run: ArraySlice<UInt8>) {
+        if dropReason != nil {
+            elementSize += run.count  // being skipped: only counted
+            return
+        }
+        guard elementSize + run.count <= limits.maxStanzaBytes else {
+            for byte in run { keep(byte) }  // one by one: the limit falls inside the run
+            return
+        }
+        elementSize += run.count
+        pending.append(contentsOf: run)
+        if startTagLength == nil { startTag.append(contentsOf: run) }
+    }
 
     /// A `<` between stanzas starts a stanza, or the stream's end tag, or a construct the
     /// stream may not contain (which libxml2 then refuses).
