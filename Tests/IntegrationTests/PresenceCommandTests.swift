@@ -77,7 +77,7 @@ final class PresenceCommandTests: XCTestCase {
         XCTAssertEqual(seen["show"] as? String, "dnd")
         XCTAssertEqual(seen["priority"] as? Int, 7)
         let resource = try XCTUnwrap(seen["from"] as? String)
-        let ping = try watcher.waitFor("ping", "an answer to its ping of \(resource)") { $0["to"] as? String == resource }
+        let ping = try watcher.waitFor("ping", timeout: 20, "an answer to its ping of \(resource)") { $0["to"] as? String == resource }
         XCTAssertEqual(ping["ok"] as? Bool, true, "erin did not answer a ping while online")
 
         kill(holder.pid, SIGTERM)
