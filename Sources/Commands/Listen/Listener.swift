@@ -42,7 +42,7 @@ final class Listener {
     private var repeatsExpectedUntil = Deadline.now()
     static let repeatWindowSeconds = 60.0
     private lazy var droppedStanzas = DroppedStanzaWarnings(diagnostics: diagnostics)
-    private let entity = EntityInformation(name: "xmpp-cli", version: XMPPCLIVersion.current, features: [Carbons.namespace])
+    private let entity = EntityInformation(name: "xmpp-cli", version: XMPPCLIVersion.current, features: [Namespace.carbons])
 
     init(account: Account, diagnostics: Diagnostics, options: Options) {
         self.account = account

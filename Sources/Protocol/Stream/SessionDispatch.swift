@@ -160,9 +160,9 @@ extension XMPPSession {
             send(reply)
             return
         }
-        if iq.child("query", namespace: Roster.namespace) != nil {
+        if iq.child("query", namespace: Namespace.roster) != nil {
             if Roster.isGenuinePush(iq, account: accountJID) {
-                if let item = iq.child("query", namespace: Roster.namespace)?.child("item").flatMap(Roster.parse) {
+                if let item = iq.child("query", namespace: Namespace.roster)?.child("item").flatMap(Roster.parse) {
                     onRosterPush?(item)
                 }
                 send(reply)

@@ -278,9 +278,8 @@ public final class StreamConnection {
     }
 
     static func streamErrorCondition(_ element: XMLElement) -> StreamErrorCondition {
-        let ns = "urn:ietf:params:xml:ns:xmpp-streams"
-        let condition = element.elementChildren.first { $0.namespace == ns && $0.name != "text" }?.name ?? "undefined-condition"
-        let text = element.child("text", namespace: ns)?.text
+        let condition = element.elementChildren.first { $0.namespace == Namespace.streamErrors && $0.name != "text" }?.name ?? "undefined-condition"
+        let text = element.child("text", namespace: Namespace.streamErrors)?.text
         return StreamErrorCondition(condition: condition, text: text)
     }
 
@@ -317,7 +316,7 @@ public final class StreamConnection {
             let attributes = header.attributes.map { " \($0.name)='\(XMLEscaping.escapeAttribute($0.value))'" }.joined()
             return "<stream:stream\(attributes)>"
         case .element(let element):
-            if element.namespace == "urn:ietf:params:xml:ns:xmpp-sasl",
+            if element.namespace == Namespace.sasl,
                 ["challenge", "success", "response", "auth"].contains(element.name), !element.text.isEmpty
             {
                 var shown = element
