@@ -16,6 +16,7 @@ final class Listener {
         var duration: Double?
         var idleTimeout: Double?
         var exec: String?
+        var execTimeout: Double = 60
         var reconnect: Bool
     }
 
@@ -161,7 +162,8 @@ final class Listener {
         while !isDone(end: end) {
             var stop = end
             if let idle = options.idleTimeout { stop = stop.earlier(lastRecord.adding(seconds: idle)) }
-            Self.sleep(seconds: min(delay * Double.random(in: 0.5...1.5), stop.remainingSeconds))
+            // Ends at once on SIGINT or SIGTERM, even one that came just before it began.
+            Signals.wait(until: stop, atMost: delay * Double.random(in: 0.5...1.5))
             if isDone(end: end) { return }
             repeatsExpectedUntil = .after(seconds: Self.repeatWindowSeconds)
             do {
@@ -188,11 +190,6 @@ final class Listener {
         case .unreachable, .timedOut, .connectionLost, .streamError: return true
         default: return false
         }
-    }
-
-    private static func sleep(seconds: Double) {
-        // poll(2) with no descriptors: a signal ends the sleep at once.
-        _ = poll(nil, 0, Int32(seconds * 1000))
     }
 
     // MARK: Reporting
@@ -253,9 +250,17 @@ final class Listener {
         var environment = ["XMPP_FROM": record.from ?? "", "XMPP_TO": record.to ?? "", "XMPP_TYPE": record.type, "XMPP_ID": record.id ?? ""]
         if let room = record.room { environment["XMPP_ROOM"] = room }
         if let nick = record.nick { environment["XMPP_NICK"] = nick }
-        let status = ExecCommand.run(command, stdin: record.body ?? "", environment: environment)
-        if status != 0 {
-            diagnostics.warning("--exec command exited with status \(status) for the message \(record.id ?? "") from \(record.from ?? "?")")
+        let message = "the message \(record.id ?? "") from \(record.from ?? "?")"
+        switch ExecCommand.run(command, stdin: record.body ?? "", environment: environment, timeout: options.execTimeout) {
+        case .exited(0): break
+        case .interrupted:
+            // The program is ending: messages still to come stay with the server, unhandled.
+            session.refusesFurtherMessages = true
+        case .exited(let status): diagnostics.warning("--exec command exited with status \(status) for \(message)")
+        case .timedOut:
+            let limit = options.execTimeout
+            let seconds = limit == limit.rounded() && limit < 1e9 ? String(Int(limit)) : String(limit)
+            diagnostics.warning("--exec command did not finish within \(seconds) s for \(message) and was stopped; check it, or raise --exec-timeout")
         }
     }
 
