@@ -65,7 +65,8 @@ struct AddressPreference: Equatable, Sendable {
         return preference
     }
 
-    private static func ipAddress(_ socket: UnsafeMutablePointer<sockaddr>) -> IPAddress? {
+    /// The address in an interface's `sockaddr`, if it is IPv4 or IPv6.
+    static func ipAddress(_ socket: UnsafeMutablePointer<sockaddr>) -> IPAddress? {
         switch Int32(socket.pointee.sa_family) {
         case AF_INET:
             return socket.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { pointer in
