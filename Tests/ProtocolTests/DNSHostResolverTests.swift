@@ -1,3 +1,4 @@
+import Glibc
 import XCTest
 
 @testable import XMPPProtocol
@@ -146,6 +147,16 @@ final class DNSHostResolverTests: XCTestCase {
             .failed(host: "odd.example.org", reason: "malformed DNS response: an A record is not 4 bytes long"))
     }
 
+    func testNameServerThatCannotBeReachedIsReported() throws {
+        let closed = try closedLoopbackUDPPort()
+        let resolver = HostResolver(
+            configuration: .fixed(nameServer: .loopbackIPv4, port: closed, searchDomain: nil),
+            hostsFilePath: "/nonexistent/hosts", preference: ipv4Only)
+        XCTAssertEqual(
+            failure(resolver, "xmpp.example.org"),
+            .failed(host: "xmpp.example.org", reason: "the DNS server cannot be reached (connection refused)"))
+    }
+
     // What glibc must not accept
 
     func testAnswerWithAnotherIDIsIgnored() throws {
@@ -180,6 +191,11 @@ final class DNSHostResolverTests: XCTestCase {
         XCTAssertEqual(error, .timedOut(host: "xmpp.example.org"))
         XCTAssertEqual(error?.reason, "no DNS server answered in time")
         XCTAssertEqual(Set(asked(server)), ["xmpp.example.org A", "xmpp.example.org AAAA"])
+    }
+
+    func testEachLookUpButTheLastHopeGetsHalfTheTimeLeft() {
+        XCTAssertEqual(HostResolver.share(of: 10, lastHope: false), 5)
+        XCTAssertEqual(HostResolver.share(of: 10, lastHope: true), 10)
     }
 
     func testPassedDeadlineAsksNothing() throws {
@@ -271,6 +287,14 @@ final class DNSHostResolverTests: XCTestCase {
             }
         }
         XCTAssertEqual(asked(server), [])
+    }
+
+    /// A loopback UDP port with nothing bound to it: bound, then released.
+    private func closedLoopbackUDPPort() throws -> UInt16 {
+        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        defer { close(fd) }
+        try bindLoopback(fd, ipv6: false, port: 0)
+        return boundPort(fd)
     }
 
     private func temporaryFile(_ text: String) throws -> String {

@@ -59,7 +59,7 @@ public struct HostResolver: Sendable {
                 break
             }
             let lastHope = index == families.count - 1 && addresses.isEmpty
-            let slice = lastHope ? deadline : deadline.earlier(.after(seconds: deadline.remainingSeconds / 2))
+            let slice = deadline.earlier(.after(seconds: Self.share(of: deadline.remainingSeconds, lastHope: lastHope)))
             let type = family == .ipv4 ? DNSMessage.typeA : DNSMessage.typeAAAA
             let outcome = FamilyOutcome(resolver.lookUp(host, type: type, searching: true, deadline: slice), family: family)
             if case .found(let found) = outcome {
@@ -79,6 +79,13 @@ public struct HostResolver: Sendable {
             throw .noSuchHost(host: host)
         }
         return []
+    }
+
+    /// The seconds one family's look-up may take out of `remaining`: all of it for the last
+    /// one that could still find an address, else half, so that a server that drops one
+    /// type of query leaves time for the other and for connecting.
+    static func share(of remaining: Double, lastHope: Bool) -> Double {
+        lastHope ? remaining : remaining / 2
     }
 
     /// One family's look-up, its answer read.

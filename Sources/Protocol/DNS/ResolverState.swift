@@ -84,16 +84,15 @@ final class ResolverState {
             return query(state, name, Self.classIN, Int32(type), buffer.baseAddress, Int32(buffer.count), &savedErrno)
         }
         guard length >= 0 else {
-            return failure(code: xmppcli_res_h_errno(state), errno: savedErrno, lastResponse: answer.prefix(4))
+            return failure(code: xmppcli_res_h_errno(state), errno: savedErrno, lastFlags: UInt16(answer[2]) << 8 | UInt16(answer[3]))
         }
         return .answer(Array(answer.prefix(min(Int(length), answer.count))))
     }
 
-    /// Makes sense of a failed query from glibc's `h_errno`, `errno` and the header of the
-    /// last response, which glibc leaves in the answer buffer (zeroed before the query, so
-    /// a header without the response bit means none arrived).
-    private func failure(code: Int32, errno savedErrno: Int32, lastResponse header: ArraySlice<UInt8>) -> QueryOutcome {
-        let flags = header.count == 4 ? UInt16(header[header.startIndex + 2]) << 8 | UInt16(header[header.startIndex + 3]) : 0
+    /// Makes sense of a failed query from glibc's `h_errno`, `errno` and the header flags
+    /// of the last response received, which glibc leaves in the answer buffer (zeroed
+    /// before the query, so flags without the response bit mean none arrived).
+    private func failure(code: Int32, errno savedErrno: Int32, lastFlags flags: UInt16) -> QueryOutcome {
         let isResponse = flags & 0x8000 != 0
         switch code {
         case xmppcli_host_not_found():
@@ -109,7 +108,7 @@ final class ResolverState {
             if savedErrno == ECONNREFUSED {
                 return .failed("the DNS server cannot be reached (connection refused)")
             }
-            if isResponse, let name = DNSMessage.responseCodeName(UInt8(flags & 0x000F)), flags & 0x000F != 0 {
+            if isResponse, let name = DNSMessage.responseCodeName(UInt8(flags & 0x000F)) {
                 return .failed("the DNS server answered \(name)")
             }
             return .noAnswer
