@@ -39,9 +39,20 @@ enum Connector {
         for (index, endpoint) in endpoints.enumerated() {
             let isLast = index == endpoints.count - 1
             let attemptDeadline = isLast ? deadline : deadline.earlier(.after(seconds: perEndpointConnectLimit))
+            let addresses: [IPAddress]
+            do {
+                addresses = try HostResolver().addresses(of: endpoint.host, deadline: attemptDeadline)
+            } catch {
+                // The last endpoint's look-up has the whole deadline: its running out is ours.
+                if case .timedOut = error, isLast || deadline.hasPassed {
+                    throw .timedOut("resolving \(endpoint.host) (\(error.reason))")
+                }
+                failures.append("\(endpoint.host) port \(endpoint.port): \(error.reason)")
+                continue
+            }
             let tcp: TCPConnection
             do {
-                tcp = try TCPConnection.connect(host: endpoint.host, port: endpoint.port, deadline: attemptDeadline)
+                tcp = try TCPConnection.connect(to: addresses, port: endpoint.port, deadline: attemptDeadline)
             } catch {
                 if case .timedOut = error, deadline.hasPassed {
                     throw .timedOut("connecting to \(endpoint.host) port \(endpoint.port)")
