@@ -24,7 +24,7 @@ final class RosterPushTests: XCTestCase {
                         + "<message from='bob@example.com/phone' id='m1'><body>done</body></message>")
             ], tracer: log.tracer)
         var pushed: [Roster.Item] = []
-        session.onRosterPush = { pushed.append($0) }
+        Roster.acceptPushes(on: session) { pushed.append($0) }
         _ = try session.nextStanza(deadline: generousDeadline())
         try session.flush(deadline: generousDeadline())
 
@@ -62,7 +62,7 @@ final class RosterPushTests: XCTestCase {
             }
         ])
         var pushed: [Roster.Item] = []
-        session.onRosterPush = { pushed.append($0) }
+        Roster.acceptPushes(on: session) { pushed.append($0) }
         let items = try Roster.fetch(session: session, deadline: generousDeadline())
         XCTAssertEqual(items.map(\.jid.description), ["bob@example.com", "zed@example.com"])
         XCTAssertEqual(items.last?.subscription, "both")

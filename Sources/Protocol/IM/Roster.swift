@@ -21,8 +21,10 @@ public enum Roster {
         }
     }
 
-    /// The whole roster (§2.1.3), sorted by JID.
+    /// The whole roster (§2.1.3), sorted by JID. From now on the server sends this session
+    /// roster pushes, which are answered (`acceptPushes`).
     public static func fetch(session: XMPPSession, deadline: Deadline) throws(XMPPError) -> [Item] {
+        if session.responders[Namespace.roster] == nil { acceptPushes(on: session) }
         let iq = XMLElement("iq", attributes: ["type": "get"], children: [.element(XMLElement("query", namespace: Namespace.roster))])
         let result = try session.request(iq, deadline: deadline, waitingFor: "the roster")
         let items = result.child("query", namespace: Namespace.roster)?.elements(named: "item", namespace: Namespace.roster) ?? []
@@ -68,6 +70,22 @@ public enum Roster {
             jid: jid, name: element[attribute: "name"].flatMap { $0.isEmpty ? nil : $0 },
             subscription: element[attribute: "subscription"] ?? "none", ask: element[attribute: "ask"],
             groups: Array(Set(groups)).sorted())
+    }
+
+    /// Answers the roster pushes `session` receives (RFC 6121 §2.1.6): a genuine one with a
+    /// result, after telling `onPush` of its item; a spoofed one is left to the session's
+    /// default answer (service-unavailable), and traced.
+    public static func acceptPushes(on session: XMPPSession, onPush: @escaping (Item) -> Void = { _ in }) {
+        let account = session.accountJID
+        let tracer = session.tracer
+        session.answerRequests(in: Namespace.roster) { iq in
+            guard isGenuinePush(iq, account: account) else {
+                tracer?(.stage("ignored a roster push from \(iq[attribute: "from"] ?? "?"): only the account's server may change its roster"))
+                return nil
+            }
+            if let item = iq.child("query", namespace: Namespace.roster)?.child("item").flatMap(parse) { onPush(item) }
+            return XMLElement("iq", attributes: ["type": "result"])
+        }
     }
 
     /// RFC 6121 §2.1.6: a push is genuine only without 'from' or from the account's bare JID;
