@@ -49,7 +49,13 @@ public enum MultiUserChat {
 
         let presence = answer!
         if presence[attribute: "type"] == "error" {
-            throw .refused(refusal(XMPPSession.stanzaError(in: presence), room: room, nick: nick))
+            let error = XMPPSession.stanzaError(in: presence)
+            let remedy: Remedy? = switch error.condition {
+            case "conflict": .chooseAnotherNickname
+            case "not-authorized": .checkRoomPassword
+            default: nil
+            }
+            throw .refused(refusal(error, room: room, nick: nick), remedy: remedy)
         }
         if statusCodes(presence).contains("201") {
             try acceptDefaultConfiguration(room, session: session, deadline: deadline)
@@ -81,8 +87,8 @@ public enum MultiUserChat {
     static func refusal(_ error: StanzaError, room: JID, nick: String) -> String {
         let reason: String
         switch error.condition {
-        case "conflict": reason = "the nickname '\(nick)' is in use; choose another with --nick"
-        case "not-authorized": reason = "a password is required or wrong; check --room-password"
+        case "conflict": reason = "the nickname '\(nick)' is in use"
+        case "not-authorized": reason = "a password is required or wrong"
         case "registration-required": reason = "the room is members-only and this account is not a member"
         case "forbidden": reason = "this account is banned from the room"
         case "item-not-found": reason = "the room does not exist"
