@@ -23,6 +23,7 @@ final class Listener {
     /// Silence this long, ask the server for a sign of life; twice this long, the connection
     /// is dead. So a dead connection is noticed within a minute.
     static let keepaliveSeconds = 30.0
+    private var keepalive = Keepalive(askAfter: keepaliveSeconds, answerWithin: keepaliveSeconds)
 
     let account: Account
     let diagnostics: Diagnostics
@@ -30,8 +31,6 @@ final class Listener {
     private var session: XMPPSession!
     private var reported = 0
     private var lastRecord = Deadline.now()
-    /// When the last sign-of-life request went out, while it is unanswered.
-    private var keepaliveSentAt: Deadline?
     /// Messages of the connection before the latest reconnection, which the server may
     /// deliver again right after it (resent on resumption, or from offline storage): one
     /// of them that comes again then is not printed twice.
@@ -59,7 +58,7 @@ final class Listener {
             while !isDone(end: end) {
                 do {
                     _ = try session.pump(alsoWatching: Signals.wakeupDescriptor, deadline: nextWakeup(end: end))
-                    try keepAlive()
+                    try keepalive.check(session)
                 } catch let error as XMPPError {
                     guard options.reconnect, Self.isRetryable(error) else { throw error }
                     diagnostics.warning("\(error); reconnecting")
@@ -79,31 +78,9 @@ final class Listener {
     }
 
     private func nextWakeup(end: Deadline) -> Deadline {
-        let keepalive = keepaliveSentAt.map { $0.adding(seconds: Self.keepaliveSeconds) }
-            ?? session.stream.lastReceived.adding(seconds: Self.keepaliveSeconds)
-        var wakeup = end.earlier(keepalive)
+        var wakeup = end.earlier(keepalive.nextCheck(session))
         if let idle = options.idleTimeout { wakeup = wakeup.earlier(lastRecord.adding(seconds: idle)) }
         return wakeup
-    }
-
-    /// After `keepaliveSeconds` of silence, an ack request or a ping; if nothing at all arrives
-    /// within `keepaliveSeconds` after that request, the connection is lost. Silence while we
-    /// were busy (a slow `--exec`) is not held against the server: only the request counts.
-    private func keepAlive() throws {
-        let heard = session.stream.lastReceived
-        if let sent = keepaliveSentAt {
-            if heard >= sent {
-                keepaliveSentAt = nil
-            } else if sent.adding(seconds: Self.keepaliveSeconds).hasPassed {
-                throw XMPPError.connectionLost("the server has not answered for \(Int(Self.keepaliveSeconds)) s")
-            }
-            return
-        }
-        if heard.adding(seconds: Self.keepaliveSeconds).hasPassed {
-            session.requestConfirmation()
-            try session.flush(deadline: .after(seconds: account.timeout))
-            keepaliveSentAt = .now()
-        }
     }
 
     // MARK: Connecting
@@ -142,7 +119,7 @@ final class Listener {
     }
 
     private func installHandlers() {
-        keepaliveSentAt = nil
+        keepalive = Keepalive(askAfter: Self.keepaliveSeconds, answerWithin: Self.keepaliveSeconds)
         session.onStanza = { [unowned self] stanza in self.handle(stanza) }
         session.onRequest = { [unowned self] iq in
             if self.options.iq { self.report(.iq(iq)) }

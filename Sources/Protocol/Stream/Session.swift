@@ -290,19 +290,13 @@ public final class XMPPSession {
     /// dispatches whatever the server sent, and says whether `other` is readable.
     public func pump(alsoWatching other: Int32?, deadline: Deadline) throws(XMPPError) -> Bool {
         if let establishmentError { throw establishmentError }
-        let ready = try stream.waitForInput(alsoWatching: other, deadline: deadline)
-        if ready.first {
-            try stream.receiveAvailable(deadline: deadline.earlier(.after(seconds: 0.05)))
-            while let event = try stream.bufferedEvent() {
-                switch event {
-                case .element(let element): try dispatch(element)
-                case .streamClosed: throw .connectionLost("the server closed the stream")
-                case .streamOpened: throw .protocolViolation("unexpected stream header from \(stream.peerName)")
-                case .droppedStanza: continue  // handled by the stream's onDroppedStanza
-                }
+        return try stream.pump(alsoWatching: other, deadline: deadline) { event throws(XMPPError) in
+            switch event {
+            case .element(let element): try dispatch(element)
+            case .streamOpened: throw .protocolViolation("unexpected stream header from \(stream.peerName)")
+            case .streamClosed, .droppedStanza: break  // thrown, or handed to onDroppedStanza, by the stream
             }
         }
-        return ready.second
     }
 
     /// The next stanza from someone else (message, presence, or an IQ not answered here).

@@ -215,6 +215,23 @@ public final class StreamConnection {
         }
     }
 
+    /// Waits for input from the server or from `other` (stdin, say) until `deadline`; hands
+    /// each event the server sent to `handle` (a closed stream is a lost connection), and
+    /// says whether `other` is readable. What long-running loops (a session, or `raw` before
+    /// one exists) follow the stream with.
+    public func pump(
+        alsoWatching other: Int32?, deadline: Deadline, handle: (XMLStreamEvent) throws(XMPPError) -> Void
+    ) throws(XMPPError) -> Bool {
+        let ready = try waitForInput(alsoWatching: other, deadline: deadline)
+        guard ready.first else { return ready.second }
+        try receiveAvailable(deadline: deadline.earlier(.after(seconds: 0.05)))
+        while let event = try bufferedEvent() {
+            if case .streamClosed = event { throw .connectionLost("the server closed the stream") }
+            try handle(event)
+        }
+        return ready.second
+    }
+
     /// Reads once what the server has sent and parses it. A read that finds only TLS
     /// bookkeeping (a session ticket) simply returns when `deadline` passes.
     public func receiveAvailable(deadline: Deadline) throws(XMPPError) {
