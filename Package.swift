@@ -25,6 +25,9 @@ let package = Package(
             providers: [.apt(["libedit-dev"])]),
         // glibc's stub resolver (res_query) for DNS SRV look-ups; part of libc6-dev.
         .systemLibrary(name: "CResolv", path: "Sources/CResolv"),
+        // The only async-signal-safe code: the signal handler. Its only door is
+        // Commands/Support/Signals.swift.
+        .target(name: "CSignals", path: "Sources/CSignals"),
 
         // The synchronous XMPP core: no argument parsing, no terminal code, no exit codes.
         .target(
@@ -37,6 +40,7 @@ let package = Package(
             dependencies: [
                 "XMPPProtocol",
                 "CLibEdit",
+                "CSignals",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/Commands"),

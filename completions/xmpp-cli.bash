@@ -942,7 +942,7 @@ _xmpp-cli_listen() {
     repeating_flags=(--verbose -v)
     non_repeating_flags=(--insecure --quiet -q --presence --iq --carbons --reconnect --version -h --help)
     repeating_options=(--from --room)
-    non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --config --format --nick --count --duration --idle-timeout --exec)
+    non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --config --format --nick --count --duration --idle-timeout --exec --exec-timeout)
     __xmpp-cli_offer_flags_options 0
 
     # Offer option value completions
@@ -1002,6 +1002,9 @@ _xmpp-cli_listen() {
         return
         ;;
     '--exec')
+        return
+        ;;
+    '--exec-timeout')
         return
         ;;
     esac

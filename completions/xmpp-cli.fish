@@ -57,7 +57,7 @@ function __xmpp-cli_parse_tokens -S
                 __xmpp-cli_parse_subcommand 1 'a/account=' 'j/jid=' 'password-file=' 'password-command=' 's/server=' 'tls=' 'ca-file=' 'insecure' 'resource=' 'timeout=' 'config=' 'v/verbose' 'q/quiet' 'dry-run' 'prune' 'version' 'h/help'
             end
         case 'listen'
-            __xmpp-cli_parse_subcommand 0 'a/account=' 'j/jid=' 'password-file=' 'password-command=' 's/server=' 'tls=' 'ca-file=' 'insecure' 'resource=' 'timeout=' 'config=' 'v/verbose' 'q/quiet' 'format=' 'from=+' 'room=+' 'nick=' 'presence' 'iq' 'carbons' 'count=' 'duration=' 'idle-timeout=' 'exec=' 'reconnect' 'version' 'h/help'
+            __xmpp-cli_parse_subcommand 0 'a/account=' 'j/jid=' 'password-file=' 'password-command=' 's/server=' 'tls=' 'ca-file=' 'insecure' 'resource=' 'timeout=' 'config=' 'v/verbose' 'q/quiet' 'format=' 'from=+' 'room=+' 'nick=' 'presence' 'iq' 'carbons' 'count=' 'duration=' 'idle-timeout=' 'exec=' 'exec-timeout=' 'reconnect' 'version' 'h/help'
         case 'raw'
             __xmpp-cli_parse_subcommand 0 'a/account=' 'j/jid=' 'password-file=' 'password-command=' 's/server=' 'tls=' 'ca-file=' 'insecure' 'resource=' 'timeout=' 'config=' 'v/verbose' 'q/quiet' 'stage=' 'wait=' 'pretty' 'version' 'h/help'
         case 'help'
@@ -411,6 +411,7 @@ complete -c 'xmpp-cli' -n '__xmpp-cli_should_offer_completions_for_flags_or_opti
 complete -c 'xmpp-cli' -n '__xmpp-cli_should_offer_completions_for_flags_or_options "xmpp-cli listen" duration' -l 'duration' -d 'Stop after this long.' -rfka ''
 complete -c 'xmpp-cli' -n '__xmpp-cli_should_offer_completions_for_flags_or_options "xmpp-cli listen" idle-timeout' -l 'idle-timeout' -d 'Stop after this long without a record.' -rfka ''
 complete -c 'xmpp-cli' -n '__xmpp-cli_should_offer_completions_for_flags_or_options "xmpp-cli listen" exec' -l 'exec' -d 'Run CMD (with /bin/sh -c) for each message, one at a time.' -rfka ''
+complete -c 'xmpp-cli' -n '__xmpp-cli_should_offer_completions_for_flags_or_options "xmpp-cli listen" exec-timeout' -l 'exec-timeout' -d 'Stop a --exec command still running after this long (default: 60).' -rfka ''
 complete -c 'xmpp-cli' -n '__xmpp-cli_should_offer_completions_for_flags_or_options "xmpp-cli listen" reconnect' -l 'reconnect' -d 'After a lost connection, reconnect (with backoff) and go on.'
 complete -c 'xmpp-cli' -n '__xmpp-cli_should_offer_completions_for_flags_or_options "xmpp-cli listen" version' -l 'version' -d 'Show the version.'
 complete -c 'xmpp-cli' -n '__xmpp-cli_should_offer_completions_for_flags_or_options "xmpp-cli listen" h help' -s 'h' -l 'help' -d 'Show help information.'

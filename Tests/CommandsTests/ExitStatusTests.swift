@@ -30,4 +30,19 @@ final class ExitStatusTests: XCTestCase {
         XCTAssertFalse(line.contains("\u{1b}"))
         XCTAssertTrue(line.contains("policy-violation"))
     }
+
+    /// The core says what failed; the command line adds what to do, with its options.
+    func testRemediesAreWordedHereNotInTheCore() {
+        let cases: [(XMPPError, String)] = [
+            (.timedOut("waiting for x"), "timed out waiting for x; check the server, or raise --timeout"),
+            (.tls(.certificateNotTrusted("self-signed"), server: "s"), "the TLS certificate of s is not trusted: self-signed; check --ca-file or the server's certificate"),
+            (.unreachable("no DNS", remedy: .checkDomainOrServer), "no DNS; check the domain or use --server"),
+            (.refused("cannot join", remedy: .chooseAnotherNickname), "cannot join; choose another with --nick"),
+            (.refused("no receipt"), "no receipt"),
+        ]
+        for (error, message) in cases {
+            XCTAssertFalse(error.description.contains("--"), error.description)
+            XCTAssertEqual(Failure(error).message, message)
+        }
+    }
 }

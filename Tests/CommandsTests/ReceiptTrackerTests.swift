@@ -10,7 +10,7 @@ final class ReceiptTrackerTests: XCTestCase {
         var attributes: [String: String] = ["id": "r-\(id)"]
         if let from { attributes["from"] = from }
         if let type { attributes["type"] = type }
-        let received = XMLElement("received", namespace: DeliveryReceipts.namespace, attributes: ["id": id])
+        let received = XMLElement("received", namespace: Namespace.receipts, attributes: ["id": id])
         return XMLElement("message", namespace: Namespace.client, attributes: attributes, children: [.element(received)])
     }
 

@@ -28,15 +28,18 @@ let isolatedEnvironment: [String: String] = {
 
 /// Runs the built `xmpp-cli` with `arguments`, extra `environment` variables (e.g.
 /// `XMPP_PASSWORD`) and `stdin` (nil: /dev/null, never a terminal). A run that outlasts
-/// `timeout` seconds is killed and fails the test by throwing.
+/// `timeout` seconds is killed and fails the test by throwing. A `launcher` (such as
+/// `ip netns exec NAME`) runs the binary in its place, and must exec it.
 func runCLI(
     _ arguments: [String], environment: [String: String] = [:], stdin: Data? = nil,
-    timeout: TimeInterval = 60
+    timeout: TimeInterval = 60, launcher: [String] = []
 ) throws -> CLIResult {
     let scratch = try makeTemporaryDirectory("xmpp-cli-run")
     defer { try? FileManager.default.removeItem(at: scratch) }
+    let binary = try SupportPaths.cliBinary()
     let child = try ChildProcess(
-        try SupportPaths.cliBinary(), arguments,
+        launcher.first.map { URL(fileURLWithPath: $0) } ?? binary,
+        launcher.isEmpty ? arguments : Array(launcher.dropFirst()) + [binary.path] + arguments,
         environment: isolatedEnvironment.merging(environment) { _, new in new },
         stdin: stdin, outputIn: scratch)
     let outcome = try child.wait(timeout: timeout)

@@ -11,9 +11,10 @@ struct DNSPacketBuilder {
 
     /// Flags 0x8180: a response, recursion desired and available, no error.
     mutating func header(
-        flags: UInt16 = 0x8180, questions: UInt16, answers: UInt16, authority: UInt16 = 0, additional: UInt16 = 0
+        id: UInt16 = 0x1234, flags: UInt16 = 0x8180, questions: UInt16, answers: UInt16, authority: UInt16 = 0,
+        additional: UInt16 = 0
     ) {
-        u16(0x1234)
+        u16(id)
         u16(flags)
         u16(questions)
         u16(answers)

@@ -45,19 +45,60 @@ final class DNSSystemLookupTests: XCTestCase {
     }
 }
 
-/// One real query through glibc: "localhost" has no SRV records, so the answer must be
-/// empty or a DNS failure, and it must come back by the deadline.
-final class DNSSystemLocalhostTests: XCTestCase {
-    func testLocalhostHasNoXMPPClientRecordsAndAnswersInTime() {
-        let start = Deadline.now()
-        do {
-            let records = try SystemSRVLookup().lookup("_xmpp-client._tcp.localhost", deadline: .after(seconds: 3))
-            XCTAssertEqual(records, [])
-        } catch {
-            guard case .dnsFailed = error else { return XCTFail("\(error)") }
+/// SRV look-ups through glibc, against a name server the test runs on the loopback
+/// interface.
+final class DNSSystemSRVLookupTests: XCTestCase {
+    private let owner = "_xmpp-client._tcp.example.org"
+
+    private func lookup(_ server: LoopbackNameServer) -> SystemSRVLookup {
+        SystemSRVLookup(configuration: server.configuration())
+    }
+
+    func testRecordsAreReturnedAsAnswered() throws {
+        let server = try LoopbackNameServer { query in
+            [
+                query.response(answers: 2) { packet in
+                    packet.srv(priority: 10, weight: 5, port: 5222, target: ["xmpp", "example", "org"])
+                    packet.srv(priority: 20, weight: 0, port: 5269, target: ["backup", "example", "org"])
+                }
+            ]
         }
-        let elapsed = Double(Deadline.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-        // Three seconds allow retrans 1 s, two rounds; glibc may add a TCP retry.
-        XCTAssertLessThan(elapsed, 8)
+        XCTAssertEqual(
+            try lookup(server).lookup(owner, deadline: .after(seconds: 10)),
+            [
+                SRVRecord(priority: 10, weight: 5, port: 5222, target: "xmpp.example.org"),
+                SRVRecord(priority: 20, weight: 0, port: 5269, target: "backup.example.org"),
+            ])
+        XCTAssertEqual(server.queries.map(\.name), [owner])
+        XCTAssertEqual(server.queries.map(\.type), [33])
+    }
+
+    func testNoSuchNameAndNoRecordsAreNoRecords() throws {
+        let missing = try LoopbackNameServer { [$0.nameNotFound] }
+        XCTAssertEqual(try lookup(missing).lookup(owner, deadline: .after(seconds: 10)), [])
+        let empty = try LoopbackNameServer { [$0.noRecords] }
+        XCTAssertEqual(try lookup(empty).lookup(owner, deadline: .after(seconds: 10)), [])
+    }
+
+    func testTheSearchListIsNotApplied() throws {
+        let server = try LoopbackNameServer { [$0.nameNotFound] }
+        let lookup = SystemSRVLookup(configuration: server.configuration(searchDomain: "corp.example"))
+        XCTAssertEqual(try lookup.lookup(owner, deadline: .after(seconds: 10)), [])
+        XCTAssertEqual(server.queries.map(\.name), [owner])
+    }
+
+    func testSilentServerFailsByTheDeadline() throws {
+        let server = try LoopbackNameServer { _ in [] }
+        XCTAssertThrowsError(try lookup(server).lookup(owner, deadline: .after(seconds: 1))) {
+            XCTAssertEqual($0 as? EndpointError, .dnsFailed("no DNS server answered for \(owner)"))
+        }
+        XCTAssertEqual(server.queries.map(\.name), [owner])
+    }
+
+    func testServerFailureIsNamed() throws {
+        let server = try LoopbackNameServer { [$0.response(flags: 0x8185)] }
+        XCTAssertThrowsError(try lookup(server).lookup(owner, deadline: .after(seconds: 10))) {
+            XCTAssertEqual($0 as? EndpointError, .dnsFailed("the DNS server answered REFUSED for \(owner)"))
+        }
     }
 }

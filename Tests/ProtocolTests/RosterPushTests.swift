@@ -24,7 +24,7 @@ final class RosterPushTests: XCTestCase {
                         + "<message from='bob@example.com/phone' id='m1'><body>done</body></message>")
             ], tracer: log.tracer)
         var pushed: [Roster.Item] = []
-        session.onRosterPush = { pushed.append($0) }
+        Roster.acceptPushes(on: session) { pushed.append($0) }
         _ = try session.nextStanza(deadline: generousDeadline())
         try session.flush(deadline: generousDeadline())
 
@@ -52,17 +52,17 @@ final class RosterPushTests: XCTestCase {
     /// A spoofed push that arrives while the roster is being fetched does not get into it.
     func testFetchIgnoresSpoofedPushesAroundTheResult() throws {
         let (session, transport) = try makeSession(script: [
-            .expect(Roster.namespace) { sent in
+            .expect(Namespace.roster) { sent in
                 self.rosterPush(id: "spoof", from: "mallory@evil.example", jid: "evil@evil.example", name: "Evil")
                     + self.rosterPush(id: "push", from: nil, jid: "bob@example.com", name: "Bob")
                     + Server.result(
-                        for: Roster.namespace, in: sent,
+                        for: Namespace.roster, in: sent,
                         payload: "<query xmlns='jabber:iq:roster'><item jid='zed@example.com' subscription='both'/>"
                             + "<item jid='bob@example.com' name='Bob'/><item jid='@bad'/></query>")
             }
         ])
         var pushed: [Roster.Item] = []
-        session.onRosterPush = { pushed.append($0) }
+        Roster.acceptPushes(on: session) { pushed.append($0) }
         let items = try Roster.fetch(session: session, deadline: generousDeadline())
         XCTAssertEqual(items.map(\.jid.description), ["bob@example.com", "zed@example.com"])
         XCTAssertEqual(items.last?.subscription, "both")
@@ -79,7 +79,7 @@ final class RosterPushTests: XCTestCase {
     func testRefusedChangeThrowsTheServersCondition() throws {
         let (session, _) = try makeSession(script: [
             .expect("subscription='remove'") { sent in
-                Server.error(for: Roster.namespace, in: sent, type: "modify", condition: "item-not-found")
+                Server.error(for: Namespace.roster, in: sent, type: "modify", condition: "item-not-found")
             }
         ])
         let error = assertThrows(.stanzaError) { () throws(XMPPError) in

@@ -85,12 +85,12 @@ final class RosterTests: XCTestCase {
         let request = Roster.setRequest(try JID("bob@example.com"), name: "Bob", groups: ["work", "friends"])
         XCTAssertEqual(request.name, "iq")
         XCTAssertEqual(request[attribute: "type"], "set")
-        let items = request.child("query", namespace: Roster.namespace)?.elements(named: "item", namespace: Roster.namespace) ?? []
+        let items = request.child("query", namespace: Namespace.roster)?.elements(named: "item", namespace: Namespace.roster) ?? []
         XCTAssertEqual(items.count, 1)
         XCTAssertEqual(items.first?[attribute: "jid"], "bob@example.com")
         XCTAssertEqual(items.first?[attribute: "name"], "Bob")
         XCTAssertNil(items.first?[attribute: "subscription"], "a client must not set the subscription (RFC 6121 §2.1.2.5)")
-        XCTAssertEqual(items.first?.elements(named: "group", namespace: Roster.namespace).map(\.text), ["work", "friends"])
+        XCTAssertEqual(items.first?.elements(named: "group", namespace: Namespace.roster).map(\.text), ["work", "friends"])
         XCTAssertEqual(items.first.flatMap(Roster.parse), Roster.Item(jid: try JID("bob@example.com"), name: "Bob", groups: ["friends", "work"]))
     }
 
@@ -101,7 +101,7 @@ final class RosterTests: XCTestCase {
     }
 
     func testRemoveRequest() throws {
-        let item = Roster.removeRequest(try JID("bob@example.com")).child("query", namespace: Roster.namespace)?.child("item")
+        let item = Roster.removeRequest(try JID("bob@example.com")).child("query", namespace: Namespace.roster)?.child("item")
         XCTAssertEqual(item?[attribute: "jid"], "bob@example.com")
         XCTAssertEqual(item?[attribute: "subscription"], "remove")
     }

@@ -5,7 +5,7 @@ import XMPPProtocol
 final class TCPConnectionTests: XCTestCase {
     func testRoundTripOverIPv4() throws {
         let listener = try LoopbackListener()
-        let connection = try TCPConnection.connect(host: "127.0.0.1", port: listener.port, deadline: .after(seconds: 5))
+        let connection = try TCPConnection.connect(to: [.loopbackIPv4], port: listener.port, deadline: .after(seconds: 5))
         let server = try listener.accept()
         XCTAssertEqual(connection.remoteAddress, "127.0.0.1:\(listener.port)")
         XCTAssertGreaterThanOrEqual(connection.fileDescriptor, 0)
@@ -18,7 +18,7 @@ final class TCPConnectionTests: XCTestCase {
 
     func testRoundTripOverIPv6() throws {
         let listener = try LoopbackListener(ipv6: true)
-        let connection = try TCPConnection.connect(host: "::1", port: listener.port, deadline: .after(seconds: 5))
+        let connection = try TCPConnection.connect(to: [.loopbackIPv6], port: listener.port, deadline: .after(seconds: 5))
         let server = try listener.accept()
         XCTAssertEqual(connection.remoteAddress, "[::1]:\(listener.port)")
 
@@ -28,17 +28,19 @@ final class TCPConnectionTests: XCTestCase {
         XCTAssertEqual(server.receive(count: 2), [4, 5])
     }
 
-    func testHostNameConnectsToTheAddressThatListens() throws {
-        // "localhost" may resolve to ::1 first, where nothing listens: the IPv4 address must follow.
+    func testAnAddressThatRefusesIsFollowedByTheNext() throws {
+        // Nothing listens on ::1 at this port (or there is no IPv6 loopback at all): the
+        // IPv4 address after it must be tried.
         let listener = try LoopbackListener()
-        let connection = try TCPConnection.connect(host: "localhost", port: listener.port, deadline: .after(seconds: 5))
+        let connection = try TCPConnection.connect(
+            to: [.loopbackIPv6, .loopbackIPv4], port: listener.port, deadline: .after(seconds: 5))
         _ = try listener.accept()
         XCTAssertEqual(connection.remoteAddress, "127.0.0.1:\(listener.port)")
     }
 
     func testReadTimesOutAtTheDeadline() throws {
         let listener = try LoopbackListener()
-        let connection = try TCPConnection.connect(host: "127.0.0.1", port: listener.port, deadline: .after(seconds: 5))
+        let connection = try TCPConnection.connect(to: [.loopbackIPv4], port: listener.port, deadline: .after(seconds: 5))
         let server = try listener.accept()
         let started = Deadline.now()
         XCTAssertThrowsError(try connection.read(maxCount: 100, deadline: .after(seconds: 0.2))) {
@@ -54,20 +56,28 @@ final class TCPConnectionTests: XCTestCase {
 
     func testConnectionRefusedNamesTheAddress() throws {
         let port = try closedLoopbackPort()
-        XCTAssertThrowsError(try TCPConnection.connect(host: "127.0.0.1", port: port, deadline: .after(seconds: 5))) {
+        XCTAssertThrowsError(try TCPConnection.connect(to: [.loopbackIPv4], port: port, deadline: .after(seconds: 5))) {
             XCTAssertEqual(
                 $0 as? TransportError, .system(call: "connect", message: "connection refused to 127.0.0.1:\(port)"))
         }
     }
 
-    func testRefusalOnEveryAddressOfAHostNameListsThemAll() throws {
+    func testRefusalOnEveryAddressListsThemAll() throws {
         let port = try closedLoopbackPort()
-        XCTAssertThrowsError(try TCPConnection.connect(host: "localhost", port: port, deadline: .after(seconds: 5))) {
+        XCTAssertThrowsError(
+            try TCPConnection.connect(to: [.loopbackIPv6, .loopbackIPv4], port: port, deadline: .after(seconds: 5))
+        ) {
             guard case .system(call: "connect", let message)? = $0 as? TransportError else {
                 return XCTFail("unexpected error \($0)")
             }
-            XCTAssertTrue(message.hasPrefix("localhost: "), message)
-            XCTAssertTrue(message.contains("connection refused to 127.0.0.1:\(port)"), message)
+            XCTAssertTrue(message.contains(" to [::1]:\(port); "), message)
+            XCTAssertTrue(message.hasSuffix("connection refused to 127.0.0.1:\(port)"), message)
+        }
+    }
+
+    func testNoAddressIsAnError() {
+        XCTAssertThrowsError(try TCPConnection.connect(to: [], port: 5222, deadline: .after(seconds: 5))) {
+            XCTAssertEqual($0 as? TransportError, .system(call: "connect", message: "no address to connect to"))
         }
     }
 
@@ -80,7 +90,7 @@ final class TCPConnectionTests: XCTestCase {
         let started = Deadline.now()
         for _ in 0..<8 {
             do {
-                held.append(try TCPConnection.connect(host: "127.0.0.1", port: listener.port, deadline: .after(seconds: 0.3)))
+                held.append(try TCPConnection.connect(to: [.loopbackIPv4], port: listener.port, deadline: .after(seconds: 0.3)))
             } catch TransportError.timedOut {
                 timedOut = true
                 break
@@ -92,7 +102,7 @@ final class TCPConnectionTests: XCTestCase {
 
     func testPeerClosingGivesAnEmptyRead() throws {
         let listener = try LoopbackListener()
-        let connection = try TCPConnection.connect(host: "127.0.0.1", port: listener.port, deadline: .after(seconds: 5))
+        let connection = try TCPConnection.connect(to: [.loopbackIPv4], port: listener.port, deadline: .after(seconds: 5))
         let server = try listener.accept()
         server.send([7])
         server.close()
@@ -102,7 +112,7 @@ final class TCPConnectionTests: XCTestCase {
 
     func testWritingToAClosedPeerIsAConnectionLossNotASignal() throws {
         let listener = try LoopbackListener()
-        let connection = try TCPConnection.connect(host: "127.0.0.1", port: listener.port, deadline: .after(seconds: 5))
+        let connection = try TCPConnection.connect(to: [.loopbackIPv4], port: listener.port, deadline: .after(seconds: 5))
         try listener.accept().close()
         var failure: TransportError?
         for _ in 0..<50 where failure == nil {
@@ -120,7 +130,7 @@ final class TCPConnectionTests: XCTestCase {
 
     func testWriteTimesOutWhenThePeerDoesNotRead() throws {
         let listener = try LoopbackListener()
-        let connection = try TCPConnection.connect(host: "127.0.0.1", port: listener.port, deadline: .after(seconds: 5))
+        let connection = try TCPConnection.connect(to: [.loopbackIPv4], port: listener.port, deadline: .after(seconds: 5))
         let server = try listener.accept()
         let started = Deadline.now()
         XCTAssertThrowsError(
@@ -134,7 +144,7 @@ final class TCPConnectionTests: XCTestCase {
 
     func testCloseIsIdempotentAndFailsLaterCalls() throws {
         let listener = try LoopbackListener()
-        let connection = try TCPConnection.connect(host: "127.0.0.1", port: listener.port, deadline: .after(seconds: 5))
+        let connection = try TCPConnection.connect(to: [.loopbackIPv4], port: listener.port, deadline: .after(seconds: 5))
         connection.close()
         connection.close()
         XCTAssertEqual(connection.fileDescriptor, -1)

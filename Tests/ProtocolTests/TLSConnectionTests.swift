@@ -83,7 +83,7 @@ final class TLSConnectionTests: XCTestCase {
 
     func testMissingCAFileIsAConfigurationError() throws {
         let server = try startServer(.localhost)
-        let tcp = try TCPConnection.connect(host: "127.0.0.1", port: server.port, deadline: .after(seconds: 5))
+        let tcp = try TCPConnection.connect(to: [.loopbackIPv4], port: server.port, deadline: .after(seconds: 5))
         let path = "/nonexistent/ca.pem"
         XCTAssertThrowsError(
             try TLSConnection.handshake(
@@ -100,7 +100,7 @@ final class TLSConnectionTests: XCTestCase {
         let path = try certificates().directory + "/not-a-ca.pem"
         try "not PEM at all\n".write(toFile: path, atomically: true, encoding: .utf8)
         let listener = try LoopbackListener()
-        let tcp = try TCPConnection.connect(host: "127.0.0.1", port: listener.port, deadline: .after(seconds: 5))
+        let tcp = try TCPConnection.connect(to: [.loopbackIPv4], port: listener.port, deadline: .after(seconds: 5))
         XCTAssertThrowsError(
             try TLSConnection.handshake(
                 over: tcp, configuration: .init(serverName: "localhost", caFile: path), deadline: .after(seconds: 5))
@@ -112,7 +112,7 @@ final class TLSConnectionTests: XCTestCase {
 
     func testNonASCIIServerNameIsAConfigurationError() throws {
         let listener = try LoopbackListener()
-        let tcp = try TCPConnection.connect(host: "127.0.0.1", port: listener.port, deadline: .after(seconds: 5))
+        let tcp = try TCPConnection.connect(to: [.loopbackIPv4], port: listener.port, deadline: .after(seconds: 5))
         XCTAssertThrowsError(
             try TLSConnection.handshake(
                 over: tcp, configuration: configuration(serverName: "bücher.example"), deadline: .after(seconds: 5))
@@ -136,7 +136,7 @@ final class TLSConnectionTests: XCTestCase {
 
         // ... but not with ours.
         let server = try startServer(.localhost, options)
-        let tcp = try TCPConnection.connect(host: "127.0.0.1", port: server.port, deadline: .after(seconds: 5))
+        let tcp = try TCPConnection.connect(to: [.loopbackIPv4], port: server.port, deadline: .after(seconds: 5))
         XCTAssertThrowsError(try TLSConnection.handshake(over: tcp, configuration: configuration(), deadline: .after(seconds: 5)))
         {
             guard case .tls(.handshakeFailed(let reason))? = $0 as? TransportError else { return XCTFail("\($0)") }
@@ -147,7 +147,7 @@ final class TLSConnectionTests: XCTestCase {
 
     func testSilentServerTimesOutTheHandshake() throws {
         let listener = try LoopbackListener()
-        let tcp = try TCPConnection.connect(host: "127.0.0.1", port: listener.port, deadline: .after(seconds: 5))
+        let tcp = try TCPConnection.connect(to: [.loopbackIPv4], port: listener.port, deadline: .after(seconds: 5))
         let started = Deadline.now()
         XCTAssertThrowsError(
             try TLSConnection.handshake(over: tcp, configuration: configuration(), deadline: .after(seconds: 0.3))
@@ -161,7 +161,7 @@ final class TLSConnectionTests: XCTestCase {
 
     func testPlainXMPPServerFailsTheHandshakeAtOnce() throws {
         let listener = try LoopbackListener()
-        let tcp = try TCPConnection.connect(host: "127.0.0.1", port: listener.port, deadline: .after(seconds: 5))
+        let tcp = try TCPConnection.connect(to: [.loopbackIPv4], port: listener.port, deadline: .after(seconds: 5))
         let server = try listener.accept()
         server.send(Array("<?xml version='1.0'?><stream:stream xmlns='jabber:client'>".utf8))
         let started = Deadline.now()
@@ -174,7 +174,7 @@ final class TLSConnectionTests: XCTestCase {
 
     func testServerClosingDuringTheHandshakeIsAConnectionLoss() throws {
         let listener = try LoopbackListener()
-        let tcp = try TCPConnection.connect(host: "127.0.0.1", port: listener.port, deadline: .after(seconds: 5))
+        let tcp = try TCPConnection.connect(to: [.loopbackIPv4], port: listener.port, deadline: .after(seconds: 5))
         let server = try listener.accept()
         Thread {
             _ = server.receive(count: 5)  // the start of the ClientHello

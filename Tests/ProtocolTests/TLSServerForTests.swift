@@ -265,7 +265,7 @@ extension XCTestCase {
     func connect(
         to server: TLSTestServer, serverName: String = "localhost", trustingTestCA: Bool = true, verify: Bool = true
     ) throws -> TLSConnection {
-        let tcp = try TCPConnection.connect(host: "127.0.0.1", port: server.port, deadline: .after(seconds: 5))
+        let tcp = try TCPConnection.connect(to: [.loopbackIPv4], port: server.port, deadline: .after(seconds: 5))
         return try TLSConnection.handshake(
             over: tcp, configuration: configuration(serverName: serverName, trustingTestCA: trustingTestCA, verify: verify),
             deadline: .after(seconds: 5))

@@ -42,7 +42,7 @@ final class XMLStreamParserTests: XCTestCase {
             ],
             defaultNamespace: "jabber:client")
         let features = XMLElement(
-            "features", namespace: XMLNamespaces.streams,
+            "features", namespace: Namespace.streams,
             children: [
                 .element(XMLElement("starttls", namespace: tlsNS, children: [
                     .element(XMLElement("required", namespace: tlsNS)),

@@ -1,15 +1,24 @@
 import Glibc
+import XMPPProtocol
 
 /// `listen --exec CMD`: runs CMD with `/bin/sh -c` for one message, body on its stdin and
 /// the message's addresses in its environment; its output goes where ours goes.
 enum ExecCommand {
-    /// Runs the command to completion; returns its exit status (128+N for a signal).
-    static func run(_ command: String, stdin body: String, environment extra: [String: String]) -> Int32 {
+    /// How long a command that ran out of time, or that the program ends, gets between
+    /// SIGTERM and SIGKILL.
+    static let graceSeconds = 2.0
+
+    /// Runs the command for up to `timeout` seconds. One that runs out of time, or that is
+    /// still running when SIGINT or SIGTERM asks the program to end, is stopped with its
+    /// whole process group: SIGTERM, then SIGKILL after `graceSeconds`.
+    static func run(_ command: String, stdin body: String, environment extra: [String: String], timeout: Double) -> ShellProcess.Outcome {
+        // Nothing new starts once the program is ending.
+        guard !Signals.terminationRequested else { return .interrupted }
         // The body goes through an unlinked temporary file, not a pipe: a command that never
         // reads its stdin cannot then block us on a full pipe.
         var template = Array(((FileInput.environment("TMPDIR") ?? "/tmp") + "/xmpp-cli-body.XXXXXX").utf8CString)
         let input = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard input >= 0 else { return 127 }
+        guard input >= 0 else { return .exited(127) }
         _ = fcntl(input, F_SETFD, FD_CLOEXEC)
         template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
         defer { close(input) }
@@ -17,7 +26,7 @@ enum ExecCommand {
         var offset = 0
         while offset < bytes.count {
             let n = bytes.withUnsafeMutableBytes { Glibc.write(input, $0.baseAddress! + offset, $0.count - offset) }
-            if n <= 0 { if errno == EINTR { continue }; return 127 }
+            if n <= 0 { if errno == EINTR { continue }; return .exited(127) }
             offset += n
         }
         lseek(input, 0, SEEK_SET)
@@ -37,16 +46,10 @@ enum ExecCommand {
         }
         for (name, value) in extra.sorted(by: { $0.key < $1.key }) { environment.append("\(name)=\(value)") }
 
-        let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/sh"), strdup("-c"), strdup(command), nil]
-        let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup($0) } + [nil]
-        defer {
-            for pointer in argv { free(pointer) }
-            for pointer in envp { free(pointer) }
-        }
-        var pid: pid_t = 0
-        guard posix_spawn(&pid, "/bin/sh", &actions, nil, argv, envp) == 0 else { return 127 }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        return ShellCommand.exitCode(fromWaitStatus: status)
+        guard let child = try? ShellProcess(command, files: &actions, environment: environment) else { return .exited(127) }
+        let outcome = child.wait(until: .after(seconds: timeout))
+        if case .exited = outcome { return outcome }
+        child.stopGroup(grace: graceSeconds)
+        return outcome
     }
 }

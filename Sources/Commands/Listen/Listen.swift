@@ -10,7 +10,9 @@ public struct Listen: ParsableCommand {
             SIGINT or SIGTERM (clean close, exit 0), or a lost connection (exit 74; with \
             --reconnect it logs in again, resuming the stream where the server allows). With \
             --exec, CMD runs once per message (body on stdin; XMPP_FROM, XMPP_TO, XMPP_TYPE, \
-            XMPP_ID, XMPP_ROOM, XMPP_NICK in its environment) instead of a record being printed.
+            XMPP_ID, XMPP_ROOM, XMPP_NICK in its environment) instead of a record being printed; \
+            one still running after --exec-timeout is stopped with its process group (SIGTERM, \
+            then SIGKILL), reported, and listening goes on.
             """)
 
     @OptionGroup var connection: ConnectionOptions
@@ -48,6 +50,11 @@ public struct Listen: ParsableCommand {
     @Option(help: ArgumentHelp("Run CMD (with /bin/sh -c) for each message, one at a time.", valueName: "CMD"))
     var exec: String?
 
+    @Option(
+        name: .customLong("exec-timeout"),
+        help: ArgumentHelp("Stop a --exec command still running after this long (default: 60).", valueName: "SECONDS"))
+    var execTimeout: Double?
+
     @Flag(help: "After a lost connection, reconnect (with backoff) and go on.")
     var reconnect = false
 
@@ -59,6 +66,10 @@ public struct Listen: ParsableCommand {
             if let value, !(value > 0 && value.isFinite) { throw ValidationError("\(name) must be a positive number of seconds") }
         }
         if nick != nil && room.isEmpty { throw ValidationError("--nick needs --room") }
+        if let execTimeout {
+            if !(execTimeout > 0 && execTimeout.isFinite) { throw ValidationError("--exec-timeout must be a positive number of seconds") }
+            if exec == nil { throw ValidationError("--exec-timeout needs --exec") }
+        }
     }
 
     public func run() throws {
@@ -76,7 +87,7 @@ public struct Listen: ParsableCommand {
                 options: Listener.Options(
                     format: format, senders: senders, rooms: rooms, nick: nick, presence: presence, iq: iq,
                     carbons: carbons, count: count, duration: duration, idleTimeout: idleTimeout, exec: exec,
-                    reconnect: reconnect))
+                    execTimeout: execTimeout ?? 60, reconnect: reconnect))
             try listener.run()
         }
     }

@@ -16,12 +16,14 @@ final class Listener {
         var duration: Double?
         var idleTimeout: Double?
         var exec: String?
+        var execTimeout: Double = 60
         var reconnect: Bool
     }
 
     /// Silence this long, ask the server for a sign of life; twice this long, the connection
     /// is dead. So a dead connection is noticed within a minute.
     static let keepaliveSeconds = 30.0
+    private var keepalive = Keepalive(askAfter: keepaliveSeconds, answerWithin: keepaliveSeconds)
 
     let account: Account
     let diagnostics: Diagnostics
@@ -29,8 +31,6 @@ final class Listener {
     private var session: XMPPSession!
     private var reported = 0
     private var lastRecord = Deadline.now()
-    /// When the last sign-of-life request went out, while it is unanswered.
-    private var keepaliveSentAt: Deadline?
     /// Messages of the connection before the latest reconnection, which the server may
     /// deliver again right after it (resent on resumption, or from offline storage): one
     /// of them that comes again then is not printed twice.
@@ -42,7 +42,7 @@ final class Listener {
     private var repeatsExpectedUntil = Deadline.now()
     static let repeatWindowSeconds = 60.0
     private lazy var droppedStanzas = DroppedStanzaWarnings(diagnostics: diagnostics)
-    private let entity = EntityInformation(name: "xmpp-cli", version: XMPPCLIVersion.current, features: [Carbons.namespace])
+    private let entity = EntityInformation(name: "xmpp-cli", version: XMPPCLIVersion.current, features: [Namespace.carbons])
 
     init(account: Account, diagnostics: Diagnostics, options: Options) {
         self.account = account
@@ -58,7 +58,7 @@ final class Listener {
             while !isDone(end: end) {
                 do {
                     _ = try session.pump(alsoWatching: Signals.wakeupDescriptor, deadline: nextWakeup(end: end))
-                    try keepAlive()
+                    try keepalive.check(session)
                 } catch let error as XMPPError {
                     guard options.reconnect, Self.isRetryable(error) else { throw error }
                     diagnostics.warning("\(error); reconnecting")
@@ -78,31 +78,9 @@ final class Listener {
     }
 
     private func nextWakeup(end: Deadline) -> Deadline {
-        let keepalive = keepaliveSentAt.map { $0.adding(seconds: Self.keepaliveSeconds) }
-            ?? session.stream.lastReceived.adding(seconds: Self.keepaliveSeconds)
-        var wakeup = end.earlier(keepalive)
+        var wakeup = end.earlier(keepalive.nextCheck(session))
         if let idle = options.idleTimeout { wakeup = wakeup.earlier(lastRecord.adding(seconds: idle)) }
         return wakeup
-    }
-
-    /// After `keepaliveSeconds` of silence, an ack request or a ping; if nothing at all arrives
-    /// within `keepaliveSeconds` after that request, the connection is lost. Silence while we
-    /// were busy (a slow `--exec`) is not held against the server: only the request counts.
-    private func keepAlive() throws {
-        let heard = session.stream.lastReceived
-        if let sent = keepaliveSentAt {
-            if heard >= sent {
-                keepaliveSentAt = nil
-            } else if sent.adding(seconds: Self.keepaliveSeconds).hasPassed {
-                throw XMPPError.connectionLost("the server has not answered for \(Int(Self.keepaliveSeconds)) s")
-            }
-            return
-        }
-        if heard.adding(seconds: Self.keepaliveSeconds).hasPassed {
-            session.requestConfirmation()
-            try session.flush(deadline: .after(seconds: account.timeout))
-            keepaliveSentAt = .now()
-        }
     }
 
     // MARK: Connecting
@@ -141,7 +119,7 @@ final class Listener {
     }
 
     private func installHandlers() {
-        keepaliveSentAt = nil
+        keepalive = Keepalive(askAfter: Self.keepaliveSeconds, answerWithin: Self.keepaliveSeconds)
         session.onStanza = { [unowned self] stanza in self.handle(stanza) }
         session.onRequest = { [unowned self] iq in
             if self.options.iq { self.report(.iq(iq)) }
@@ -161,7 +139,8 @@ final class Listener {
         while !isDone(end: end) {
             var stop = end
             if let idle = options.idleTimeout { stop = stop.earlier(lastRecord.adding(seconds: idle)) }
-            Self.sleep(seconds: min(delay * Double.random(in: 0.5...1.5), stop.remainingSeconds))
+            // Ends at once on SIGINT or SIGTERM, even one that came just before it began.
+            Signals.wait(until: stop, atMost: delay * Double.random(in: 0.5...1.5))
             if isDone(end: end) { return }
             repeatsExpectedUntil = .after(seconds: Self.repeatWindowSeconds)
             do {
@@ -188,11 +167,6 @@ final class Listener {
         case .unreachable, .timedOut, .connectionLost, .streamError: return true
         default: return false
         }
-    }
-
-    private static func sleep(seconds: Double) {
-        // poll(2) with no descriptors: a signal ends the sleep at once.
-        _ = poll(nil, 0, Int32(seconds * 1000))
     }
 
     // MARK: Reporting
@@ -253,9 +227,17 @@ final class Listener {
         var environment = ["XMPP_FROM": record.from ?? "", "XMPP_TO": record.to ?? "", "XMPP_TYPE": record.type, "XMPP_ID": record.id ?? ""]
         if let room = record.room { environment["XMPP_ROOM"] = room }
         if let nick = record.nick { environment["XMPP_NICK"] = nick }
-        let status = ExecCommand.run(command, stdin: record.body ?? "", environment: environment)
-        if status != 0 {
-            diagnostics.warning("--exec command exited with status \(status) for the message \(record.id ?? "") from \(record.from ?? "?")")
+        let message = "the message \(record.id ?? "") from \(record.from ?? "?")"
+        switch ExecCommand.run(command, stdin: record.body ?? "", environment: environment, timeout: options.execTimeout) {
+        case .exited(0): break
+        case .interrupted:
+            // The program is ending: messages still to come stay with the server, unhandled.
+            session.refusesFurtherMessages = true
+        case .exited(let status): diagnostics.warning("--exec command exited with status \(status) for \(message)")
+        case .timedOut:
+            let limit = options.execTimeout
+            let seconds = limit == limit.rounded() && limit < 1e9 ? String(Int(limit)) : String(limit)
+            diagnostics.warning("--exec command did not finish within \(seconds) s for \(message) and was stopped; check it, or raise --exec-timeout")
         }
     }
 

@@ -45,14 +45,9 @@ extension PresenceCommand {
                 if let status { try MessageInput.checkText(status, what: "the status") }
                 let account = try connection.resolve(diagnostics: diagnostics)
                 if forever || hold != nil { Signals.catchTermination() }
-                try CommandRunner.xmpp {
-                    let deadline = account.deadline()
-                    let session = try Login.start(settings: account.settings, deadline: deadline, tracer: diagnostics.tracer)
-                    DroppedStanzaWarnings(diagnostics: diagnostics).watch(session)
-                    // Others' presence is not ours to keep; messages are not ours to take: left
-                    // unacknowledged, they stay with the server (offline storage) for real clients.
-                    session.onStanza = { _ in }
-                    session.refusesFurtherMessages = true
+                // Others' presence is not ours to keep; messages are not ours to take: left
+                // unacknowledged, they stay with the server (offline storage) for real clients.
+                try SessionScope.run(account, diagnostics: diagnostics) { session, deadline in
                     session.send(Presence.available(show: show == .available ? nil : show.rawValue, status: status, priority: priority))
                     try session.confirmDelivery(deadline: deadline)
                     diagnostics.progress("presence sent: \(show.rawValue)\(status.map { " (\($0))" } ?? "")")
@@ -61,29 +56,18 @@ extension PresenceCommand {
                     }
                     session.send(Presence.typed("unavailable", to: nil))
                     try session.confirmDelivery(deadline: .after(seconds: account.timeout))
-                    session.close(deadline: .after(seconds: 2))
                 }
             }
         }
 
-        /// Answers pings and `<r/>` while holding. After `keepaliveSeconds` of silence it asks
-        /// the server for a sign of life (an ack request or a ping); none within `--timeout`
-        /// means the connection is dead (exit 74).
+        /// Answers pings and `<r/>` while holding, and notices a dead connection: after
+        /// `keepaliveSeconds` of silence a sign-of-life request, unanswered within `--timeout`
+        /// is exit 74.
         private func holdOnline(_ session: XMPPSession, until end: Deadline, timeout: Double) throws {
-            var askedAt: Deadline?
+            var keepalive = Keepalive(askAfter: Self.keepaliveSeconds, answerWithin: timeout)
             while !Signals.terminationRequested && !end.hasPassed {
-                let heard = session.stream.lastReceived
-                if let asked = askedAt, heard < asked, asked.adding(seconds: timeout).hasPassed {
-                    throw XMPPError.connectionLost("the server has not answered for \(Int(timeout)) s")
-                }
-                if askedAt.map({ heard >= $0 }) ?? false { askedAt = nil }
-                if askedAt == nil, heard.adding(seconds: Self.keepaliveSeconds).hasPassed {
-                    session.requestConfirmation()
-                    try session.flush(deadline: .after(seconds: timeout))
-                    askedAt = .now()
-                }
-                let wakeup = askedAt.map { $0.adding(seconds: timeout) } ?? heard.adding(seconds: Self.keepaliveSeconds)
-                _ = try session.pump(alsoWatching: Signals.wakeupDescriptor, deadline: end.earlier(wakeup))
+                try keepalive.check(session)
+                _ = try session.pump(alsoWatching: Signals.wakeupDescriptor, deadline: end.earlier(keepalive.nextCheck(session)))
             }
         }
     }

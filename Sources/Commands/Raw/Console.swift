@@ -31,7 +31,7 @@ final class Console {
     }
 
     func run() throws {
-        ConsoleSignals.install()
+        Signals.interruptsOnlyInterrupt()
         // Printed before the editor takes the terminal: nothing is being typed yet.
         StandardOutput.writeLine(printer.render(features, .received))
         StandardOutput.writeLine(printer.decorate("type XML to send it; /help for commands; Ctrl-D leaves", .note))
@@ -49,11 +49,11 @@ final class Console {
                 self.note("pong from \(self.account.settings.jid.domainpart) in \(tenths) ms")
             }
         }
-        while !quit && !ConsoleSignals.terminate {
+        while !quit && !Signals.terminationRequested {
             editor.resumeAfterLine()
             // A short wait: a Ctrl-C landing just before poll(2) is seen within a second.
             let inputReady = try link.pump(alsoWatching: 0, deadline: .after(seconds: 1))
-            if ConsoleSignals.takeInterrupt() {
+            if Signals.takeInterrupt() {
                 parser = XMLFragmentParser()
                 typed = []
                 editor.setPrompt(mainPrompt)
@@ -131,8 +131,9 @@ final class Console {
 
     private func waitForAnswers() {
         let deadline = Deadline.after(seconds: wait)
-        while !link.pending.isEmpty && !deadline.hasPassed && !ConsoleSignals.takeInterrupt() {
-            guard (try? link.pump(alsoWatching: nil, deadline: deadline)) != nil else { break }
+        // Ctrl-C ends the wait at once; SIGTERM too, and then the console.
+        while !link.pending.isEmpty && !deadline.hasPassed && !Signals.takeInterrupt() && !Signals.terminationRequested {
+            guard (try? link.pump(alsoWatching: Signals.wakeupDescriptor, deadline: deadline)) != nil else { break }
         }
         note(link.pending.isEmpty ? "every IQ has its answer" : "still unanswered: \(link.pending.keys.sorted().joined(separator: ", "))")
     }
@@ -166,26 +167,6 @@ final class Console {
         if let namespace = element.namespace, !namespace.isEmpty, namespacesSeen.count < 500 { namespacesSeen.insert(namespace) }
         for child in element.elementChildren { learnNamespaces(child) }
     }
-}
-
-/// Ctrl-C clears the line instead of ending the program; SIGTERM ends it cleanly.
-enum ConsoleSignals {
-    nonisolated(unsafe) private static var interrupted: sig_atomic_t = 0
-    nonisolated(unsafe) private static var terminated: sig_atomic_t = 0
-
-    static func install() {
-        interrupted = 0
-        terminated = 0
-        signal(SIGINT) { _ in ConsoleSignals.interrupted = 1 }
-        signal(SIGTERM) { _ in ConsoleSignals.terminated = 1 }
-    }
-
-    static func takeInterrupt() -> Bool {
-        defer { interrupted = 0 }
-        return interrupted != 0
-    }
-
-    static var terminate: Bool { terminated != 0 }
 }
 
 /// Where the console keeps its history: `$XDG_STATE_HOME/xmpp-cli/history`, private.

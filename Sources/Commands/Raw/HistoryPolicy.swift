@@ -34,9 +34,9 @@ enum HistoryPolicy {
     static func carriesCredential(_ element: XMLElement) -> Bool {
         if let namespace = element.namespace, saslNamespaces.contains(namespace) { return true }
         if isNamedLikePassword(element.name) { return true }
-        if element.name == "digest" && element.namespace == legacyAuthNamespace { return true }
+        if element.name == "digest" && element.namespace == Namespace.legacyAuth { return true }
         if element.attributes.contains(where: { isNamedLikePassword($0.name) }) { return true }
-        if element.name == "field" && element.namespace == dataFormsNamespace
+        if element.name == "field" && element.namespace == Namespace.dataForms
             && (element[attribute: "type"] == "text-private" || element[attribute: "var"].map(isNamedLikePassword) == true)
         {
             return true
@@ -44,9 +44,7 @@ enum HistoryPolicy {
         return element.elementChildren.contains(where: carriesCredential)
     }
 
-    private static let saslNamespaces: Set<String> = [Namespace.sasl, "urn:xmpp:sasl:2"]
-    private static let legacyAuthNamespace = "jabber:iq:auth"
-    private static let dataFormsNamespace = "jabber:x:data"
+    private static let saslNamespaces: Set<String> = [Namespace.sasl, Namespace.sasl2]
     private static let passwordWords = ["password", "passwd", "passphrase", "secret"]
 
     private static func isNamedLikePassword(_ name: String) -> Bool {

@@ -50,14 +50,7 @@ final class RawLink {
     /// says whether `other` is readable.
     func pump(alsoWatching other: Int32?, deadline: Deadline) throws(XMPPError) -> Bool {
         if let session { return try session.pump(alsoWatching: other, deadline: deadline) }
-        let ready = try stream.waitForInput(alsoWatching: other, deadline: deadline)
-        if ready.first {
-            try stream.receiveAvailable(deadline: deadline.earlier(.after(seconds: 0.05)))
-            while let event = try stream.bufferedEvent() {
-                if case .streamClosed = event { throw .connectionLost("the server closed the stream") }
-            }
-        }
-        return ready.second
+        return try stream.pump(alsoWatching: other, deadline: deadline) { _ in }  // shown by onReceive
     }
 
     func close() {

@@ -12,19 +12,21 @@ import XMPPProtocol
 struct InteractiveLoop {
     static let window = 128
     static let requestEvery = 32
-    /// Idle this long, ask for an ack anyway: the connection stays in use, and a dead one fails
-    /// at the next write.
+    /// Idle this long (nothing unconfirmed, no input), ask the server for a sign of life: the
+    /// connection stays in use, and a dead one is noticed (and resumed) before the next line.
     static let keepaliveSeconds = 60.0
 
     let delivery: Delivery
     private var sinceRequest = 0
     private var lastProgress = Deadline.now()
     private var resumed = false
+    private var keepalive: Keepalive
     /// A bad line stops reading; what came before is still confirmed before exiting.
     private var inputFailure: Failure?
 
     init(delivery: Delivery) {
         self.delivery = delivery
+        keepalive = Keepalive(askAfter: Self.keepaliveSeconds, answerWithin: delivery.account.timeout)
     }
 
     private var session: XMPPSession { delivery.session }
@@ -48,6 +50,7 @@ struct InteractiveLoop {
                     tracer: delivery.diagnostics.tracer)
                 delivery.replaceSession(resumedSession)
                 lastProgress = .now()
+                keepalive = Keepalive(askAfter: Self.keepaliveSeconds, answerWithin: timeout)
             }
         }
     }
@@ -69,16 +72,15 @@ struct InteractiveLoop {
         if reader.hasBufferedLine && !windowFull { return false }
 
         let before = session.unconfirmedCount
-        let deadline = before > 0 ? lastProgress.adding(seconds: timeout) : .after(seconds: Self.keepaliveSeconds)
+        let deadline = before > 0 ? lastProgress.adding(seconds: timeout) : keepalive.nextCheck(session)
         let inputReady = try session.pump(alsoWatching: windowFull ? nil : reader.fd, deadline: deadline)
         if session.unconfirmedCount < before { lastProgress = .now() }
         delivery.receipts.expire()
         if inputReady { try reader.fill() }
-        if deadline.hasPassed {
-            if before > 0 && session.unconfirmedCount >= before {
-                throw XMPPError.timedOut("waiting for the server to acknowledge \(session.unconfirmedCount) stanza(s); \(delivery.confirmedSummary)")
-            }
-            if before == 0 { session.requestConfirmation() }
+        if before == 0 {
+            try keepalive.check(session)
+        } else if deadline.hasPassed && session.unconfirmedCount >= before {
+            throw XMPPError.timedOut("waiting for the server to acknowledge \(session.unconfirmedCount) stanza(s); \(delivery.confirmedSummary)")
         }
         return false
     }

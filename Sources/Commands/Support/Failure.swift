@@ -43,6 +43,19 @@ extension Failure {
             if case .configuration = failure { status = .config } else { status = .noPermission }
         case .stanzaError, .refused: status = .refused
         }
-        self.init(status, error.description)
+        self.init(status, error.description + (error.remedy.map { "; " + Self.words($0) } ?? ""))
+    }
+
+    /// A remedy in the command line's words: the options that apply it.
+    static func words(_ remedy: Remedy) -> String {
+        switch remedy {
+        case .allowMoreTime: return "check the server, or raise --timeout"
+        case .checkDomainOrServer: return "check the domain or use --server"
+        case .checkServerIsRunning: return "check --server and that the server is running"
+        case .checkTrustedCertificates: return "check --ca-file or the server's certificate"
+        case .tryDirectTLS: return "check the server's TLS set-up, or try --tls direct"
+        case .chooseAnotherNickname: return "choose another with --nick"
+        case .checkRoomPassword: return "check --room-password, --room-password-file or XMPP_ROOM_PASSWORD"
+        }
     }
 }

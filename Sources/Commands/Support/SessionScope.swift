@@ -20,7 +20,9 @@ enum SessionScope {
                 session.close(deadline: .after(seconds: 1))
                 throw error
             }
-            session.close(deadline: deadline.earlier(.after(seconds: 2)))
+            // Within --timeout, unless the body was meant to outlast it (a held presence).
+            let closing = Deadline.after(seconds: 2)
+            session.close(deadline: deadline.hasPassed ? closing : deadline.earlier(closing))
         }
     }
 }

@@ -11,9 +11,16 @@ enum ShellCommand {
     }
 
     /// Runs `command`; past `timeout` seconds it is killed (with its process group) and the
-    /// run fails with exit 75, so `--timeout` bounds a password command too.
+    /// run fails with exit 75, so `--timeout` bounds a password command too, whether it
+    /// hangs with its pipes open or closes them and goes on. SIGINT or SIGTERM meanwhile
+    /// kill its group too, then end the program by that signal.
     static func run(_ command: String, timeout: Double = 30, outputLimit: Int = 1 << 20) throws(Failure) -> Result {
-        let deadline = Deadline.after(seconds: timeout)
+        try Signals.whileCatchingTermination { () throws(Failure) in
+            try capture(command, deadline: .after(seconds: timeout), timeout: timeout, outputLimit: outputLimit)
+        }
+    }
+
+    private static func capture(_ command: String, deadline: Deadline, timeout: Double, outputLimit: Int) throws(Failure) -> Result {
         var outPipe: [Int32] = [0, 0]
         var errPipe: [Int32] = [0, 0]
         guard pipe(&outPipe) == 0, pipe(&errPipe) == 0 else {
@@ -28,26 +35,28 @@ enum ShellCommand {
         posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
         for fd in outPipe + errPipe { posix_spawn_file_actions_addclose(&actions, fd) }
 
-        // A process group of its own, so a timeout can stop whatever it started too.
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
-
-        var pid: pid_t = 0
-        let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/sh"), strdup("-c"), strdup(command), nil]
-        defer { for arg in argv { free(arg) } }
-        let spawned = posix_spawn(&pid, "/bin/sh", &actions, &attributes, argv, environ)
+        let child: ShellProcess
+        do {
+            child = try ShellProcess(command, files: &actions)
+        } catch {
+            for fd in outPipe + errPipe { close(fd) }
+            throw Failure(.software, "cannot run /bin/sh: \(error.message)")
+        }
         close(outPipe[1])
         close(errPipe[1])
         defer {
             close(outPipe[0])
             close(errPipe[0])
         }
-        guard spawned == 0 else {
-            throw Failure(.software, "cannot run /bin/sh: \(String(cString: strerror(spawned)))")
+        func timedOut() -> Failure {
+            child.killGroup()
+            return Failure(.tempFail, "the command did not finish within \(Int(timeout)) s and was stopped; check it, or raise --timeout")
         }
+        func interrupted() -> Never {
+            child.killGroup()
+            Signals.endByRequestedSignal()
+        }
+
         // Read both pipes with poll so a command that fills stderr cannot block on it
         // while we wait on stdout. Reading stops when both are closed, or once the command
         // itself has exited (something it left in the background may hold them open).
@@ -55,26 +64,24 @@ enum ShellCommand {
         var err: [UInt8] = []
         var open = [outPipe[0], errPipe[0]]
         var buffer = [UInt8](repeating: 0, count: 16384)
-        var status: Int32 = 0
-        var exited = false
+        var status: Int32?
         while !open.isEmpty {
-            if deadline.hasPassed {
-                kill(-pid, SIGKILL)
-                while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-                throw Failure(.tempFail, "the command did not finish within \(Int(timeout)) s and was stopped; check it, or raise --timeout")
-            }
+            if Signals.terminationRequested { interrupted() }
+            if deadline.hasPassed { throw timedOut() }
             var fds = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
-            let ready = poll(&fds, nfds_t(fds.count), exited ? 0 : min(deadline.pollTimeoutMilliseconds, 100))
+            fds.append(pollfd(fd: Signals.wakeupDescriptor ?? -1, events: Int16(POLLIN), revents: 0))
+            let ready = poll(&fds, nfds_t(fds.count), status != nil ? 0 : min(deadline.pollTimeoutMilliseconds, 100))
             if ready == 0 {
-                if exited { break }
-                exited = waitpid(pid, &status, WNOHANG) == pid
+                if status != nil { break }
+                status = child.exitStatusIfExited()
                 continue
             }
             if ready < 0 {
                 if errno == EINTR { continue }
                 break
             }
-            for entry in fds where entry.revents != 0 {
+            if fds.last!.revents != 0 { Signals.drainWakeup() }
+            for entry in fds.dropLast() where entry.revents != 0 {
                 let n = buffer.withUnsafeMutableBytes { Glibc.read(entry.fd, $0.baseAddress, $0.count) }
                 if n <= 0 {
                     if n < 0 && errno == EINTR { continue }
@@ -88,14 +95,15 @@ enum ShellCommand {
                 }
             }
         }
-        if !exited {
-            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        if status == nil {
+            // Both pipes are closed, but the command may go on without them: this wait has
+            // the deadline too.
+            switch child.wait(until: deadline) {
+            case .exited(let code): status = code
+            case .timedOut: throw timedOut()
+            case .interrupted: interrupted()
+            }
         }
-        return Result(status: exitCode(fromWaitStatus: status), stdout: out, stderr: err)
-    }
-
-    /// A `waitpid` status as a shell reports it: the exit code, or 128 + N for signal N.
-    static func exitCode(fromWaitStatus status: Int32) -> Int32 {
-        (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+        return Result(status: status ?? 0, stdout: out, stderr: err)
     }
 }

@@ -1,12 +1,9 @@
 /// Message carbons (XEP-0280): copies of the account's messages sent and received by its
 /// other clients.
 public enum Carbons {
-    public static let namespace = "urn:xmpp:carbons:2"
-    static let forwardNamespace = "urn:xmpp:forward:0"
-
     /// The IQ that asks the server to send carbons to this session.
     public static var enableRequest: XMLElement {
-        XMLElement("iq", attributes: ["type": "set"], children: [.element(XMLElement("enable", namespace: namespace))])
+        XMLElement("iq", attributes: ["type": "set"], children: [.element(XMLElement("enable", namespace: Namespace.carbons))])
     }
 
     public enum Direction: String, Sendable { case received, sent }
@@ -22,9 +19,9 @@ public enum Carbons {
 
     public static func unwrap(_ message: XMLElement, account: JID) -> Unwrapped {
         for direction in [Direction.received, .sent] {
-            guard let wrapper = message.child(direction.rawValue, namespace: namespace) else { continue }
+            guard let wrapper = message.child(direction.rawValue, namespace: Namespace.carbons) else { continue }
             guard let from = message[attribute: "from"], (try? JID(from)) == account.bare else { return .forged }
-            guard let inner = wrapper.child("forwarded", namespace: forwardNamespace)?.child("message") else { return .forged }
+            guard let inner = wrapper.child("forwarded", namespace: Namespace.forward)?.child("message") else { return .forged }
             return .carbon(inner, direction)
         }
         return .notACarbon
@@ -33,10 +30,8 @@ public enum Carbons {
 
 /// Delayed delivery (XEP-0203): when an offline or history message was first sent.
 public enum DelayedDelivery {
-    public static let namespace = "urn:xmpp:delay"
-
     /// The `stamp` of the message's `<delay/>`, as given (XEP-0082 date-time, UTC).
     public static func stamp(of stanza: XMLElement) -> String? {
-        stanza.child("delay", namespace: namespace)?[attribute: "stamp"]
+        stanza.child("delay", namespace: Namespace.delay)?[attribute: "stamp"]
     }
 }

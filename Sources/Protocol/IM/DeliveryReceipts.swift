@@ -1,13 +1,12 @@
 /// Message delivery receipts (XEP-0184): ask for one, and recognise the answer.
 public enum DeliveryReceipts {
-    public static let namespace = "urn:xmpp:receipts"
 
     /// The `<request/>` to put in a message.
-    public static var request: XMLElement { XMLElement("request", namespace: namespace) }
+    public static var request: XMLElement { XMLElement("request", namespace: Namespace.receipts) }
 
     /// The id of the message a `<received/>` confirms, if `stanza` is such a receipt.
     public static func receivedID(in stanza: XMLElement) -> String? {
         guard stanza.name == "message", stanza[attribute: "type"] != "error" else { return nil }
-        return stanza.child("received", namespace: namespace)?[attribute: "id"]
+        return stanza.child("received", namespace: Namespace.receipts)?[attribute: "id"]
     }
 }

@@ -1,8 +1,6 @@
 /// What a client says about itself when asked: service discovery (XEP-0030 disco#info),
 /// software version (XEP-0092) and pings (XEP-0199).
 public struct EntityInformation: Sendable {
-    public static let discoInfoNamespace = "http://jabber.org/protocol/disco#info"
-    public static let versionNamespace = "jabber:iq:version"
 
     public var name: String
     public var version: String
@@ -18,20 +16,20 @@ public struct EntityInformation: Sendable {
     /// The answer to a get IQ this information covers, or nil for anything else.
     public func answer(_ iq: XMLElement) -> XMLElement? {
         guard iq[attribute: "type"] == "get" else { return nil }
-        if let query = iq.child("query", namespace: Self.discoInfoNamespace) {
+        if let query = iq.child("query", namespace: Namespace.discoInfo) {
             guard query[attribute: "node"] == nil else { return nil }
-            var result = XMLElement("query", namespace: Self.discoInfoNamespace)
-            result.append(XMLElement("identity", namespace: Self.discoInfoNamespace, attributes: ["category": "client", "type": "console", "name": name]))
-            for feature in ([Self.discoInfoNamespace, Self.versionNamespace, Namespace.ping] + features).uniqued() {
-                result.append(XMLElement("feature", namespace: Self.discoInfoNamespace, attributes: ["var": feature]))
+            var result = XMLElement("query", namespace: Namespace.discoInfo)
+            result.append(XMLElement("identity", namespace: Namespace.discoInfo, attributes: ["category": "client", "type": "console", "name": name]))
+            for feature in ([Namespace.discoInfo, Namespace.version, Namespace.ping] + features).uniqued() {
+                result.append(XMLElement("feature", namespace: Namespace.discoInfo, attributes: ["var": feature]))
             }
             return XMLElement("iq", attributes: ["type": "result"], children: [.element(result)])
         }
-        if iq.child("query", namespace: Self.versionNamespace) != nil {
-            var result = XMLElement("query", namespace: Self.versionNamespace)
-            var nameElement = XMLElement("name", namespace: Self.versionNamespace)
+        if iq.child("query", namespace: Namespace.version) != nil {
+            var result = XMLElement("query", namespace: Namespace.version)
+            var nameElement = XMLElement("name", namespace: Namespace.version)
             nameElement.append(text: name)
-            var versionElement = XMLElement("version", namespace: Self.versionNamespace)
+            var versionElement = XMLElement("version", namespace: Namespace.version)
             versionElement.append(text: version)
             result.append(nameElement)
             result.append(versionElement)

@@ -1,10 +1,6 @@
 /// Entering and leaving multi-user chat rooms (XEP-0045 §7.2, §7.14), as a sender needs it:
 /// join without history, wait for the room to confirm our own presence, then send.
 public enum MultiUserChat {
-    public static let namespace = "http://jabber.org/protocol/muc"
-    public static let userNamespace = "http://jabber.org/protocol/muc#user"
-    public static let ownerNamespace = "http://jabber.org/protocol/muc#owner"
-    static let dataFormsNamespace = "jabber:x:data"
 
     /// Joins `room` as `nick` and returns our occupant address once the room has sent our own
     /// presence (status 110). A refusal is `.refused` with the room's condition explained.
@@ -21,10 +17,10 @@ public enum MultiUserChat {
         } catch {
             throw .refused("cannot join \(room) as '\(nick)': \(error.message(forJID: "\(room)/\(nick)"))")
         }
-        var x = XMLElement("x", namespace: namespace)
-        if !history { x.append(XMLElement("history", namespace: namespace, attributes: ["maxstanzas": "0"])) }
+        var x = XMLElement("x", namespace: Namespace.muc)
+        if !history { x.append(XMLElement("history", namespace: Namespace.muc, attributes: ["maxstanzas": "0"])) }
         if let password {
-            var element = XMLElement("password", namespace: namespace)
+            var element = XMLElement("password", namespace: Namespace.muc)
             element.append(text: password)
             x.append(element)
         }
@@ -53,7 +49,13 @@ public enum MultiUserChat {
 
         let presence = answer!
         if presence[attribute: "type"] == "error" {
-            throw .refused(refusal(XMPPSession.stanzaError(in: presence), room: room, nick: nick))
+            let error = XMPPSession.stanzaError(in: presence)
+            let remedy: Remedy? = switch error.condition {
+            case "conflict": .chooseAnotherNickname
+            case "not-authorized": .checkRoomPassword
+            default: nil
+            }
+            throw .refused(refusal(error, room: room, nick: nick), remedy: remedy)
         }
         if statusCodes(presence).contains("201") {
             try acceptDefaultConfiguration(room, session: session, deadline: deadline)
@@ -67,8 +69,8 @@ public enum MultiUserChat {
     }
 
     private static func acceptDefaultConfiguration(_ room: JID, session: XMPPSession, deadline: Deadline) throws(XMPPError) {
-        let form = XMLElement("x", namespace: dataFormsNamespace, attributes: ["type": "submit"])
-        let query = XMLElement("query", namespace: ownerNamespace, children: [.element(form)])
+        let form = XMLElement("x", namespace: Namespace.dataForms, attributes: ["type": "submit"])
+        let query = XMLElement("query", namespace: Namespace.mucOwner, children: [.element(form)])
         let iq = XMLElement("iq", attributes: ["type": "set", "to": room.bare.description], children: [.element(query)])
         do {
             _ = try session.request(iq, deadline: deadline, waitingFor: "the room \(room) to accept its configuration")
@@ -78,15 +80,15 @@ public enum MultiUserChat {
     }
 
     static func statusCodes(_ presence: XMLElement) -> [String] {
-        presence.child("x", namespace: userNamespace)?.elements(named: "status").compactMap { $0[attribute: "code"] } ?? []
+        presence.child("x", namespace: Namespace.mucUser)?.elements(named: "status").compactMap { $0[attribute: "code"] } ?? []
     }
 
     /// The join refusals of XEP-0045 §7.2 in words a user can act on.
     static func refusal(_ error: StanzaError, room: JID, nick: String) -> String {
         let reason: String
         switch error.condition {
-        case "conflict": reason = "the nickname '\(nick)' is in use; choose another with --nick"
-        case "not-authorized": reason = "a password is required or wrong; check --room-password"
+        case "conflict": reason = "the nickname '\(nick)' is in use"
+        case "not-authorized": reason = "a password is required or wrong"
         case "registration-required": reason = "the room is members-only and this account is not a member"
         case "forbidden": reason = "this account is banned from the room"
         case "item-not-found": reason = "the room does not exist"

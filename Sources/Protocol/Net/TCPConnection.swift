@@ -24,17 +24,16 @@ public final class TCPConnection: Transport {
 
     deinit { close() }
 
-    /// Resolves `host` (IPv6 and IPv4) and connects to its addresses in the resolver's order
-    /// until one accepts. All attempts share `deadline`.
+    /// Connects to `addresses` on `port` in the order given until one accepts; all attempts
+    /// share `deadline`. Host names are resolved before, by `HostResolver`.
     ///
     /// Throws `.timedOut` when the deadline passes, or `.system(call: "connect", ...)` naming
     /// every address tried and why each failed.
     public static func connect(
-        host: String, port: UInt16, deadline: Deadline
+        to addresses: [IPAddress], port: UInt16, deadline: Deadline
     ) throws(TransportError) -> TCPConnection {
-        let addresses = try SocketAddress.resolve(host: host, port: port)
         var failures: [String] = []
-        for address in addresses {
+        for address in addresses.map({ SocketAddress($0, port: port) }) {
             switch attemptConnection(to: address, deadline: deadline) {
             case .success(let fd):
                 Syscall.disableNagle(fd)
@@ -45,8 +44,7 @@ public final class TCPConnection: Transport {
                 failures.append("\(reason) to \(address.description)")
             }
         }
-        let prefix = isNumericAddress(host) ? "" : "\(host): "
-        throw .system(call: "connect", message: prefix + failures.joined(separator: "; "))
+        throw .system(call: "connect", message: failures.isEmpty ? "no address to connect to" : failures.joined(separator: "; "))
     }
 
     private enum AttemptFailure: Error {
@@ -91,11 +89,6 @@ public final class TCPConnection: Transport {
             Syscall.close(fd)
             return .failure(.refused(error.message))
         }
-    }
-
-    private static func isNumericAddress(_ host: String) -> Bool {
-        var buffer = in6_addr()
-        return inet_pton(AF_INET, host, &buffer) == 1 || inet_pton(AF_INET6, host, &buffer) == 1
     }
 
     // MARK: Transport

@@ -18,20 +18,6 @@ public protocol SASLMechanism {
     mutating func verifySuccess(_ additionalData: [UInt8]) throws(SASLError)
 }
 
-/// What the TLS layer tells SASL: the channel binding it can compute for this connection.
-public struct ChannelBindingData: Sendable, Equatable {
-    /// The channel-binding type name (RFC 5056 registry): `tls-exporter` (TLS 1.3, RFC 9266),
-    /// `tls-server-end-point` (RFC 5929 §4) or `tls-unique` (RFC 5929 §3).
-    public var type: String
-    /// The binding bytes for that type.
-    public var data: [UInt8]
-
-    public init(type: String, data: [UInt8]) {
-        self.type = type
-        self.data = data
-    }
-}
-
 /// Why SASL authentication failed on the client side (the server's `<failure/>` is separate).
 public enum SASLError: Error, Equatable, Sendable {
     /// The server's message could not be parsed; the text says which part.

@@ -1,4 +1,4 @@
-/// Opens the byte stream to the account's server: endpoints from `--server` or DNS SRV,
+/// Opens the byte stream to the account's server: endpoints from the given server or DNS SRV,
 /// TCP to each in turn, and TLS from the first byte on direct-TLS endpoints (XEP-0368).
 enum Connector {
     /// A connected transport and what the later stages need to know about it.
@@ -24,24 +24,35 @@ enum Connector {
         } catch {
             switch error {
             case .invalidServer(let server):
-                throw .unreachable("invalid --server '\(server)': expected HOST or HOST:PORT")
+                throw .unreachable("invalid server address '\(server)': expected HOST or HOST:PORT")
             case .serviceUnavailable(let domain):
-                throw .unreachable("\(domain) says in DNS that it offers no XMPP client service; check the domain or use --server")
+                throw .unreachable("\(domain) says in DNS that it offers no XMPP client service", remedy: .checkDomainOrServer)
             case .dnsFailed(let reason):
-                throw .unreachable("DNS look-up for \(domain) failed: \(reason); check the domain or use --server")
+                throw .unreachable("DNS look-up for \(domain) failed: \(reason)", remedy: .checkDomainOrServer)
             }
         }
         if let tracer {
-            let source = settings.server == nil ? "DNS" : "--server"
+            let source = settings.server == nil ? "DNS" : "the given server address"
             tracer(.stage("endpoints for \(domain) from \(source): \(endpoints.map(\.description).joined(separator: ", "))"))
         }
         var failures: [String] = []
         for (index, endpoint) in endpoints.enumerated() {
             let isLast = index == endpoints.count - 1
             let attemptDeadline = isLast ? deadline : deadline.earlier(.after(seconds: perEndpointConnectLimit))
+            let addresses: [IPAddress]
+            do {
+                addresses = try HostResolver().addresses(of: endpoint.host, deadline: attemptDeadline)
+            } catch {
+                // The last endpoint's look-up has the whole deadline: its running out is ours.
+                if case .timedOut = error, isLast || deadline.hasPassed {
+                    throw .timedOut("resolving \(endpoint.host) (\(error.reason))")
+                }
+                failures.append("\(endpoint.host) port \(endpoint.port): \(error.reason)")
+                continue
+            }
             let tcp: TCPConnection
             do {
-                tcp = try TCPConnection.connect(host: endpoint.host, port: endpoint.port, deadline: attemptDeadline)
+                tcp = try TCPConnection.connect(to: addresses, port: endpoint.port, deadline: attemptDeadline)
             } catch {
                 if case .timedOut = error, deadline.hasPassed {
                     throw .timedOut("connecting to \(endpoint.host) port \(endpoint.port)")
@@ -58,7 +69,7 @@ enum Connector {
             return Connected(transport: tls, tcp: tcp, tls: tls, endpoint: endpoint, peerName: peerName)
         }
         let summary = failures.isEmpty ? "no address to connect to" : failures.joined(separator: "; ")
-        throw .unreachable("cannot connect to the server of \(domain): \(summary); check --server and that the server is running")
+        throw .unreachable("cannot connect to the server of \(domain): \(summary)", remedy: .checkServerIsRunning)
     }
 
     private static func describeConnectFailure(_ error: TransportError, endpoint: Endpoint) -> String {
@@ -91,7 +102,7 @@ enum TLSUpgrade {
             default: throw StreamConnection.mapTransportError(error, while: "during the TLS handshake", peer: peerName)
             }
         }
-        let verified = settings.insecure ? "certificate NOT verified (--insecure)" : "certificate verified for \(settings.jid.domainpart)"
+        let verified = settings.insecure ? "certificate NOT verified (verification turned off)" : "certificate verified for \(settings.jid.domainpart)"
         tracer?(.stage("TLS: \(tls.protocolVersion), \(tls.cipher), \(verified)"))
         return tls
     }

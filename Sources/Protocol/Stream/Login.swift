@@ -81,30 +81,54 @@ public enum Login {
     public static func negotiate(
         upTo stage: Stage, settings: ConnectionSettings, deadline: Deadline, tracer: Tracer?
     ) throws(XMPPError) -> Negotiated {
-        if stage == .bound {
+        switch stage {
+        case .bound:
             var quiet = settings
             quiet.streamManagement = false
             let session = try start(settings: quiet, deadline: deadline, tracer: tracer)
             _ = try session.waitUntilBound(deadline: deadline)
             return Negotiated(stream: session.stream, features: session.features ?? XMLElement("features"), session: session)
-        }
-        if stage == .authenticated {
+        case .authenticated:
             let (stream, features) = try authenticatedStream(settings: settings, deadline: deadline, tracer: tracer)
             return Negotiated(stream: stream, features: features, session: nil)
+        case .tls, .connected:
+            let opened = try openStream(settings: settings, secured: stage == .tls, deadline: deadline, tracer: tracer)
+            return Negotiated(stream: opened.stream, features: opened.features, session: nil)
         }
+    }
+
+    /// A stream opened on a new connection, with the features last received.
+    private struct OpenedStream {
+        var stream: StreamConnection
+        var features: XMLElement
+        /// Set once TLS is up: always when `secured` was asked for.
+        var tls: TLSConnection?
+    }
+
+    /// Connects and opens the stream; with `secured`, upgrades it with STARTTLS where the
+    /// endpoint is not direct TLS, and opens it again over TLS.
+    private static func openStream(
+        settings: ConnectionSettings, secured: Bool, deadline: Deadline, tracer: Tracer?
+    ) throws(XMPPError) -> OpenedStream {
         let connected = try Connector.connect(settings: settings, deadline: deadline, tracer: tracer)
         let stream = StreamConnection(transport: connected.transport, peerName: connected.peerName, tracer: tracer)
         do throws(XMPPError) {
-            stream.queueStreamHeader(to: settings.jid.domainpart, from: connected.tls == nil ? nil : settings.jid.bare.description)
-            var features = try stream.readHeaderAndFeatures(deadline: deadline)
-            if stage == .tls && connected.tls == nil {
+            let domain = settings.jid.domainpart
+            let account = settings.jid.bare.description
+            // Before TLS the header names only the domain: nothing of the account is sent
+            // until the certificate has been verified.
+            stream.queueStreamHeader(to: domain, from: connected.tls == nil ? nil : account)
+            var opened = OpenedStream(stream: stream, features: try stream.readHeaderAndFeatures(deadline: deadline), tls: connected.tls)
+            if secured && opened.tls == nil {
                 let upgraded = try StartTLS.negotiate(
-                    stream: stream, features: features, tcp: connected.tcp, settings: settings, deadline: deadline, tracer: tracer)
+                    stream: stream, features: opened.features, tcp: connected.tcp, settings: settings,
+                    deadline: deadline, tracer: tracer)
+                opened.tls = upgraded
                 stream.replaceTransport(upgraded)
-                stream.queueStreamHeader(to: settings.jid.domainpart, from: settings.jid.bare.description)
-                features = try stream.readHeaderAndFeatures(deadline: deadline)
+                stream.queueStreamHeader(to: domain, from: account)
+                opened.features = try stream.readHeaderAndFeatures(deadline: deadline)
             }
-            return Negotiated(stream: stream, features: features, session: nil)
+            return opened
         } catch {
             stream.transport.close()
             throw error
@@ -115,32 +139,14 @@ public enum Login {
     private static func authenticatedStream(
         settings: ConnectionSettings, deadline: Deadline, tracer: Tracer?
     ) throws(XMPPError) -> (StreamConnection, XMLElement) {
-        let connected = try Connector.connect(settings: settings, deadline: deadline, tracer: tracer)
-        let stream = StreamConnection(transport: connected.transport, peerName: connected.peerName, tracer: tracer)
+        let opened = try openStream(settings: settings, secured: true, deadline: deadline, tracer: tracer)
+        let stream = opened.stream
         do throws(XMPPError) {
-            let domain = settings.jid.domainpart
-            let account = settings.jid.bare.description
-            var tls = connected.tls
-            // Before TLS the header names only the domain: nothing of the account is sent
-            // until the certificate has been verified.
-            stream.queueStreamHeader(to: domain, from: tls == nil ? nil : account)
-            var features = try stream.readHeaderAndFeatures(deadline: deadline)
-
-            if tls == nil {
-                let upgraded = try StartTLS.negotiate(
-                    stream: stream, features: features, tcp: connected.tcp, settings: settings,
-                    deadline: deadline, tracer: tracer)
-                tls = upgraded
-                stream.replaceTransport(upgraded)
-                stream.queueStreamHeader(to: domain, from: account)
-                features = try stream.readHeaderAndFeatures(deadline: deadline)
-            }
-
+            guard let tls = opened.tls else { throw .tlsUnavailable("the stream is not secured by TLS") }
             try SASLAuthentication.authenticate(
-                stream: stream, features: features, tls: tls!, settings: settings, deadline: deadline, tracer: tracer)
-
+                stream: stream, features: opened.features, tls: tls, settings: settings, deadline: deadline, tracer: tracer)
             stream.restartParser()
-            stream.queueStreamHeader(to: domain, from: account)
+            stream.queueStreamHeader(to: settings.jid.domainpart, from: settings.jid.bare.description)
             return (stream, try stream.readHeaderAndFeatures(deadline: deadline))
         } catch {
             stream.transport.close()

@@ -36,8 +36,10 @@ public final class XMPPSession {
     /// Answers get/set IQs from others before the defaults (ping, roster push,
     /// service-unavailable): return the reply's payload (and `type`), or nil to decline.
     public var onRequest: ((XMLElement) -> XMLElement?)?
-    /// Told of each genuine roster push (RFC 6121 §2.1.6).
-    public var onRosterPush: ((Roster.Item) -> Void)?
+    /// Answers to get/set requests from others, by the namespace of their payload, set by
+    /// the extensions that expect such requests (the roster's pushes, RFC 6121 §2.1.6):
+    /// a reply, or nil to leave the request to the defaults. Consulted after `onRequest`.
+    var responders: [String: (XMLElement) -> XMLElement?] = [:]
     /// Told of each stanza that broke a limit and was dropped (`XMLStreamParser`), once it
     /// is counted and, for a request, answered: so the command can warn.
     public var onDroppedStanza: ((DroppedStanza) -> Void)?
@@ -81,7 +83,7 @@ public final class XMPPSession {
         self.bounces = previous.bounces
         self.onStanza = previous.onStanza
         self.onRequest = previous.onRequest
-        self.onRosterPush = previous.onRosterPush
+        self.responders = previous.responders
         self.onDroppedStanza = previous.onDroppedStanza
         self.droppedStanzaCount = previous.droppedStanzaCount
         self.features = previous.features
@@ -125,6 +127,11 @@ public final class XMPPSession {
     /// Stanzas sent, with stream management on, before an ack is requested regardless.
     public static let ackRequestInterval = 64
     var stanzasSinceAckRequest = 0
+
+    /// Has get/set requests whose payload is in `namespace` answered by `responder`.
+    public func answerRequests(in namespace: String, with responder: @escaping (XMLElement) -> XMLElement?) {
+        responders[namespace] = responder
+    }
 
     /// Queues a get/set IQ and remembers it so its response is matched by id and sender.
     @discardableResult
@@ -283,19 +290,13 @@ public final class XMPPSession {
     /// dispatches whatever the server sent, and says whether `other` is readable.
     public func pump(alsoWatching other: Int32?, deadline: Deadline) throws(XMPPError) -> Bool {
         if let establishmentError { throw establishmentError }
-        let ready = try stream.waitForInput(alsoWatching: other, deadline: deadline)
-        if ready.first {
-            try stream.receiveAvailable(deadline: deadline.earlier(.after(seconds: 0.05)))
-            while let event = try stream.bufferedEvent() {
-                switch event {
-                case .element(let element): try dispatch(element)
-                case .streamClosed: throw .connectionLost("the server closed the stream")
-                case .streamOpened: throw .protocolViolation("unexpected stream header from \(stream.peerName)")
-                case .droppedStanza: continue  // handled by the stream's onDroppedStanza
-                }
+        return try stream.pump(alsoWatching: other, deadline: deadline) { event throws(XMPPError) in
+            switch event {
+            case .element(let element): try dispatch(element)
+            case .streamOpened: throw .protocolViolation("unexpected stream header from \(stream.peerName)")
+            case .streamClosed, .droppedStanza: break  // thrown, or handed to onDroppedStanza, by the stream
             }
         }
-        return ready.second
     }
 
     /// The next stanza from someone else (message, presence, or an IQ not answered here).

@@ -154,21 +154,12 @@ extension XMPPSession {
         var reply = XMLElement("iq", attributes: ["type": "result"])
         if let id = iq[attribute: "id"] { reply[attribute: "id"] = id }
         if let from = iq[attribute: "from"] { reply[attribute: "to"] = from }
-        if let answer = onRequest?(iq) {
+        let responder = iq.elementChildren.first?.namespace.flatMap { responders[$0] }
+        if let answer = onRequest?(iq) ?? responder?(iq) {
             reply.children = answer.children
             if let type = answer[attribute: "type"] { reply[attribute: "type"] = type }
             send(reply)
             return
-        }
-        if iq.child("query", namespace: Roster.namespace) != nil {
-            if Roster.isGenuinePush(iq, account: accountJID) {
-                if let item = iq.child("query", namespace: Roster.namespace)?.child("item").flatMap(Roster.parse) {
-                    onRosterPush?(item)
-                }
-                send(reply)
-                return
-            }
-            tracer?(.stage("ignored a roster push from \(iq[attribute: "from"] ?? "?"): only the account's server may change its roster"))
         }
         let isPing = iq[attribute: "type"] == "get" && iq.child("ping", namespace: Namespace.ping) != nil
         if !isPing && !answersUnhandledRequests { return }

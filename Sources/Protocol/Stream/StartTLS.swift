@@ -8,7 +8,8 @@ enum StartTLS {
     ) throws(XMPPError) -> TLSConnection {
         guard features.child("starttls", namespace: Namespace.tls) != nil else {
             throw .tlsUnavailable(
-                "\(stream.peerName) does not offer STARTTLS, and xmpp-cli never logs in without TLS; check the server's TLS set-up or try --tls direct")
+                "\(stream.peerName) does not offer STARTTLS, and xmpp-cli never logs in without TLS",
+                remedy: .tryDirectTLS)
         }
         stream.queue(XMLElement("starttls", namespace: Namespace.tls))
         let answer = try stream.nextElement(deadline: deadline, waitingFor: "the answer to STARTTLS")

@@ -215,6 +215,23 @@ public final class StreamConnection {
         }
     }
 
+    /// Waits for input from the server or from `other` (stdin, say) until `deadline`; hands
+    /// each event the server sent to `handle` (a closed stream is a lost connection), and
+    /// says whether `other` is readable. What long-running loops (a session, or `raw` before
+    /// one exists) follow the stream with.
+    public func pump(
+        alsoWatching other: Int32?, deadline: Deadline, handle: (XMLStreamEvent) throws(XMPPError) -> Void
+    ) throws(XMPPError) -> Bool {
+        let ready = try waitForInput(alsoWatching: other, deadline: deadline)
+        guard ready.first else { return ready.second }
+        try receiveAvailable(deadline: deadline.earlier(.after(seconds: 0.05)))
+        while let event = try bufferedEvent() {
+            if case .streamClosed = event { throw .connectionLost("the server closed the stream") }
+            try handle(event)
+        }
+        return ready.second
+    }
+
     /// Reads once what the server has sent and parses it. A read that finds only TLS
     /// bookkeeping (a session ticket) simply returns when `deadline` passes.
     public func receiveAvailable(deadline: Deadline) throws(XMPPError) {
@@ -278,9 +295,8 @@ public final class StreamConnection {
     }
 
     static func streamErrorCondition(_ element: XMLElement) -> StreamErrorCondition {
-        let ns = "urn:ietf:params:xml:ns:xmpp-streams"
-        let condition = element.elementChildren.first { $0.namespace == ns && $0.name != "text" }?.name ?? "undefined-condition"
-        let text = element.child("text", namespace: ns)?.text
+        let condition = element.elementChildren.first { $0.namespace == Namespace.streamErrors && $0.name != "text" }?.name ?? "undefined-condition"
+        let text = element.child("text", namespace: Namespace.streamErrors)?.text
         return StreamErrorCondition(condition: condition, text: text)
     }
 
@@ -317,7 +333,7 @@ public final class StreamConnection {
             let attributes = header.attributes.map { " \($0.name)='\(XMLEscaping.escapeAttribute($0.value))'" }.joined()
             return "<stream:stream\(attributes)>"
         case .element(let element):
-            if element.namespace == "urn:ietf:params:xml:ns:xmpp-sasl",
+            if element.namespace == Namespace.sasl,
                 ["challenge", "success", "response", "auth"].contains(element.name), !element.text.isEmpty
             {
                 var shown = element

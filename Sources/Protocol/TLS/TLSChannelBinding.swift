@@ -72,3 +72,17 @@ extension TLSConnection {
         return Array(output.prefix(Int(length)))
     }
 }
+
+/// What the TLS layer tells SASL: the channel binding it can compute for this connection.
+public struct ChannelBindingData: Sendable, Equatable {
+    /// The channel-binding type name (RFC 5056 registry): `tls-exporter` (TLS 1.3, RFC 9266),
+    /// `tls-server-end-point` (RFC 5929 §4) or `tls-unique` (RFC 5929 §3).
+    public var type: String
+    /// The binding bytes for that type.
+    public var data: [UInt8]
+
+    public init(type: String, data: [UInt8]) {
+        self.type = type
+        self.data = data
+    }
+}

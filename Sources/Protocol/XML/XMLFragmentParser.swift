@@ -18,7 +18,7 @@ public final class XMLFragmentParser {
     /// Complete elements that came before the mistake in the call that failed.
     public private(set) var completedBeforeFailure: [XMLElement] = []
 
-    public init(limits: XMLLimits = .default, defaultNamespace: String = XMLNamespaces.client) {
+    public init(limits: XMLLimits = .default, defaultNamespace: String = Namespace.client) {
         session = XMLPushSession(limits: limits, rootPolicy: .fragmentWrapper)
         let wrapper = Array(
             "<\(Self.wrapperName) xmlns='\(XMLEscaping.escapeAttribute(defaultNamespace))'>".utf8)

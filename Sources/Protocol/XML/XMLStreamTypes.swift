@@ -92,7 +92,7 @@ public struct DroppedStanza: Equatable, Sendable {
     public var isStanza: Bool {
         let name = element?.name ?? qualifiedName
         guard ["message", "presence", "iq"].contains(name) else { return false }
-        return element.map { $0.namespace == XMLNamespaces.client } ?? true
+        return element.map { $0.namespace == Namespace.client } ?? true
     }
 }
 
@@ -121,12 +121,4 @@ public enum XMLStreamError: Error, Equatable, Sendable {
     case headerTooLarge(limit: Int)
     /// The root element is not `stream` in `http://etherx.jabber.org/streams`.
     case notAStream(String)
-}
-
-/// Namespace URIs the XML layer itself needs.
-public enum XMLNamespaces {
-    public static let streams = "http://etherx.jabber.org/streams"
-    public static let client = "jabber:client"
-    /// Bound to the `xml` prefix by definition.
-    public static let xml = "http://www.w3.org/XML/1998/namespace"
 }

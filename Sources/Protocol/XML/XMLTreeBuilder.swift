@@ -68,7 +68,7 @@ final class XMLTreeBuilder {
             fail(.tooDeep(limit: limits.maxDepth))
             return
         }
-        if rootPolicy == .xmppStream, openElements.isEmpty, name == "stream", namespace == XMLNamespaces.streams {
+        if rootPolicy == .xmppStream, openElements.isEmpty, name == "stream", namespace == Namespace.streams {
             // Not a stanza that would never end: a stream may not be opened twice.
             fail(.notAStream("a second stream header inside the stream"))
             return
@@ -122,10 +122,10 @@ final class XMLTreeBuilder {
         case .fragmentWrapper:
             break
         case .xmppStream:
-            guard name == "stream", namespace == XMLNamespaces.streams else {
+            guard name == "stream", namespace == Namespace.streams else {
                 let found = namespace.flatMap { $0.isEmpty ? nil : "<\(name)> in namespace \($0)" }
                     ?? "<\(name)> without a namespace"
-                fail(.notAStream("expected <stream:stream> in \(XMLNamespaces.streams), found \(found)"))
+                fail(.notAStream("expected <stream:stream> in \(Namespace.streams), found \(found)"))
                 return
             }
             events.append(.streamOpened(StreamHeader(

@@ -1,11 +1,12 @@
 /// Every way an XMPP operation can fail, typed where it arises.
 ///
-/// `Protocol` never decides exit codes: `Commands` maps each case to one in exactly one
-/// place (`Commands/Support/Failure.swift`). Each case carries what the one-line message needs: what
-/// failed, and enough context (host, mechanism, condition) to say what to check.
+/// `Protocol` never decides exit codes, and never names a command-line option: `Commands`
+/// maps each case to an exit code and words its `remedy`, in exactly one place
+/// (`Commands/Support/Failure.swift`). Each case carries what the one-line message needs:
+/// what failed, and enough context (host, mechanism, condition) to say what to check.
 public enum XMPPError: Error, Sendable {
     /// The server could not be reached: DNS or TCP connect failed for every endpoint.
-    case unreachable(String)
+    case unreachable(String, remedy: Remedy? = nil)
     /// A deadline passed; the string names what was being waited for.
     case timedOut(String)
     /// The connection dropped; the string says at which point.
@@ -15,14 +16,45 @@ public enum XMPPError: Error, Sendable {
     /// The server broke the protocol: malformed or restricted XML, an unexpected element.
     case protocolViolation(String)
     /// TLS is unavailable (no STARTTLS offered, STARTTLS refused) or failed.
-    case tlsUnavailable(String)
+    case tlsUnavailable(String, remedy: Remedy? = nil)
     case tls(TLSFailure, server: String)
     /// SASL authentication failed: the server's condition, or our own check of the server.
     case authenticationFailed(mechanism: String, reason: String)
     /// The server or a recipient refused a stanza with a stanza error (RFC 6120 §8.3).
     case stanzaError(StanzaError)
     /// A recipient or room refused what was asked (a room join, a receipt that never came).
-    case refused(String)
+    case refused(String, remedy: Remedy? = nil)
+}
+
+/// What a user can do about a failure, in the protocol's terms; the command line says it
+/// with the option that does it.
+public enum Remedy: Sendable, Equatable {
+    /// The deadline was too short, or the server too slow.
+    case allowMoreTime
+    /// DNS does not lead to the server: the domain is wrong, or the server must be given.
+    case checkDomainOrServer
+    /// Nothing accepted the connection where the server was looked for.
+    case checkServerIsRunning
+    /// The certificate is not signed by a trusted authority.
+    case checkTrustedCertificates
+    /// The server does not offer STARTTLS: TLS from the first byte may work.
+    case tryDirectTLS
+    /// A room has an occupant by that nickname.
+    case chooseAnotherNickname
+    /// A room wants a password, or another one.
+    case checkRoomPassword
+}
+
+extension XMPPError {
+    /// What a user can do about it, where something can be said.
+    public var remedy: Remedy? {
+        switch self {
+        case .timedOut: return .allowMoreTime
+        case .tls(.certificateNotTrusted, _): return .checkTrustedCertificates
+        case .unreachable(_, let remedy), .tlsUnavailable(_, let remedy), .refused(_, let remedy): return remedy
+        default: return nil
+        }
+    }
 }
 
 /// A stream-level error sent by the server (RFC 6120 §4.9.3).
@@ -60,10 +92,10 @@ extension XMPPError: CustomStringConvertible {
     /// One line for stderr: what failed and what to check.
     public var description: String {
         switch self {
-        case .unreachable(let what):
+        case .unreachable(let what, _):
             return what
         case .timedOut(let what):
-            return "timed out \(what); check the server, or raise --timeout"
+            return "timed out \(what)"
         case .connectionLost(let what):
             return "connection lost \(what)"
         case .streamError(let error):
@@ -71,12 +103,12 @@ extension XMPPError: CustomStringConvertible {
             return "the server closed the stream with the error '\(error.condition)'\(text)"
         case .protocolViolation(let what):
             return "protocol error: \(what)"
-        case .tlsUnavailable(let what):
+        case .tlsUnavailable(let what, _):
             return what
         case .tls(let failure, let server):
             switch failure {
             case .certificateNotTrusted(let reason):
-                return "the TLS certificate of \(server) is not trusted: \(reason); check --ca-file or the server's certificate"
+                return "the TLS certificate of \(server) is not trusted: \(reason)"
             case .handshakeFailed(let reason):
                 return "TLS handshake with \(server) failed: \(reason)"
             case .ioFailed(let reason):
@@ -88,7 +120,7 @@ extension XMPPError: CustomStringConvertible {
             return "authentication with \(mechanism) failed: \(reason)"
         case .stanzaError(let error):
             return error.description
-        case .refused(let what):
+        case .refused(let what, _):
             return what
         }
     }

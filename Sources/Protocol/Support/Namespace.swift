@@ -1,0 +1,40 @@
+/// The XML namespaces xmpp-cli speaks, in one table: the stream and its negotiation
+/// (RFC 6120), the extensions the session and the commands use, and the XML namespace
+/// itself. Code names namespaces only through this table.
+public enum Namespace {
+    // RFC 6120: the stream and its negotiation
+    public static let client = "jabber:client"
+    public static let streams = "http://etherx.jabber.org/streams"
+    public static let streamErrors = "urn:ietf:params:xml:ns:xmpp-streams"
+    public static let stanzaErrors = "urn:ietf:params:xml:ns:xmpp-stanzas"
+    public static let tls = "urn:ietf:params:xml:ns:xmpp-tls"
+    public static let sasl = "urn:ietf:params:xml:ns:xmpp-sasl"
+    public static let bind = "urn:ietf:params:xml:ns:xmpp-bind"
+    /// Bound to the `xml` prefix by definition.
+    public static let xml = "http://www.w3.org/XML/1998/namespace"
+
+    // Negotiation extensions
+    /// RFC 3921 session establishment, which some servers still ask for.
+    public static let session = "urn:ietf:params:xml:ns:xmpp-session"
+    public static let streamManagement = "urn:xmpp:sm:3"          // XEP-0198
+    public static let channelBindingTypes = "urn:xmpp:sasl-cb:0"  // XEP-0440
+    public static let streamLimits = "urn:xmpp:stream-limits:0"   // XEP-0478
+    public static let sasl2 = "urn:xmpp:sasl:2"                   // XEP-0388
+    /// XEP-0078, obsolete: only recognised, so its passwords stay out of the console history.
+    public static let legacyAuth = "jabber:iq:auth"
+
+    // Instant messaging
+    public static let roster = "jabber:iq:roster"                         // RFC 6121
+    public static let ping = "urn:xmpp:ping"                              // XEP-0199
+    public static let stanzaID = "urn:xmpp:sid:0"                         // XEP-0359
+    public static let discoInfo = "http://jabber.org/protocol/disco#info" // XEP-0030
+    public static let version = "jabber:iq:version"                       // XEP-0092
+    public static let carbons = "urn:xmpp:carbons:2"                      // XEP-0280
+    public static let forward = "urn:xmpp:forward:0"                      // XEP-0297
+    public static let delay = "urn:xmpp:delay"                            // XEP-0203
+    public static let receipts = "urn:xmpp:receipts"                      // XEP-0184
+    public static let muc = "http://jabber.org/protocol/muc"              // XEP-0045
+    public static let mucUser = "http://jabber.org/protocol/muc#user"
+    public static let mucOwner = "http://jabber.org/protocol/muc#owner"
+    public static let dataForms = "jabber:x:data"                         // XEP-0004
+}
