@@ -97,7 +97,7 @@ final class RecordFormatTests: XCTestCase {
         var presence = IncomingRecord.presence(try IncomingRecordTests.stanza(
             "<presence from='alice@example.org/phone'><show>away</show><status>out\nto lunch</status></presence>"))
         presence.stamp = stamp
-        XCTAssertEqual(RecordFormat.text.render(presence), "\(stamp) alice@example.org/phone presence available away: out to lunch")
+        XCTAssertEqual(RecordFormat.text.render(presence), "\(stamp) alice@example.org/phone presence available away: out\\nto lunch")
         var iq = IncomingRecord.iq(try IncomingRecordTests.stanza(
             "<iq from='alice@example.org/phone' type='get' id='p'><ping xmlns='urn:xmpp:ping'/></iq>"))
         iq.stamp = stamp

@@ -45,14 +45,14 @@ final class TableTests: XCTestCase {
     }
 
     func testControlCharactersAreEscaped() {
-        XCTAssertEqual(Table.escaped("\u{1B}[31mred\u{7F}\u{85}\u{9B}"), "\\x1b[31mred\\x7f\\x85\\x9b")
+        XCTAssertEqual(Table.escaped("\u{1B}[31mred\u{7F}\u{85}\u{9B}"), "\\e[31mred\\x{7f}\\x{85}\\x{9b}")
         XCTAssertEqual(Table.escaped("ok: é 你好 🚀"), "ok: é 你好 🚀")
     }
 
-    /// Each escape has a fixed length, so no two different values look the same.
+    /// Each escape is closed, so no two different values look the same.
     func testEscapesAreUnambiguous() {
         XCTAssertNotEqual(Table.escaped("\u{1}f"), Table.escaped("\u{1F}"))
-        XCTAssertEqual(Table.escaped("\u{1}f"), "\\x01f")
+        XCTAssertEqual(Table.escaped("\u{1}f"), "\\x{1}f")
         XCTAssertNotEqual(Table.escaped("\\t"), Table.escaped("\t"))
     }
 }

@@ -46,8 +46,8 @@ final class DNSServerOptionTests: XCTestCase {
                 guard case .invalidServer(let message)? = error as? EndpointError else {
                     return XCTFail("\(value.debugDescription): \(error)")
                 }
-                XCTAssertFalse(message.contains("\n"), message)
-                XCTAssertFalse(message.unicodeScalars.contains("\u{1B}"), message)
+                // Quoted as given (Commands escapes what it writes out), and cut short.
+                XCTAssertTrue(message.hasPrefix("\"" + value.prefix(200)), message)
             }
         }
     }

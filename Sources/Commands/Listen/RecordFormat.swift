@@ -64,57 +64,20 @@ enum RecordFormat: String, CaseIterable, ExpressibleByArgument {
         }
     }
 
-    /// The stanza as XML on one line: newlines in text, C1 controls and the Unicode line
-    /// and paragraph separators become character references (XML 1.0 allows them, so the
-    /// stanza means the same, and none reaches a terminal or a line reader raw).
+    /// The stanza as XML on one line, safe for a terminal (`XMLEscaping.forDisplay`).
     static func xml(_ stanza: XMLElement) -> String {
-        let serialized = stanza.serialized(parentNamespace: Namespace.client)
-        // Only text and attribute values can hold these: names and markup cannot.
-        func needsReference(_ scalar: Unicode.Scalar) -> Bool {
-            switch scalar.value {
-            case 0x0A, 0x80...0x9F, 0x2028, 0x2029: return true
-            default: return false
-            }
-        }
-        guard serialized.unicodeScalars.contains(where: needsReference) else { return serialized }
-        var out = String.UnicodeScalarView()
-        for scalar in serialized.unicodeScalars {
-            if needsReference(scalar) {
-                out.append(contentsOf: "&#\(scalar.value);".unicodeScalars)
-            } else {
-                out.append(scalar)
-            }
-        }
-        return String(out)
+        XMLEscaping.forDisplay(stanza.serialized(parentNamespace: Namespace.client))
     }
 
-    /// A field of the record's first line: escaped, and its newlines as spaces, so that no
-    /// sender, subject or status can start a line of its own.
+    /// A field of the record's first line: nothing in a sender, subject or status can start
+    /// a line of its own.
     static func oneLine(_ text: String) -> String {
-        escape(text).replacingNewlines()
+        TerminalText.escape(text)
     }
 
-    /// Control characters as visible escapes (`\e` for ESC, `\xNN` for the rest), newlines
-    /// kept for the caller to place.
+    /// A body: control characters escaped, newlines kept for the caller to indent.
     static func escape(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar.value {
-            case 0x0A: out += "\n"
-            case 0x09: out += "\\t"
-            case 0x0D: out += "\\r"
-            case 0x1B: out += "\\e"
-            case 0x00..<0x20, 0x7F, 0x80...0x9F, 0x2028, 0x2029:
-                out += "\\x{" + String(scalar.value, radix: 16) + "}"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
+        TerminalText.escape(text, newlines: .kept)
     }
 }
 
-extension String {
-    fileprivate func replacingNewlines(with replacement: String = " ") -> String {
-        split(separator: "\n", omittingEmptySubsequences: false).joined(separator: replacement)
-    }
-}

@@ -15,32 +15,16 @@ struct ElementPrinter {
         case .element(let element): return render(element, direction)
         case .streamClosed: return decorate("</stream:stream>", direction)
         case .streamOpened: return decorate("<stream:stream>", direction)
-        case .droppedStanza(let dropped): return decorate("[dropped <\(dropped.qualifiedName)>: \(dropped.reason)]", .note)
+        case .droppedStanza(let dropped):
+            return decorate(TerminalText.escape("[dropped <\(dropped.qualifiedName)>: \(dropped.reason)]"), .note)
         }
     }
 
     func render(_ element: XMLElement, _ direction: Direction) -> String {
         let xml = pretty
-            ? element.prettySerialized(parentNamespace: Namespace.client)
-            : element.serialized(parentNamespace: Namespace.client).split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "&#10;")
-        return decorate(Self.visibleControls(xml), direction)
-    }
-
-    /// C1 controls and line separators are valid XML but act on a terminal: shown as the
-    /// character references they are equivalent to.
-    static func visibleControls(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { (0x80...0x9F).contains($0.value) || $0 == "\u{2028}" || $0 == "\u{2029}" }) else {
-            return text
-        }
-        var out = ""
-        for scalar in text.unicodeScalars {
-            if (0x80...0x9F).contains(scalar.value) || scalar == "\u{2028}" || scalar == "\u{2029}" {
-                out += "&#\(scalar.value);"
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
+            ? XMLEscaping.forDisplay(element.prettySerialized(parentNamespace: Namespace.client), keepingLineFeeds: true)
+            : XMLEscaping.forDisplay(element.serialized(parentNamespace: Namespace.client))
+        return decorate(xml, direction)
     }
 
     func decorate(_ text: String, _ direction: Direction) -> String {

@@ -27,12 +27,12 @@ public struct Diagnostics: Sendable {
     /// A hint for a person at the terminal: shown unless `-q`.
     public func hint(_ message: String) {
         guard level >= .normal else { return }
-        Self.write("xmpp-cli: \(message)\n")
+        Self.write("xmpp-cli: \(Self.singleLine(message))\n")
     }
 
     public func progress(_ message: String) {
         guard level >= .verbose else { return }
-        Self.write("xmpp-cli: \(message)\n")
+        Self.write("xmpp-cli: \(Self.singleLine(message))\n")
     }
 
     /// The tracer handed to the core, or nil when nothing would be shown.
@@ -42,36 +42,23 @@ public struct Diagnostics: Sendable {
             return nil
         case .verbose:
             return { event in
-                if case .stage(let text) = event { Self.write("xmpp-cli: \(text)\n") }
+                if case .stage(let text) = event { Self.write("xmpp-cli: \(Self.singleLine(text))\n") }
             }
         case .trace:
             return { event in
                 switch event {
-                case .stage(let text): Self.write("xmpp-cli: \(text)\n")
-                case .sent(let xml): Self.write("SEND \(xml)\n")
-                case .received(let xml): Self.write("RECV \(xml)\n")
+                case .stage(let text): Self.write("xmpp-cli: \(Self.singleLine(text))\n")
+                case .sent(let xml): Self.write("SEND \(XMLEscaping.forDisplay(xml))\n")
+                case .received(let xml): Self.write("RECV \(XMLEscaping.forDisplay(xml))\n")
                 }
             }
         }
     }
 
     /// Error messages stay on one line whatever the server put in them, and carry nothing a
-    /// terminal acts on: controls, line separators, and bidirectional overrides (which
-    /// would reorder what the rest of the line shows).
+    /// terminal acts on (`TerminalText`).
     static func singleLine(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            if scalar == "\n" || scalar == "\r" || scalar == "\t" {
-                out.append(" ")
-            } else if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar == "\u{2028}" || scalar == "\u{2029}"
-                || scalar.properties.isBidiControl
-            {
-                out += "\\u{\(String(scalar.value, radix: 16))}"
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
+        TerminalText.escape(text)
     }
 
     static func write(_ text: String) {

@@ -1,5 +1,5 @@
-/// Renders user-supplied text for one-line error messages: invisible characters become
-/// code points, so a message stays on one line and cannot carry terminal escapes.
+/// Quotes user-supplied text in error messages: a character by its code point and name,
+/// a whole input cut to a readable length.
 enum VisibleText {
     /// A character as a user can read it: printable ones quoted, others as code points.
     static func character(_ character: String) -> String {
@@ -14,18 +14,10 @@ enum VisibleText {
         return codes
     }
 
-    /// The input with invisible characters replaced, so that an error line stays one line
-    /// and cannot carry terminal escapes.
+    /// The input as given, cut after 200 characters: what an error message quotes of it.
+    /// Escaping it for the terminal is the job of whoever writes the message out.
     static func line(_ input: String) -> String {
-        var out = ""
-        for scalar in input.unicodeScalars.prefix(200) {
-            if isVisible(scalar) || scalar == " " {
-                out.unicodeScalars.append(scalar)
-            } else {
-                out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
-            }
-        }
-        return input.unicodeScalars.count > 200 ? out + "..." : out
+        input.unicodeScalars.count > 200 ? String(String.UnicodeScalarView(input.unicodeScalars.prefix(200))) + "..." : input
     }
 
     private static func isVisible(_ scalar: Unicode.Scalar) -> Bool {

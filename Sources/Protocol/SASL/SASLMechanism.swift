@@ -53,15 +53,15 @@ public enum SASLError: Error, Equatable, Sendable {
 }
 
 extension SASLError: CustomStringConvertible {
-    /// One line for the user, without secrets; text from the server has its control characters
-    /// replaced, so that it cannot drive the terminal.
+    /// One line for the user, without secrets. Text from the server is given as it came:
+    /// whoever shows it escapes it for where it goes.
     public var description: String {
         switch self {
         case .malformedChallenge(let detail): "malformed SASL message from the server: \(detail)"
         case .serverNonceMismatch: "the server's SCRAM nonce does not extend ours"
         case .invalidServerSignature:
             "the server's SCRAM signature is wrong: it does not know the password, or the connection is intercepted"
-        case .serverError(let reason): "the server reported a SCRAM error: \(Self.sanitized(reason))"
+        case .serverError(let reason): "the server reported a SCRAM error: \(reason)"
         case .keyDerivationFailed(let detail):
             "cannot derive the SCRAM key from the password: \(detail); this system's OpenSSL does not accept "
                 + "the server's SCRAM parameters (a FIPS-mode OpenSSL can refuse short salts and low iteration counts)"
@@ -72,16 +72,12 @@ extension SASLError: CustomStringConvertible {
         case .noUsableMechanism(let offered):
             offered.isEmpty
                 ? "the server offers no SASL mechanism"
-                : "no usable SASL mechanism among those offered: \(Self.sanitized(offered.joined(separator: ", ")))"
+                : "no usable SASL mechanism among those offered: \(offered.joined(separator: ", "))"
         case .plainNotAllowed:
             "the server offers only PLAIN, which sends the password itself; its certificate was not verified, "
                 + "so a man in the middle could read the password: not sending it (only SCRAM is used over an unverified connection)"
         case .invalidUsername(let reason): "the username cannot be used: it \(reason)"
         case .invalidPassword(let reason): "the password cannot be used: it \(reason)"
         }
-    }
-
-    private static func sanitized(_ text: String) -> String {
-        String(String.UnicodeScalarView(text.unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : $0 }))
     }
 }

@@ -39,6 +39,31 @@ public enum XMLEscaping {
         }
     }
 
+    /// Serialized XML made safe to show on a terminal or in a line-based log, meaning the
+    /// same XML: the characters XML allows but a terminal or a line reader acts on become
+    /// character references: C1 controls, the line and paragraph separators, bidirectional
+    /// controls, and line feeds unless `keepingLineFeeds` (pretty-printed output). They can
+    /// only occur in text and attribute values, where a reference means the same character.
+    public static func forDisplay(_ serialized: String, keepingLineFeeds: Bool = false) -> String {
+        func needsReference(_ scalar: Unicode.Scalar) -> Bool {
+            switch scalar.value {
+            case 0x0A: return !keepingLineFeeds
+            case 0x80...0x9F, 0x2028, 0x2029: return true
+            default: return scalar.properties.isBidiControl
+            }
+        }
+        guard serialized.unicodeScalars.contains(where: needsReference) else { return serialized }
+        var out = String.UnicodeScalarView()
+        for scalar in serialized.unicodeScalars {
+            if needsReference(scalar) {
+                out.append(contentsOf: "&#\(scalar.value);".unicodeScalars)
+            } else {
+                out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+
     /// Whether every character of `s` is allowed in an XML 1.0 document.
     public static func isValidXMLText(_ s: String) -> Bool {
         s.unicodeScalars.allSatisfy(isValidXMLScalar)
