@@ -25,24 +25,44 @@ final class ListenControlTests: XCTestCase {
             from: sender ?? server.alice, to: receiver.jid, on: server, body: body, count: count, scratch: scratch)
     }
 
-    private func listenToEnd(_ options: [String]) throws -> (CLIResult, seconds: TimeInterval) {
-        let start = Date()
+    /// Runs `listen` to its end; returns the result and how long it ran, on a monotonic clock.
+    private func listenToEnd(_ options: [String]) throws -> (CLIResult, ran: Duration) {
+        let started = ContinuousClock.now
         let result = try runCLI(
             ["listen"] + ListenHarness.connection(receiver, server) + options,
             environment: ["XMPP_PASSWORD": receiver.password], timeout: 30)
-        return (result, Date().timeIntervalSince(start))
+        return (result, ContinuousClock.now - started)
+    }
+
+    /// Lets time pass until `instant`: for tests of the options that count time.
+    private func pause(until instant: ContinuousClock.Instant) {
+        let left = (instant - .now).components
+        let seconds = Double(left.seconds) + Double(left.attoseconds) / 1e18
+        if seconds > 0 { Thread.sleep(forTimeInterval: seconds) }
     }
 
     // MARK: Ending
 
+    // How long a run takes is checked only from below, against the option's own time: load
+    // makes a run longer, never shorter. How soon it ends is bounded by the harness's
+    // deadline alone (a listener that did not end would be killed there and fail).
+
+    /// A signal ends the listener as a stop condition does: it sends its unavailable
+    /// presence and closes its stream, then exits 0. A listener the signal did not wake
+    /// would sleep until its keepalive, past the harness's deadline.
     private func assertSignalEndsCleanly(_ signal: Int32, line: UInt = #line) throws {
-        let listener = try ListenHarness.startListener(as: receiver, on: server, [])
-        let sent = Date()
+        let listener = try ListenHarness.startListener(as: receiver, on: server, ["-vv"])
         listener.send(signal: signal)
         let result = try listener.wait(timeout: 10)
         XCTAssertEqual(result.exitCode, 0, result.summary, line: line)
-        XCTAssertLessThan(Date().timeIntervalSince(sent), 3, "slow to stop: \(result.summary)", line: line)
-        XCTAssertFalse(result.stderr.contains("error"), result.summary, line: line)
+        let lines = result.stderr.split(separator: "\n")
+        let notes = lines.filter { !$0.hasPrefix("SEND ") && !$0.hasPrefix("RECV ") }
+        XCTAssertFalse(notes.contains { $0.contains("error") }, result.summary, line: line)
+        let sent = lines.filter { $0.hasPrefix("SEND ") }
+        XCTAssertEqual(sent.last, "SEND </stream:stream>", "the stream was not closed: \(result.summary)", line: line)
+        XCTAssertTrue(
+            sent.contains { $0.hasPrefix("SEND <presence") && $0.contains("type='unavailable'") },
+            "no unavailable presence: \(result.summary)", line: line)
     }
 
     func testSIGTERMClosesTheStreamAndExits0() throws {
@@ -76,30 +96,51 @@ final class ListenControlTests: XCTestCase {
         XCTAssertEqual(try presenceWatch.wait(timeout: 10).exitCode, 0)
     }
 
+    /// Nothing arrives: the listener, once online, ends by itself after the idle time.
     func testIdleTimeoutWithNothingArrivingExits0() throws {
-        let (result, seconds) = try listenToEnd(["--idle-timeout", "1"])
+        let (result, ran) = try listenToEnd(["--idle-timeout", "1", "-v"])
         XCTAssertEqual(result.exitCode, 0, result.summary)
         XCTAssertEqual(result.stdout, "")
-        XCTAssertTrue(seconds >= 1 && seconds < 8, "took \(seconds) s")
+        XCTAssertTrue(result.stderr.contains("listening as"), "it never was online: \(result.summary)")
+        XCTAssertGreaterThanOrEqual(ran, .seconds(1), "it ended before it had been idle for 1 s")
     }
 
-    /// The idle time counts from the last record, not from the start.
+    /// The idle time counts from the last record, not from the start: a message that comes
+    /// after the idle time has passed since the start, but not since the record before it,
+    /// is still printed. The senders are logged in beforehand, so each message leaves when
+    /// the test says; each has over a second to arrive (idle 4 s, the first message 2 s
+    /// after the start, the second 0.5 s after the first idle time would have ended).
     func testIdleTimeoutCountsFromTheLastRecord() throws {
-        let listener = try ListenHarness.startListener(as: receiver, on: server, ["--idle-timeout", "2.5"])
-        Thread.sleep(forTimeInterval: 1.5)
-        try send("keep going")
+        let idle = 4.0
+        let first = try ReadySender(from: server.alice, to: receiver.jid, body: "keep going", on: server, scratch: scratch)
+        let second = try ReadySender(from: server.alice, to: receiver.jid, body: "still here", on: server, scratch: scratch)
+        let listener = try BackgroundCLI(
+            ["listen"] + ListenHarness.connection(receiver, server) + ["-v", "--idle-timeout", String(idle), "--format", "json"],
+            environment: ["XMPP_PASSWORD": receiver.password])
+        // Its first -v line comes after its idle clock started: a bound on the start from above.
+        try listener.waitForStderr(containing: "xmpp-cli: ")
+        let started = ContinuousClock.now
+        pause(until: started + .seconds(idle / 2))
+        try first.go()
         try listener.waitForLines(1)
-        let recorded = Date()
+        // An idle time counted from the start has surely passed now.
+        pause(until: started + .seconds(idle + 0.5))
+        try second.go()
         let result = try listener.wait(timeout: 20)
         XCTAssertEqual(result.exitCode, 0, result.summary)
-        XCTAssertGreaterThan(Date().timeIntervalSince(recorded), 1.5, "stopped too soon after the record: \(result.summary)")
-        XCTAssertEqual(ListenHarness.lines(result.stdout).count, 1, result.stdout)
+        let bodies = try ListenHarness.lines(result.stdout).map { try ListenHarness.object($0)["body"] as? String }
+        XCTAssertEqual(bodies, ["keep going", "still here"], result.summary)
+        try first.finish()
+        try second.finish()
     }
 
+    /// The listener, once online, ends by itself when the duration has passed.
     func testDurationExits0() throws {
-        let (result, seconds) = try listenToEnd(["--duration", "1.5"])
+        let (result, ran) = try listenToEnd(["--duration", "1.5", "-v"])
         XCTAssertEqual(result.exitCode, 0, result.summary)
-        XCTAssertTrue(seconds >= 1.5 && seconds < 8, "took \(seconds) s")
+        XCTAssertEqual(result.stdout, "")
+        XCTAssertTrue(result.stderr.contains("listening as"), "it never was online: \(result.summary)")
+        XCTAssertGreaterThanOrEqual(ran, .milliseconds(1500), "it ended before its duration")
     }
 
     func testCountStopsAfterExactlyNRecords() throws {
@@ -132,7 +173,8 @@ final class ListenControlTests: XCTestCase {
     // MARK: --exec
 
     /// The command writes its stdin and XMPP_* environment to files named after XMPP_ID,
-    /// and logs when it starts and ends, to show the runs do not overlap.
+    /// and logs when it starts and ends, to show the runs do not overlap. Each run lasts a
+    /// little (0.3 s) so that a run started while another is going would show in the log.
     private func recordingCommand(failOn marker: String? = nil) throws -> (command: String, directory: URL) {
         let directory = scratch.appendingPathComponent("exec-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -16,7 +16,9 @@ final class PresenceKeepsMessagesTests: XCTestCase {
         let set = try server.run(["presence", "set"], as: ivan, ["--status", "busy", "--hold", "1"])
         XCTAssertEqual(set.exitCode, 0, set.stderr)
 
-        let listened = try server.run(["listen"], as: ivan, ["--format", "json", "--idle-timeout", "2"])
+        // --count ends the run once the message is there; the idle timeout ends it only if
+        // the message was lost, so that the test fails on its output.
+        let listened = try server.run(["listen"], as: ivan, ["--format", "json", "--count", "1", "--idle-timeout", "10"])
         XCTAssertEqual(listened.exitCode, 0, listened.stderr)
         XCTAssertTrue(listened.stdout.contains(body), "the offline message was lost: \(listened.stdout)")
     }

@@ -12,13 +12,14 @@ final class PresenceSubscriptionTests: XCTestCase {
     }
 
     /// `account`'s roster item for `contact` as "subscription/ask" ("-" when absent), once
-    /// it equals `expected` or after a few seconds of asking again.
+    /// it equals `expected` or after 15 s of asking again (each try is a login, which a
+    /// loaded machine can make take a second or more).
     private func assertItem(
         of account: TestAccount, for contact: TestAccount, is expected: String,
         file: StaticString = #filePath, line: UInt = #line
     ) throws {
         var state = ""
-        let deadline = Date().addingTimeInterval(3)
+        let deadline = Date().addingTimeInterval(15)
         repeat {
             let output = try server.succeed(["roster", "list"], as: account, ["--format", "json"], file: file, line: line)
             let item = jsonLines(output, file: file, line: line).first { $0["jid"] as? String == contact.jid }

@@ -142,11 +142,19 @@ enum ListenHarness {
         return listener
     }
 
-    /// Takes whatever offline messages an earlier failed run left for `account`.
+    /// Takes whatever offline messages an earlier failed run left for `account`: a marker
+    /// message goes to offline storage after them, and `listen` runs until it has printed
+    /// the marker (offline messages come in the order they were stored).
     static func drain(_ account: TestAccount, on server: ProsodyServer) throws {
-        let result = try runCLI(
-            ["listen"] + connection(account, server) + ["--idle-timeout", "0.5", "--format", "json"],
-            environment: ["XMPP_PASSWORD": account.password], timeout: 30)
+        let scratch = try makeTemporaryDirectory("xmpp-cli-drain")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let marker = "drained \(UUID().uuidString)"
+        try send(from: server.alice, to: account.jid, on: server, body: marker, scratch: scratch)
+        let listener = try BackgroundCLI(
+            ["listen"] + connection(account, server) + ["--format", "json"], environment: ["XMPP_PASSWORD": account.password])
+        try listener.waitForOutput { $0.contains(marker) }
+        listener.send(signal: SIGTERM)
+        let result = try listener.wait(timeout: 10)
         guard result.exitCode == 0 else { throw HarnessError.unexpectedOutput("draining \(account.jid): \(result.summary)") }
     }
 
@@ -294,6 +302,15 @@ enum ListenHarness {
             throw HarnessError.unexpectedOutput("not an XEP-0082 time: \(String(describing: value))")
         }
         return date
+    }
+
+    /// Lets time pass until the first whole second after `date`, and returns that second:
+    /// from then on, a stamp of the present time (whole seconds) is that second or later, so
+    /// it cannot be mistaken for a stamp of `date` or before.
+    static func waitForTheSecondAfter(_ date: Date) -> Date {
+        let next = Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down) + 1)
+        while Date() < next { Thread.sleep(forTimeInterval: max(0.001, next.timeIntervalSinceNow)) }
+        return next
     }
 
     /// Characters a terminal or a line reader would act on: C0 and C1 controls but the line

@@ -59,21 +59,24 @@ class ListenerSession(Session):
 
 
 class ListenDropResume(ListenerSession):
-    """First connection: messages m1 and m2, <r/>; once the client acknowledges them, m3,
-    then the TCP connection is cut. A later connection that resumes the session gets
-    <resumed/>, the stanzas its <resume h='…'/> says it has not handled, and a new m4.
+    """First connection: messages m1 and m2, <r/>; once the client acknowledges them, m3
+    and <r/> again; once the client acknowledges m3 too (so it has read it: nothing is left
+    in flight to be lost with the connection), the TCP connection is cut. A later connection
+    that resumes the session gets <resumed/>, the stanzas its <resume h='…'/> says it has not
+    handled, and a new m4.
 
     Switches for the variants: `lose_third` counts m3 as sent but never writes it (lost in
-    transit, so the client must get it on resumption); `resend_from_last_ack` resends from
-    the last <a/> instead of the client's h (m3 comes twice); `cut_with_eof` ends the TCP
-    connection with a FIN but no TLS close_notify, instead of a reset; `refuse_resume` answers
-    <resume/> with <failed/>, so the client logs in again and gets m3 once more, as offline
-    storage would deliver it (delayed), then m4."""
+    transit, so the client must get it on resumption), and cuts at once; `resend_from_first_ack`
+    resends from the <a/> that came before m3 instead of the client's h (m3 comes twice, as
+    from a server that lost the client's later <a/>); `cut_with_eof` ends the TCP connection
+    with a FIN but no TLS close_notify, instead of a reset; `refuse_resume` answers <resume/>
+    with <failed/>, so the client logs in again and gets m3 once more, as offline storage
+    would deliver it (delayed), then m4."""
     lose_third = False
     cut_with_eof = False
-    resend_from_last_ack = False
+    resend_from_first_ack = False
     refuse_resume = False
-    previous = None  # (resumption id, full JID, outbound stanzas, handled count, last acked h)
+    previous = None  # (resumption id, full JID, outbound stanzas, handled count, h before m3)
 
     def on_sm_enable(self, element):
         # Resumable, with an id of our own for the client to quote in <resume previd='…'/>.
@@ -82,6 +85,7 @@ class ListenDropResume(ListenerSession):
         self.sm_enabled = True
         self.handled = 0
         self.outbound = []
+        self.acked_before_third = None  # the client's h once it has m1 and m2
 
     def after_initial_presence(self):
         cls = type(self)
@@ -98,15 +102,24 @@ class ListenDropResume(ListenerSession):
         self.request_ack()
 
     def on_ack(self, element):
-        self.acked = int(element.get("h") or 0)
-        if type(self).previous is not None or self.acked < 2:
+        acked = int(element.get("h") or 0)
+        if type(self).previous is not None:
             return
-        if self.lose_third:
-            self.outbound.append(chat(self.jid, "m3", "three"))  # counted, never written
-        else:
+        if self.acked_before_third is None and acked >= 2:
+            self.acked_before_third = acked
+            if self.lose_third:
+                self.outbound.append(chat(self.jid, "m3", "three"))  # counted, never written
+                self.cut()
             self.send(chat(self.jid, "m3", "three"))
-            time.sleep(0.3)  # let the client read it before the connection goes
-        type(self).previous = (self.resumption_id, self.jid, list(self.outbound), self.handled, self.acked)
+            self.request_ack()
+        elif self.acked_before_third is not None and acked >= 3:
+            self.cut()
+
+    def cut(self):
+        """Ends the first connection without closing the stream, as a crash or a lost route
+        would, keeping what a resumption needs."""
+        type(self).previous = (
+            self.resumption_id, self.jid, list(self.outbound), self.handled, self.acked_before_third)
         if self.cut_with_eof:
             self.stream.sock.shutdown(socket.SHUT_RDWR)  # a FIN, without TLS close_notify
             self.stream.sock.close()
@@ -119,13 +132,13 @@ class ListenDropResume(ListenerSession):
         if cls.previous is None or self.refuse_resume or element.get("previd") != cls.previous[0]:
             self.send("<failed xmlns='%s'><item-not-found xmlns='%s'/></failed>" % (NS_SM, NS_STANZAS))
             return
-        resumption_id, jid, outbound, handled, acked = cls.previous
+        resumption_id, jid, outbound, handled, acked_before_third = cls.previous
         client_h = int(element.get("h") or 0)
         self.sm_enabled = True
         self.handled = handled
         self.send("<resumed xmlns='%s' h='%d' previd='%s'/>" % (NS_SM, handled, resumption_id))
         self.outbound = list(outbound)
-        start = acked if self.resend_from_last_ack else client_h
+        start = acked_before_third if self.resend_from_first_ack else client_h
         for stanza in outbound[start:]:
             super(ListenerSession, self).send(stanza)
         self.jid = jid  # the resumed session keeps its full JID
@@ -146,8 +159,9 @@ class ListenDropEOF(ListenDropResume):
 
 class ListenDropResendTwice(ListenDropResume):
     """As listen-drop-resume, but on resumption the server sends again everything after the
-    last <a/> it got, m3 included though the client had it: a duplicate the client must drop."""
-    resend_from_last_ack = True
+    <a/> it got before m3, m3 included though the client had it: a duplicate the client must
+    drop."""
+    resend_from_first_ack = True
 
 
 class ListenDropRelogin(ListenDropResume):

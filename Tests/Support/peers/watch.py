@@ -86,7 +86,8 @@ class Watcher(Peer):
 
     async def ping(self, jid):
         try:
-            await self.plugin["xep_0199"].send_ping(jid, timeout=5)
+            # A deadline for a contact on a loaded machine, not a measure of it.
+            await self.plugin["xep_0199"].send_ping(jid, timeout=15)
             ok = True
         except (IqError, IqTimeout):
             ok = False
