@@ -113,6 +113,17 @@ final class ListenFakeServerTests: XCTestCase {
             ["backup done (monday)", "backup done (tuesday)", "backup done (monday)"], result.stdout)
     }
 
+    /// `--timeout` bounds the login; `--idle-timeout` and `--duration` count from being
+    /// online, so a slow login does not use them up before anything could arrive.
+    func testIdleTimeoutAndDurationCountFromBeingOnline() throws {
+        for limit in [["--idle-timeout", "1"], ["--duration", "1"]] {
+            let server = try FakeServer(scenario: "listen-slow-login", scratch: try makeScratchDirectory())
+            let result = try listen(at: server.address, limit + ["--format", "json"])
+            XCTAssertEqual(result.exitCode, 0, result.summary)
+            XCTAssertEqual(try records(result).compactMap { $0["id"] as? String }, ["after-login"], "\(limit): \(result.stdout)")
+        }
+    }
+
     // MARK: Carbons
 
     func testForgedCarbonIsDroppedAndGenuineCarbonPrinted() throws {

@@ -52,9 +52,11 @@ final class Listener {
 
     func run() throws(Failure) {
         Signals.catchTermination()
-        let end = options.duration.map { Deadline.after(seconds: $0) } ?? .distantFuture
         try CommandRunner.xmpp {
             try connect()
+            // --timeout bounds the login; --duration and --idle-timeout count from being online.
+            let end = options.duration.map { Deadline.after(seconds: $0) } ?? .distantFuture
+            lastRecord = .now()
             while !isDone(end: end) {
                 do {
                     _ = try session.pump(alsoWatching: Signals.wakeupDescriptor, deadline: nextWakeup(end: end))
@@ -65,6 +67,9 @@ final class Listener {
                     try reconnectWithBackoff(end: end)
                 }
             }
+            // What arrives while closing is neither printed nor acknowledged: the server keeps
+            // it for the next run instead of it being printed twice.
+            session.refusesFurtherMessages = true
             session.send(Presence.typed("unavailable", to: nil))
             session.close(deadline: .after(seconds: 2))
         }
@@ -103,8 +108,9 @@ final class Listener {
             _ = try MultiUserChat.join(room, nick: nick, password: nil, history: true, session: session, deadline: deadline)
             diagnostics.progress("joined \(room) as \(nick)")
         }
-        try session.flush(deadline: deadline)
-        diagnostics.progress("listening as \(session.boundJID?.description ?? account.settings.jid.description)")
+        // Online once bound: what --timeout bounds ends here, and --idle-timeout starts.
+        let bound = try session.waitUntilBound(deadline: deadline)
+        diagnostics.progress("listening as \(bound)")
     }
 
     /// Sends a request; returns its stanza error, nil on success.

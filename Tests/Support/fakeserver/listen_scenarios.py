@@ -195,6 +195,19 @@ class RepeatedIDs(ListenerSession):
             self.send(chat(self.jid, "1", body, sender="bob@localhost/cron"))
 
 
+class ListenSlowLogin(ListenerSession):
+    """Takes 2 s to answer the bind request, then, once the client is online, delivers one
+    message: a listener whose --idle-timeout or --duration counted the login would have
+    stopped before it."""
+
+    def on_bind(self, stanza_id, bind):
+        time.sleep(2)  # the slowness is the scenario
+        super().on_bind(stanza_id, bind)
+
+    def after_initial_presence(self):
+        self.send(chat(self.jid, "after-login", "after a slow login"))
+
+
 class ListenFlood(ListenerSession):
     """After login, a stream of messages as fast as TLS carries them, then waits for the
     client to leave: a benchmark of the client's parser and output. The stanzas come from
@@ -227,6 +240,7 @@ class ListenFlood(ListenerSession):
 
 
 LISTEN_SCENARIOS = {
+    "listen-slow-login": ListenSlowLogin,
     "listen-drop-resume": ListenDropResume,
     "listen-drop-unread": ListenDropUnread,
     "listen-drop-eof": ListenDropEOF,
