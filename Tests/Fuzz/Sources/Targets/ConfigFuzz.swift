@@ -58,7 +58,7 @@ enum SendxmppRCFuzz {
             require(!entry.value.hasPrefix(" ") && !entry.value.hasPrefix("\t") && !entry.value.hasSuffix(" ")
                     && !entry.value.hasSuffix("\t") && !entry.value.contains("\n"), "the value of \(key) is \(entry.value.debugDescription)")
         }
-        require(entries["jid"]?.value.contains("@") == true, "no JID with an '@' in \(entries.mapValues(\.value))")
+        require(entries["jid"]?.value.unicodeScalars.contains("@") == true, "no JID with an '@' in \(entries.mapValues(\.value))")
     }
 }
 
