@@ -4,7 +4,7 @@ SWIFT ?= $(shell command -v swift 2> /dev/null || echo /opt/swift/usr/bin/swift)
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: all build deps test demo clean generated man completions install uninstall
+.PHONY: all build deps test fuzz test-sanitize memcheck demo clean generated man completions install uninstall
 
 all: build
 
@@ -16,10 +16,30 @@ build:
 deps:
 	scripts/install-deps
 
-## test: unit and integration tests; the integration tests start their own Prosody
+## test: unit and integration tests (the integration tests start their own Prosody), then
+## 30 s of each fuzz target, the unit tests under AddressSanitizer and the valgrind memcheck
 test: deps
 	$(SWIFT) build
 	$(SWIFT) test --disable-swift-testing
+	SWIFT=$(SWIFT) scripts/fuzz --seconds 30
+	SWIFT=$(SWIFT) scripts/test-sanitize
+	SWIFT=$(SWIFT) scripts/memcheck
+
+## fuzz: run each libFuzzer target (Tests/Fuzz) FUZZ_SECONDS seconds, one after another;
+## fails on any crash, hang, leak or broken invariant and says where the input is saved
+FUZZ_SECONDS ?= 30
+fuzz: deps
+	SWIFT=$(SWIFT) scripts/fuzz --seconds $(FUZZ_SECONDS)
+
+## test-sanitize: the unit tests under AddressSanitizer (in .build-sanitize); fails on any
+## report (swiftc has no UndefinedBehaviorSanitizer on Linux: see the script)
+test-sanitize: deps
+	SWIFT=$(SWIFT) scripts/test-sanitize
+
+## memcheck: a send and a listen session against a throwaway Prosody under valgrind;
+## fails on memory definitely lost
+memcheck: deps
+	SWIFT=$(SWIFT) scripts/memcheck
 
 ## demo: alice sends bob a message with xmpp-cli through a throwaway Prosody
 demo: deps build
@@ -45,4 +65,4 @@ uninstall:
 
 ## clean: remove build products
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz .build-sanitize

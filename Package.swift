@@ -67,3 +67,16 @@ let package = Package(
             resources: []),
     ]
 )
+
+// The libFuzzer targets (Tests/Fuzz, run by scripts/fuzz and `make fuzz`) exist only in the
+// fuzzing build, which scripts/fuzz makes with XMPP_CLI_FUZZ=1 in a scratch path of its own:
+// they link libFuzzer, which only `-sanitize=fuzzer` provides.
+if Context.environment["XMPP_CLI_FUZZ"] == "1" {
+    package.targets += [
+        .systemLibrary(name: "CLibFuzzer", path: "Tests/Fuzz/Sources/CLibFuzzer"),
+        .executableTarget(
+            name: "xmpp-cli-fuzz",
+            dependencies: ["CLibFuzzer", "Commands", "XMPPProtocol"],
+            path: "Tests/Fuzz/Sources/Targets"),
+    ]
+}

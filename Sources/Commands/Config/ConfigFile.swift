@@ -40,14 +40,16 @@ struct ConfigFile: Equatable {
         var current: String?
         for (index, rawLine) in lines(of: text).enumerated() {
             let number = index + 1
-            let line = rawLine.trimmingWhitespace()
-            if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") { continue }
-            if line.hasPrefix("[") {
-                guard line.hasSuffix("]"), line.count > 2 else {
+            // By Unicode scalar: a combining mark after `[`, `=` or `#` forms one Character
+            // with it, and must not change what the line means.
+            let line = rawLine.trimmingWhitespace().unicodeScalars
+            if line.isEmpty || line.first == "#" || line.first == ";" { continue }
+            if line.first == "[" {
+                guard line.last == "]", line.count > 2 else {
                     throw syntaxError(path, number, "a section header is written [NAME]")
                 }
-                let name = String(line.dropFirst().dropLast()).trimmingWhitespace()
-                guard !name.isEmpty, !name.contains("[") && !name.contains("]") else {
+                let name = string(line.dropFirst().dropLast()).trimmingWhitespace()
+                guard !name.isEmpty, !name.unicodeScalars.contains("[") && !name.unicodeScalars.contains("]") else {
                     throw syntaxError(path, number, "a section header is written [NAME]")
                 }
                 guard sections[name] == nil else {
@@ -60,8 +62,8 @@ struct ConfigFile: Equatable {
             guard let equals = line.firstIndex(of: "=") else {
                 throw syntaxError(path, number, "expected 'key = value' or '[section]'")
             }
-            let key = String(line[..<equals]).trimmingWhitespace()
-            let value = String(line[line.index(after: equals)...]).trimmingWhitespace()
+            let key = string(line[..<equals]).trimmingWhitespace()
+            let value = string(line[line.index(after: equals)...]).trimmingWhitespace()
             guard let section = current else {
                 throw syntaxError(path, number, "'\(key)' is outside any [section]; start the file with [default]")
             }
@@ -86,6 +88,10 @@ struct ConfigFile: Equatable {
         Failure(.config, "\(path) line \(line): \(message)")
     }
 
+    static func string(_ scalars: Substring.UnicodeScalarView) -> String {
+        String(String.UnicodeScalarView(scalars))
+    }
+
     /// Lines split on LF or CR LF (files edited on Windows). A Swift `Character` is a
     /// grapheme cluster, so CR LF is one character that is not equal to "\n".
     static func lines(of text: String) -> [Substring] {
@@ -96,11 +102,14 @@ struct ConfigFile: Equatable {
 }
 
 extension StringProtocol {
-    /// Without leading and trailing spaces and tabs.
+    /// Without leading and trailing spaces, tabs and carriage returns. By Unicode scalar: a
+    /// space followed by a combining mark is one Character, but the space is still trimmed.
     func trimmingWhitespace() -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" }
-        guard let first = firstIndex(where: { !isSpace($0) }) else { return "" }
-        let last = lastIndex(where: { !isSpace($0) })!
-        return String(self[first...last])
+        let scalars = unicodeScalars
+        let isSpace: (Unicode.Scalar) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" }
+        guard let first = scalars.firstIndex(where: { !isSpace($0) }),
+            let last = scalars.lastIndex(where: { !isSpace($0) })
+        else { return "" }
+        return String(String.UnicodeScalarView(scalars[first...last]))
     }
 }

@@ -14,11 +14,14 @@ enum SendxmppConfig {
         var oneLine: (entries: [String: ConfigFile.Entry], line: Int)?
         for (index, rawLine) in ConfigFile.lines(of: text).enumerated() {
             let number = index + 1
+            // By Unicode scalar, as the config file: a combining mark must not hide a separator.
             let line = rawLine.trimmingWhitespace()
-            if line.isEmpty || line.hasPrefix("#") { continue }
-            if let colon = line.firstIndex(of: ":"), isKey(line[..<colon]) {
-                let key = String(line[..<colon])
-                keys[key] = ConfigFile.Entry(value: String(line[line.index(after: colon)...]).trimmingWhitespace(), line: number)
+            let scalars = line.unicodeScalars
+            if scalars.isEmpty || scalars.first == "#" { continue }
+            if let colon = scalars.firstIndex(of: ":"), isKey(scalars[..<colon]) {
+                let key = ConfigFile.string(scalars[..<colon])
+                let value = ConfigFile.string(scalars[scalars.index(after: colon)...]).trimmingWhitespace()
+                keys[key] = ConfigFile.Entry(value: value, line: number)
             } else if let parsed = parseOneLine(line, number: number) {
                 oneLine = (parsed, number)
             } else {
@@ -31,26 +34,21 @@ enum SendxmppConfig {
         return try fromKeys(keys, path: path)
     }
 
-    private static func isKey(_ text: Substring) -> Bool {
+    private static func isKey(_ text: Substring.UnicodeScalarView) -> Bool {
         !text.isEmpty && text.allSatisfy { ($0 >= "a" && $0 <= "z") || $0 == "_" }
     }
 
     /// `user@server password [component]`.
     private static func parseOneLine(_ line: String, number: Int) -> [String: ConfigFile.Entry]? {
-        let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
-        guard fields.count == 2 || fields.count == 3, let at = fields[0].lastIndex(of: "@") else { return nil }
-        let user = String(fields[0][..<at])
-        var server = String(fields[0][fields[0].index(after: at)...])
-        var port: String?
-        if let colon = server.lastIndex(of: ":"), server[server.index(after: colon)...].allSatisfy(\.isNumber) {
-            port = String(server[server.index(after: colon)...])
-            server = String(server[..<colon])
-        }
+        let fields = line.unicodeScalars.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(ConfigFile.string)
+        guard fields.count == 2 || fields.count == 3, let at = fields[0].unicodeScalars.lastIndex(of: "@") else { return nil }
+        let user = ConfigFile.string(fields[0].unicodeScalars[..<at])
+        let (server, port) = splitPort(ConfigFile.string(fields[0].unicodeScalars[fields[0].unicodeScalars.index(after: at)...]))
         var domain = server
         var host: String?
-        if let semicolon = server.firstIndex(of: ";") {
-            domain = String(server[..<semicolon])
-            host = String(server[server.index(after: semicolon)...])
+        if let semicolon = server.unicodeScalars.firstIndex(of: ";") {
+            domain = ConfigFile.string(server.unicodeScalars[..<semicolon])
+            host = ConfigFile.string(server.unicodeScalars[server.unicodeScalars.index(after: semicolon)...])
         }
         if fields.count == 3 {
             // A component names the JID's domain; the server part is then where to connect.
@@ -76,11 +74,9 @@ enum SendxmppConfig {
         var host: String?
         var port = keys["port"]?.value
         if let jserver = keys["jserver"]?.value, !jserver.isEmpty {
-            host = jserver
-            if let colon = jserver.lastIndex(of: ":"), jserver[jserver.index(after: colon)...].allSatisfy(\.isNumber) {
-                host = String(jserver[..<colon])
-                port = port ?? String(jserver[jserver.index(after: colon)...])
-            }
+            let (name, jserverPort) = splitPort(jserver)
+            host = name
+            port = port ?? jserverPort
         }
         if username.value.contains("@") {
             format = .goSendxmpp
@@ -104,6 +100,17 @@ enum SendxmppConfig {
             entries["password-command"] = command
         }
         return ConfigFile(path: path, sections: ["default": entries], format: format)
+    }
+
+    /// `host:port` into the host (trimmed) and the port, when what follows the last colon
+    /// is ASCII digits; `host:` has no port.
+    private static func splitPort(_ server: String) -> (host: String, port: String?) {
+        let scalars = server.unicodeScalars
+        guard let colon = scalars.lastIndex(of: ":"),
+            scalars[scalars.index(after: colon)...].allSatisfy({ $0 >= "0" && $0 <= "9" })
+        else { return (server, nil) }
+        let digits = ConfigFile.string(scalars[scalars.index(after: colon)...])
+        return (ConfigFile.string(scalars[..<colon]).trimmingWhitespace(), digits.isEmpty ? nil : digits)
     }
 
     private static func serverValue(host: String?, port: String?) -> String? {

@@ -1,0 +1,110 @@
+import XMPPProtocol
+
+/// `XMLStreamParser` fed the input in chunks cut by the input itself, sometimes reset in
+/// the middle. Promises checked: events come in stream order and are well-formed trees
+/// within the limits; once a feed throws every later one throws the same error; the cut
+/// does not change the outcome; `reset()` leaves a parser as good as new.
+enum XMLStreamFuzz {
+    /// Small limits, so that the fuzzer reaches them with small inputs.
+    static let limits = XMLLimits(maxDepth: 8, maxStanzaBytes: 2048, maxHeaderBytes: 1024)
+
+    static let freshStream = Array(
+        ("<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>"
+            + "<message><body>after reset</body></message>").utf8)
+
+    static func run(_ bytes: [UInt8]) {
+        var choices = InputChoices(bytes)
+        let chunks = choices.chunks(of: bytes)
+        let resetBefore = choices.next() % 4 == 0 ? choices.number(in: 0...chunks.count) : nil
+
+        let parser = XMLStreamParser(limits: limits)
+        var order = EventOrder()
+        var failure: XMLStreamError?
+        var eventsWithoutReset: [XMLStreamEvent] = []
+        for (index, chunk) in chunks.enumerated() {
+            if index == resetBefore {
+                parser.reset()
+                order = EventOrder()
+                failure = nil
+            }
+            do {
+                let events = try parser.feed(chunk)
+                require(failure == nil, "a feed after the failure \(failure!) returned \(events)")
+                order.check(events)
+                eventsWithoutReset += events
+            } catch {
+                if let failure { require(error == failure, "after failing with \(failure) a feed threw \(error)") }
+                failure = error
+            }
+        }
+        if let failure {
+            for more in [[], [UInt8(ascii: " ")], freshStream] {
+                do {
+                    let events = try parser.feed(more)
+                    require(false, "after failing with \(failure) a feed returned \(events)")
+                } catch {
+                    require(error == failure, "after failing with \(failure) a feed threw \(error)")
+                }
+            }
+        }
+        if resetBefore == nil {
+            requireSameAsInOneFeed(bytes, chunked: eventsWithoutReset, failed: failure != nil, parser: parser)
+        }
+
+        parser.reset()
+        do {
+            let events = try parser.feed(freshStream)
+            require(events.count == 2 && events.last == .element(XMLElement("message", namespace: XMLNamespaces.client, children: [.element(XMLElement("body", namespace: XMLNamespaces.client, children: [.text("after reset")]))])),
+                    "after reset() a valid stream gave \(events)")
+        } catch {
+            require(false, "after reset() a valid stream failed: \(error)")
+        }
+    }
+
+    /// The outcome must not depend on how the bytes were cut into reads. libxml2 looks at a
+    /// start tag only once a '>' has arrived after it, so a mistake in the last tag may show
+    /// only with the next '>': `parser` is then given one.
+    private static func requireSameAsInOneFeed(
+        _ bytes: [UInt8], chunked: [XMLStreamEvent], failed: Bool, parser: XMLStreamParser
+    ) {
+        let whole = XMLStreamParser(limits: limits)
+        do {
+            let events = try whole.feed(bytes)
+            require(!failed, "the input fails in chunks but parses in one feed")
+            require(events == chunked, "in chunks the input gave \(chunked), in one feed \(events)")
+        } catch {
+            guard !failed else { return }
+            for closer in ["'>", "\">", ">"] {
+                do { _ = try parser.feed(Array(closer.utf8)) } catch { return }
+            }
+            require(false, "the input fails in one feed (\(error)) but not in chunks, even after a '>'")
+        }
+    }
+
+    /// The order of a stream's events: its header once and first, stanzas, its end last.
+    struct EventOrder {
+        private var opened = false
+        private var closed = false
+
+        mutating func check(_ events: [XMLStreamEvent]) {
+            for event in events {
+                require(!closed, "\(event) came after the end of the stream")
+                switch event {
+                case .streamOpened(let header):
+                    require(!opened, "a second stream header")
+                    opened = true
+                    for attribute in header.attributes {
+                        require(XMLEscaping.isValidXMLText(attribute.value), "a header attribute holds a character XML forbids")
+                    }
+                case .element(let element):
+                    require(opened, "a stanza before the stream header")
+                    XMLChecks.requireWellFormed(element, limits: limits)
+                    XMLChecks.requireRoundTrip(element, namespaceInScope: XMLNamespaces.client)
+                case .streamClosed:
+                    require(opened, "the end of a stream that never began")
+                    closed = true
+                }
+            }
+        }
+    }
+}
