@@ -12,4 +12,15 @@
 #include <libxml/SAX2.h>
 #include <libxml/xmlerror.h>
 
+/* libxml2 reports some problems (an encoding it cannot convert) through its generic error
+   function, which writes to the process's stderr whatever the parser's options say. Errors
+   reach xmpp-cli through the structured handler of each parse; this one stays silent. */
+static void xmppcli_ignore_libxml2_message(void *context, const char *message, ...) {
+    (void)context;
+    (void)message;
+}
+static inline void xmppcli_silence_libxml2_generic_errors(void) {
+    xmlSetGenericErrorFunc(NULL, xmppcli_ignore_libxml2_message);
+}
+
 #endif

@@ -13,7 +13,7 @@ final class XMLFuzzFindingsTests: XCTestCase {
         let parser = XMLFragmentParser()
         let elements = try parser.feed(Array("<message><xml:x a='1'/></message>".utf8))
         XCTAssertEqual(elements.count, 1)
-        let text = try XCTUnwrap(elements.first).serialized(parentNamespace: XMLNamespaces.client)
+        let text = try XCTUnwrap(elements.first).serialized(parentNamespace: Namespace.client)
         let again = XMLFragmentParser()
         XCTAssertEqual(try again.feed(Array(text.utf8)), elements, "serialized as \(text)")
     }

@@ -42,13 +42,13 @@ struct ConfigFile: Equatable {
             let number = index + 1
             // By Unicode scalar: a combining mark after `[`, `=` or `#` forms one Character
             // with it, and must not change what the line means.
-            let line = rawLine.trimmingWhitespace().unicodeScalars
+            let line = rawLine.trimmingXMLWhitespace().unicodeScalars
             if line.isEmpty || line.first == "#" || line.first == ";" { continue }
             if line.first == "[" {
                 guard line.last == "]", line.count > 2 else {
                     throw syntaxError(path, number, "a section header is written [NAME]")
                 }
-                let name = string(line.dropFirst().dropLast()).trimmingWhitespace()
+                let name = string(line.dropFirst().dropLast()).trimmingXMLWhitespace()
                 guard !name.isEmpty, !name.unicodeScalars.contains("[") && !name.unicodeScalars.contains("]") else {
                     throw syntaxError(path, number, "a section header is written [NAME]")
                 }
@@ -62,8 +62,8 @@ struct ConfigFile: Equatable {
             guard let equals = line.firstIndex(of: "=") else {
                 throw syntaxError(path, number, "expected 'key = value' or '[section]'")
             }
-            let key = string(line[..<equals]).trimmingWhitespace()
-            let value = string(line[line.index(after: equals)...]).trimmingWhitespace()
+            let key = string(line[..<equals]).trimmingXMLWhitespace()
+            let value = string(line[line.index(after: equals)...]).trimmingXMLWhitespace()
             guard let section = current else {
                 throw syntaxError(path, number, "'\(key)' is outside any [section]; start the file with [default]")
             }
@@ -98,18 +98,5 @@ struct ConfigFile: Equatable {
         text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }.map { line in
             line.hasSuffix("\r") ? line.dropLast() : line
         }
-    }
-}
-
-extension StringProtocol {
-    /// Without leading and trailing spaces, tabs and carriage returns. By Unicode scalar: a
-    /// space followed by a combining mark is one Character, but the space is still trimmed.
-    func trimmingWhitespace() -> String {
-        let scalars = unicodeScalars
-        let isSpace: (Unicode.Scalar) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" }
-        guard let first = scalars.firstIndex(where: { !isSpace($0) }),
-            let last = scalars.lastIndex(where: { !isSpace($0) })
-        else { return "" }
-        return String(String.UnicodeScalarView(scalars[first...last]))
     }
 }

@@ -15,12 +15,12 @@ enum SendxmppConfig {
         for (index, rawLine) in ConfigFile.lines(of: text).enumerated() {
             let number = index + 1
             // By Unicode scalar, as the config file: a combining mark must not hide a separator.
-            let line = rawLine.trimmingWhitespace()
+            let line = rawLine.trimmingXMLWhitespace()
             let scalars = line.unicodeScalars
             if scalars.isEmpty || scalars.first == "#" { continue }
             if let colon = scalars.firstIndex(of: ":"), isKey(scalars[..<colon]) {
                 let key = ConfigFile.string(scalars[..<colon])
-                let value = ConfigFile.string(scalars[scalars.index(after: colon)...]).trimmingWhitespace()
+                let value = ConfigFile.string(scalars[scalars.index(after: colon)...]).trimmingXMLWhitespace()
                 keys[key] = ConfigFile.Entry(value: value, line: number)
             } else if let parsed = parseOneLine(line, number: number) {
                 oneLine = (parsed, number)
@@ -110,7 +110,7 @@ enum SendxmppConfig {
             scalars[scalars.index(after: colon)...].allSatisfy({ $0 >= "0" && $0 <= "9" })
         else { return (server, nil) }
         let digits = ConfigFile.string(scalars[scalars.index(after: colon)...])
-        return (ConfigFile.string(scalars[..<colon]).trimmingWhitespace(), digits.isEmpty ? nil : digits)
+        return (ConfigFile.string(scalars[..<colon]).trimmingXMLWhitespace(), digits.isEmpty ? nil : digits)
     }
 
     private static func serverValue(host: String?, port: String?) -> String? {

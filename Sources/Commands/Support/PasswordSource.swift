@@ -58,7 +58,7 @@ enum PasswordSource {
             throw Failure(error.status, "\(what): \(error.message)")
         }
         guard result.status == 0 else {
-            let stderr = Diagnostics.singleLine(String(decoding: result.stderr, as: UTF8.self)).trimmingWhitespace()
+            let stderr = Diagnostics.singleLine(String(decoding: result.stderr, as: UTF8.self)).trimmingXMLWhitespace()
             let detail = stderr.isEmpty ? "" : ": \(stderr)"
             throw Failure(.config, "\(what) failed with exit status \(result.status)\(detail)")
         }

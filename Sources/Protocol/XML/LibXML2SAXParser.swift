@@ -14,6 +14,7 @@ final class LibXML2SAXParser {
 
     init(builder: XMLTreeBuilder) {
         xmlInitParser()
+        xmppcli_silence_libxml2_generic_errors()
         bridge = SAXBridge(builder: builder)
         var handler = Self.makeHandler()
         context = xmlCreatePushParserCtxt(

@@ -26,8 +26,13 @@ extension XMLElement {
 
     /// `indentation` is nil for compact output, else the current line's indent.
     private func write(to output: inout String, parentNamespace: String?, indentation: String?) {
-        output += "<" + name
-        let effectiveNamespace = namespace ?? parentNamespace
+        // The XML namespace is bound to the `xml` prefix by definition and may never be a
+        // default namespace: an element in it keeps the prefix, and its children see the
+        // namespace in scope around it.
+        let inXMLNamespace = namespace == Namespace.xml
+        let qualifiedName = inXMLNamespace ? "xml:" + name : name
+        output += "<" + qualifiedName
+        let effectiveNamespace = inXMLNamespace ? parentNamespace : namespace ?? parentNamespace
         if effectiveNamespace != parentNamespace && !(effectiveNamespace == "" && parentNamespace == nil) {
             output += " xmlns='" + XMLEscaping.escapeAttribute(effectiveNamespace ?? "") + "'"
         }
@@ -65,7 +70,7 @@ extension XMLElement {
                 }
             }
         }
-        output += "</" + name + ">"
+        output += "</" + qualifiedName + ">"
     }
 
     private var hasSignificantText: Bool {

@@ -114,6 +114,12 @@ struct XMLStanzaFramer {
             case .prolog:
                 header.append(byte)
                 guard header.count <= limits.maxHeaderBytes else { throw .headerTooLarge(limit: limits.maxHeaderBytes) }
+                // RFC 6120 §11.6: UTF-8 only. A byte-order mark of UTF-16 (FF FE, FE FF) or a
+                // NUL of UTF-16 or UCS-4 would make libxml2 switch encodings: neither byte
+                // can occur in a UTF-8 XML document.
+                guard byte != 0x00 && byte < 0xFE else {
+                    throw .malformed(message: "the stream is not in UTF-8 (RFC 6120 §11.6)", line: 1, column: header.count)
+                }
                 emitMarkup(byte)
                 scan(byte)
             case .stream:

@@ -16,7 +16,7 @@ enum ConfigFuzz {
         }
         let lineCount = ConfigFile.lines(of: text).count
         for (name, entries) in file.sections {
-            require(!name.isEmpty && name == name.trimmingWhitespace() && !name.contains("[") && !name.contains("]"),
+            require(!name.isEmpty && name == name.trimmingXMLWhitespace() && !name.contains("[") && !name.contains("]"),
                     "the section name \(name.debugDescription)")
             for (key, entry) in entries {
                 require(ConfigFile.knownKeys.contains(key), "the unknown key \(key.debugDescription) was accepted")
@@ -65,12 +65,10 @@ enum SendxmppRCFuzz {
 enum ConfigChecks {
     static func requireConfigFailure(_ failure: Failure) {
         require(failure.status == .config, "a parse failure has status \(failure.status)")
-        let shown = Diagnostics.singleLine(failure.message)
-        require(!shown.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) || $0 == "\u{2028}" || $0 == "\u{2029}" },
-                "the message \(shown.debugDescription) reaches stderr with control characters")
+        requireSafeOnStandardError(failure.message, "the message")
     }
 
     static func requireTrimmed(_ value: String, _ key: String) {
-        require(value == value.trimmingWhitespace() && !value.contains("\n"), "the value of \(key) is \(value.debugDescription)")
+        require(value == value.trimmingXMLWhitespace() && !value.contains("\n"), "the value of \(key) is \(value.debugDescription)")
     }
 }

@@ -1,5 +1,7 @@
 import Glibc
 
+@testable import Commands
+
 /// One fuzz target: a name (also the directory of its seed corpus, `Tests/Fuzz/NAME`) and a
 /// function that takes any bytes and stops the process, through `require`, when the code
 /// under test breaks one of its promises. Crashes, hangs and leaks libFuzzer sees itself.
@@ -90,4 +92,14 @@ struct InputChoices {
         }
         return chunks
     }
+}
+
+/// What the program would write of `text` to stderr (the core quotes untrusted text as it
+/// came; `Diagnostics` escapes it) holds nothing a terminal acts on: no control characters,
+/// no line or paragraph separator, no bidirectional control.
+func requireSafeOnStandardError(_ text: String, _ what: String) {
+    let shown = Diagnostics.singleLine(text)
+    require(!shown.unicodeScalars.contains {
+        $0.value < 0x20 || (0x7F...0x9F).contains($0.value) || $0 == "\u{2028}" || $0 == "\u{2029}" || $0.properties.isBidiControl
+    }, "\(what) \(shown.debugDescription) reaches stderr with characters a terminal acts on")
 }

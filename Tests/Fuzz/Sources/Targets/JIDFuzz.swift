@@ -11,7 +11,7 @@ enum JIDFuzz {
         do {
             jid = try JID(text)
         } catch {
-            requireVisible(error.message(forJID: text))
+            requireSafeOnStandardError(error.message(forJID: text), "the error message")
             return
         }
         let description = jid.description
@@ -33,15 +33,5 @@ enum JIDFuzz {
         } catch {
             require(false, "the resourcepart of \(jid) is refused by withResource: \(error)")
         }
-    }
-
-    /// One line, and nothing a terminal acts on or that reorders text (bidi controls).
-    private static func requireVisible(_ message: String) {
-        require(!message.unicodeScalars.contains {
-            switch $0.properties.generalCategory {
-            case .control, .format, .lineSeparator, .paragraphSeparator: true
-            default: false
-            }
-        }, "the error message \(message.debugDescription) holds invisible characters")
     }
 }

@@ -22,7 +22,7 @@ enum XMLFragmentFuzz {
                 "in chunks the input ended with \(String(describing: chunked.failure)), in one feed with \(String(describing: whole.failure))")
         for element in whole.elements {
             XMLChecks.requireWellFormed(element, limits: limits)
-            XMLChecks.requireRoundTrip(element, namespaceInScope: XMLNamespaces.client)
+            XMLChecks.requireRoundTrip(element, namespaceInScope: Namespace.client)
         }
     }
 

@@ -54,7 +54,7 @@ enum XMLStreamFuzz {
         parser.reset()
         do {
             let events = try parser.feed(freshStream)
-            require(events.count == 2 && events.last == .element(XMLElement("message", namespace: XMLNamespaces.client, children: [.element(XMLElement("body", namespace: XMLNamespaces.client, children: [.text("after reset")]))])),
+            require(events.count == 2 && events.last == .element(XMLElement("message", namespace: Namespace.client, children: [.element(XMLElement("body", namespace: Namespace.client, children: [.text("after reset")]))])),
                     "after reset() a valid stream gave \(events)")
         } catch {
             require(false, "after reset() a valid stream failed: \(error)")
@@ -99,7 +99,7 @@ enum XMLStreamFuzz {
                 case .element(let element):
                     require(opened, "a stanza before the stream header")
                     XMLChecks.requireWellFormed(element, limits: limits)
-                    XMLChecks.requireRoundTrip(element, namespaceInScope: XMLNamespaces.client)
+                    XMLChecks.requireRoundTrip(element, namespaceInScope: Namespace.client)
                 case .streamClosed:
                     require(opened, "the end of a stream that never began")
                     closed = true
