@@ -43,6 +43,19 @@ final class XMLFuzzFindingsTests: XCTestCase {
         XCTAssertEqual(printed, "")
     }
 
+    /// A mistake before the byte that breaks a limit is found however the reads fall: the
+    /// bytes of the current read were once dropped with the stanza, so a mistake was found
+    /// when fed byte by byte and missed when fed whole.
+    func testAMistakeBeforeALimitIsFoundInAnyChunking() {
+        let limits = XMLLimits(maxDepth: 3)
+        let input = Array((streamHeaderXML + "<message><=x/>" + String(repeating: "<a>", count: 5)).utf8)
+        for chunks in [[input], input.map { [$0] }] {
+            XCTAssertThrowsError(try parseStream(chunks, limits: limits), "\(chunks.count) chunk(s)") {
+                guard case .malformed = $0 as? XMLStreamError else { return XCTFail("\($0)") }
+            }
+        }
+    }
+
     /// What `body` writes on file descriptor 2.
     private func capturingStandardError(_ body: () -> Void) throws -> String {
         var ends: [Int32] = [0, 0]

@@ -217,9 +217,9 @@ struct XMLStanzaFramer {
         dropReason = reason
         let stub = startTagLength == nil ? nil : startTag + Array("</".utf8) + elementName + [UInt8(ascii: ">")]
         startTag = []
-        // What this call had of it is not passed on; what earlier calls passed is forgotten.
-        pending.removeAll(keepingCapacity: true)
-        pendingStartsElement = false
+        // Everything before the byte that broke the limit reaches libxml2, however the reads
+        // fell, so that a mistake in it is found (or not) the same way every time.
+        flushPending()
         pieces.append(.dropped(reason, name: String(decoding: elementName, as: UTF8.self), stub: stub))
     }
 

@@ -1,10 +1,16 @@
-import XMPPProtocol
+@testable import XMPPProtocol
 
-/// `DNSMessage.parseSRVAnswers` on any bytes, and the RFC 2782 order of what it returns.
-/// Promises checked: a target is "." or a lowercased host name of letters, digits, '-' and
-/// '_' within 255 bytes; ordering keeps every record and sorts priorities.
+/// `DNSMessage.parseSRVAnswers` and `parseAddressAnswers` on any bytes, and the RFC 2782
+/// order of the SRV records. Promises checked: a target is "." or a lowercased host name of
+/// letters, digits, '-' and '_' within 255 bytes; ordering keeps every record and sorts
+/// priorities; addresses are of the family asked for, and no more than the bytes can hold.
 enum DNSFuzz {
     static func run(_ bytes: [UInt8]) {
+        for family in IPAddress.Family.allCases {
+            guard let addresses = try? DNSMessage.parseAddressAnswers(bytes, family: family) else { continue }
+            require(addresses.allSatisfy { $0.family == family }, "an address of another family than \(family)")
+            require(addresses.count <= bytes.count / 12, "\(addresses.count) addresses from \(bytes.count) bytes")
+        }
         let records: [SRVRecord]
         do {
             records = try DNSMessage.parseSRVAnswers(bytes)

@@ -103,6 +103,12 @@ enum XMLStreamFuzz {
                 case .streamClosed:
                     require(opened, "the end of a stream that never began")
                     closed = true
+                case .droppedStanza(let dropped):
+                    require(opened, "a dropped stanza before the stream header")
+                    if let element = dropped.element {
+                        XMLChecks.requireWellFormed(element, limits: limits)
+                        require(element.children.isEmpty, "a dropped stanza kept its content")
+                    }
                 }
             }
         }
