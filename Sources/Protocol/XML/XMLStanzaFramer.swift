@@ -94,9 +94,6 @@ struct XMLStanzaFramer {
         self.limits = limits
     }
 
-    /// Whether the root's start tag is complete.
-    var headerComplete: Bool { phase != .prolog }
-
     mutating func split(_ bytes: [UInt8]) throws(XMLStreamError) -> [Piece] {
         var index = 0
         while index < bytes.count {
