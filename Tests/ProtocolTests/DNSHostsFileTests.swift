@@ -98,9 +98,13 @@ final class DNSHostsFileTests: XCTestCase {
 
 /// Which families are looked up, which are kept and in what order (`AddressPreference`).
 final class DNSAddressPreferenceTests: XCTestCase {
-    private let v4 = IPAddress("192.0.2.1")!
-    private let otherV4 = IPAddress("192.0.2.2")!
-    private let v6 = IPAddress("2001:db8::1")!
+    // Static: XCTest never frees its test case objects, so what they hold would count as a leak.
+    private static let v4 = IPAddress("192.0.2.1")!
+    private static let otherV4 = IPAddress("192.0.2.2")!
+    private static let v6 = IPAddress("2001:db8::1")!
+    private var v4: IPAddress { Self.v4 }
+    private var otherV4: IPAddress { Self.otherV4 }
+    private var v6: IPAddress { Self.v6 }
 
     private func preference(ipv4: Bool, ipv6: Bool, global: Bool = false) -> AddressPreference {
         AddressPreference(hasIPv4: ipv4, hasIPv6: ipv6, hasGlobalIPv6: global)
