@@ -189,6 +189,21 @@ final class XMLStreamParserTests: XCTestCase {
         ])))
     }
 
+    /// A namespace name is an attribute value: `&amp;` in it is an ampersand (found by fuzzing:
+    /// it came out as `&#38;`, and a serialization of it did not parse again).
+    func testEscapedNamespaceNamesAreDecoded() throws {
+        let stanza = "<message xmlns='a&amp;b' xmlns:p='c&#38;d'><x p:k='v&amp;w'/></message>"
+        let events = try parse([Array((streamHeaderXML + stanza).utf8)])
+        let expected = XMLElement("message", namespace: "a&b", children: [
+            .element(XMLElement("x", namespace: "a&b", orderedAttributes: [
+                XMLAttribute(name: "p:k", value: "v&w", namespace: "c&d"),
+            ])),
+        ])
+        XCTAssertEqual(events.last, .element(expected))
+        let again = try parse([Array((streamHeaderXML + expected.serialized()).utf8)])
+        XCTAssertEqual(again.last, .element(expected))
+    }
+
     // MARK: - RFC 6120 §11 restrictions
 
     func testRestrictedConstructsAreRefused() {

@@ -201,7 +201,7 @@ private final class SAXBridge {
         guard isActive else { return }
         var defaultNamespace: String?
         for index in 0..<namespaceCount where namespaces?[2 * index] == nil {
-            defaultNamespace = namespaces?[2 * index + 1].map { String(cString: $0) }
+            defaultNamespace = namespaces?[2 * index + 1].map(Self.namespaceName)
         }
         var parsed: [XMLAttribute] = []
         parsed.reserveCapacity(attributeCount)
@@ -215,13 +215,13 @@ private final class SAXBridge {
             if let prefix = fields[1] {
                 let prefixString = String(cString: prefix)
                 name = prefixString + ":" + name
-                if prefixString != "xml" { namespace = fields[2].map { String(cString: $0) } }
+                if prefixString != "xml" { namespace = fields[2].map(Self.namespaceName) }
             }
             let value = Self.decodeAttributeValue(UnsafeBufferPointer(start: start, count: end - start))
             parsed.append(XMLAttribute(name: name, value: value, namespace: namespace))
         }
         builder.startElement(
-            name: Self.string(localName), namespace: uri.map { String(cString: $0) } ?? "",
+            name: Self.string(localName), namespace: uri.map(Self.namespaceName) ?? "",
             attributes: parsed, defaultNamespace: defaultNamespace)
         afterCallback()
     }
@@ -242,6 +242,11 @@ private final class SAXBridge {
         guard isActive, let bytes, length > 0 else { return }
         builder.characters(UnsafeBufferPointer(start: bytes, count: length))
         afterCallback()
+    }
+
+    /// A namespace name is an attribute value too, handed over the same way.
+    static func namespaceName(_ pointer: UnsafePointer<xmlChar>) -> String {
+        decodeAttributeValue(UnsafeBufferPointer(start: pointer, count: Int(xmlStrlen(pointer))))
     }
 
     /// Without entity substitution libxml2 hands attribute values over with every `&`
