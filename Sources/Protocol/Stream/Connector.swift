@@ -9,6 +9,8 @@ enum Connector {
         var endpoint: Endpoint
         /// "host (address)" for messages.
         var peerName: String
+        /// The TCP connect's round trip, and those of a direct-TLS handshake.
+        var roundTrips: Int
     }
 
     /// The longest one endpoint may take to connect while others remain to be tried, so a
@@ -63,10 +65,12 @@ enum Connector {
             let peerName = "\(endpoint.host) (\(tcp.remoteAddress))"
             tracer?(.stage("connected to \(endpoint.host) port \(endpoint.port) (\(tcp.remoteAddress))\(endpoint.directTLS ? ", direct TLS" : "")"))
             guard endpoint.directTLS else {
-                return Connected(transport: tcp, tcp: tcp, tls: nil, endpoint: endpoint, peerName: peerName)
+                return Connected(transport: tcp, tcp: tcp, tls: nil, endpoint: endpoint, peerName: peerName, roundTrips: 1)
             }
             let tls = try TLSUpgrade.handshake(tcp: tcp, settings: settings, peerName: peerName, deadline: deadline, tracer: tracer)
-            return Connected(transport: tls, tcp: tcp, tls: tls, endpoint: endpoint, peerName: peerName)
+            return Connected(
+                transport: tls, tcp: tcp, tls: tls, endpoint: endpoint, peerName: peerName,
+                roundTrips: 1 + tls.handshakeRoundTrips)
         }
         let summary = failures.isEmpty ? "no address to connect to" : failures.joined(separator: "; ")
         throw .unreachable("cannot connect to the server of \(domain): \(summary)", remedy: .checkServerIsRunning)

@@ -1,24 +1,33 @@
-/// Opens an authenticated session: connect, TLS, SASL, then resource binding and stream
-/// management queued together so they travel with the caller's first stanzas.
+/// Opens an authenticated session: connect, TLS, SASL, then resource binding, queued with
+/// the stream restart so it travels with the caller's first stanzas.
 ///
-/// Round trips with STARTTLS: features, STARTTLS, features, two for SCRAM, features; then
-/// bind, `<enable/>`, the caller's stanzas and `<r/>` share one flight. Direct TLS saves two.
+/// Round trips with STARTTLS, at first contact: the TCP connect; the stream header with
+/// `<starttls/>`; the TLS handshake (one with TLS 1.3); the header again; two for SCRAM;
+/// then the restart header, bind, the caller's stanzas and what confirms them share one
+/// flight: seven. What the last login learned (`ServerKnowledge`) lets the first SASL
+/// message go with the header after TLS, and `<enable/>` with bind: six. Direct TLS saves
+/// one more.
 public enum Login {
-    public static func start(settings: ConnectionSettings, deadline: Deadline, tracer: Tracer?) throws(XMPPError) -> XMPPSession {
-        let (stream, features) = try authenticatedStream(settings: settings, deadline: deadline, tracer: tracer)
+    public static func start(
+        settings: ConnectionSettings, knowledge: ServerKnowledge = ServerKnowledge(),
+        deadline: Deadline, tracer: Tracer?
+    ) throws(XMPPError) -> XMPPSession {
+        var learned = knowledge
+        let stream = try authenticatedStream(settings: settings, knowledge: &learned, deadline: deadline, tracer: tracer)
         do throws(XMPPError) {
-            guard features.child("bind", namespace: Namespace.bind) != nil else {
-                throw .protocolViolation("\(stream.peerName) offers no resource binding after authentication")
-            }
             let session = XMPPSession(stream: stream, accountJID: settings.jid, tracer: tracer)
-            session.limits = StreamLimits(features: features)
-            session.features = features
-            session.queueBind(resource: settings.resource)
-            if let legacy = features.child("session", namespace: Namespace.session), legacy.child("optional") == nil {
-                session.queueLegacySession()
-            }
-            if settings.streamManagement, features.child("sm", namespace: Namespace.streamManagement) != nil {
-                session.queueEnableStreamManagement(resumable: settings.resumable)
+            session.knowledge = learned
+            session.establish(settings: settings, deadline: deadline)
+            // A server known to refuse stanzas before its bind result gets nothing more
+            // until it has answered: one round trip more, and never a refusal.
+            if learned.stanzasBeforeBind == false {
+                _ = try session.waitUntilBound(deadline: deadline)
+                session.enableStreamManagementIfOffered()
+            } else if settings.resumable && settings.streamManagement && learned.streamManagement == nil {
+                // A long-running command needs `<enable/>` before its first stanza (initial
+                // presence, after which the server sends what would otherwise go uncounted):
+                // at first contact it learns from the features whether to send it.
+                try session.awaitFeatures(deadline: deadline)
             }
             return session
         } catch {
@@ -35,8 +44,10 @@ public enum Login {
         guard let resumption = previous.resumption else {
             throw .connectionLost("and the server did not offer to resume the session")
         }
-        let (stream, features) = try authenticatedStream(settings: settings, deadline: deadline, tracer: tracer)
+        var learned = previous.knowledge
+        let stream = try authenticatedStream(settings: settings, knowledge: &learned, deadline: deadline, tracer: tracer)
         do throws(XMPPError) {
+            let features = try stream.readHeaderAndFeatures(deadline: deadline)
             guard features.child("sm", namespace: Namespace.streamManagement) != nil else {
                 throw .connectionLost("and the server no longer offers stream management to resume it")
             }
@@ -48,6 +59,7 @@ public enum Login {
                 throw .connectionLost("and the server could not resume the session (<\(answer.name)/>)")
             }
             let session = XMPPSession(resuming: previous, on: stream)
+            session.knowledge = learned
             let resent = try session.resumeDelivery(serverHandled: try XMPPSession.handledCount(answer))
             tracer?(.stage("stream resumed; \(resent) unacknowledged stanza(s) sent again"))
             return session
@@ -89,8 +101,14 @@ public enum Login {
             _ = try session.waitUntilBound(deadline: deadline)
             return Negotiated(stream: session.stream, features: session.features ?? XMLElement("features"), session: session)
         case .authenticated:
-            let (stream, features) = try authenticatedStream(settings: settings, deadline: deadline, tracer: tracer)
-            return Negotiated(stream: stream, features: features, session: nil)
+            var learned = ServerKnowledge()
+            let stream = try authenticatedStream(settings: settings, knowledge: &learned, deadline: deadline, tracer: tracer)
+            do throws(XMPPError) {
+                return Negotiated(stream: stream, features: try stream.readHeaderAndFeatures(deadline: deadline), session: nil)
+            } catch {
+                stream.transport.close()
+                throw error
+            }
         case .tls, .connected:
             let opened = try openStream(settings: settings, secured: stage == .tls, deadline: deadline, tracer: tracer)
             return Negotiated(stream: opened.stream, features: opened.features, session: nil)
@@ -106,26 +124,30 @@ public enum Login {
     }
 
     /// Connects and opens the stream; with `secured`, upgrades it with STARTTLS where the
-    /// endpoint is not direct TLS, and opens it again over TLS.
+    /// endpoint is not direct TLS, and opens it again over TLS. With `readFeatures` false the
+    /// last header is queued and its features are left to read.
     private static func openStream(
-        settings: ConnectionSettings, secured: Bool, deadline: Deadline, tracer: Tracer?
+        settings: ConnectionSettings, secured: Bool, deadline: Deadline, tracer: Tracer?,
+        readFeatures: Bool = true
     ) throws(XMPPError) -> OpenedStream {
         let connected = try Connector.connect(settings: settings, deadline: deadline, tracer: tracer)
         let stream = StreamConnection(transport: connected.transport, peerName: connected.peerName, tracer: tracer)
+        stream.countRoundTrips(connected.roundTrips)
         do throws(XMPPError) {
             let domain = settings.jid.domainpart
             let account = settings.jid.bare.description
-            // Before TLS the header names only the domain: nothing of the account is sent
-            // until the certificate has been verified.
-            stream.queueStreamHeader(to: domain, from: connected.tls == nil ? nil : account)
-            var opened = OpenedStream(stream: stream, features: try stream.readHeaderAndFeatures(deadline: deadline), tls: connected.tls)
+            var opened = OpenedStream(stream: stream, features: XMLElement("features"), tls: connected.tls)
             if secured && opened.tls == nil {
+                // Before TLS the header names only the domain: nothing of the account is
+                // sent until the certificate has been verified.
+                stream.queueStreamHeader(to: domain, from: nil)
                 let upgraded = try StartTLS.negotiate(
-                    stream: stream, features: opened.features, tcp: connected.tcp, settings: settings,
-                    deadline: deadline, tracer: tracer)
+                    stream: stream, tcp: connected.tcp, settings: settings, deadline: deadline, tracer: tracer)
                 opened.tls = upgraded
                 stream.replaceTransport(upgraded)
-                stream.queueStreamHeader(to: domain, from: account)
+            }
+            stream.queueStreamHeader(to: domain, from: opened.tls == nil ? nil : account)
+            if readFeatures {
                 opened.features = try stream.readHeaderAndFeatures(deadline: deadline)
             }
             return opened
@@ -135,19 +157,46 @@ public enum Login {
         }
     }
 
-    /// Connects, secures and authenticates a stream, and reads the features that follow.
+    /// Connects, secures and authenticates a stream, and queues the restart header: the
+    /// features that answer it are the caller's to read, so what it sends next goes with
+    /// the header. With the mechanisms the server offered last time, the first SASL message
+    /// goes with the header before them; if the server no longer takes that mechanism, it
+    /// refuses it and the login chooses again from what it offers now.
     private static func authenticatedStream(
-        settings: ConnectionSettings, deadline: Deadline, tracer: Tracer?
-    ) throws(XMPPError) -> (StreamConnection, XMLElement) {
-        let opened = try openStream(settings: settings, secured: true, deadline: deadline, tracer: tracer)
+        settings: ConnectionSettings, knowledge: inout ServerKnowledge, deadline: Deadline, tracer: Tracer?
+    ) throws(XMPPError) -> StreamConnection {
+        let opened = try openStream(settings: settings, secured: true, deadline: deadline, tracer: tracer, readFeatures: false)
         let stream = opened.stream
         do throws(XMPPError) {
             guard let tls = opened.tls else { throw .tlsUnavailable("the stream is not secured by TLS") }
-            try SASLAuthentication.authenticate(
-                stream: stream, features: opened.features, tls: tls, settings: settings, deadline: deadline, tracer: tracer)
+            let remembered = knowledge.mechanisms.map {
+                SASLAuthentication.Offer(mechanisms: $0, channelBindingTypes: knowledge.channelBindingTypes)
+            }
+            var early: SASLAuthentication.Exchange?
+            if let remembered {
+                early = try? SASLAuthentication.begin(stream: stream, offer: remembered, tls: tls, settings: settings, tracer: tracer)
+            }
+            let features = try stream.readHeaderAndFeatures(deadline: deadline)
+            let offer = try SASLAuthentication.Offer(features: features, peerName: stream.peerName)
+            knowledge.mechanisms = offer.mechanisms
+            knowledge.channelBindingTypes = offer.channelBindingTypes
+            var outcome: SASLAuthentication.Outcome?
+            if var early {
+                let result = try SASLAuthentication.finish(&early, stream: stream, deadline: deadline, tracer: tracer)
+                if case .refused = result, offer != remembered {
+                    tracer?(.stage("the server's mechanisms changed since the last login (now: \(offer.mechanisms.joined(separator: " "))); choosing again"))
+                } else {
+                    try result.orThrow(early)
+                    outcome = result
+                }
+            }
+            if outcome == nil {
+                var exchange = try SASLAuthentication.begin(stream: stream, offer: offer, tls: tls, settings: settings, tracer: tracer)
+                try SASLAuthentication.finish(&exchange, stream: stream, deadline: deadline, tracer: tracer).orThrow(exchange)
+            }
             stream.restartParser()
             stream.queueStreamHeader(to: settings.jid.domainpart, from: settings.jid.bare.description)
-            return (stream, try stream.readHeaderAndFeatures(deadline: deadline))
+            return stream
         } catch {
             stream.transport.close()
             throw error

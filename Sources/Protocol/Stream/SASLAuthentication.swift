@@ -2,44 +2,94 @@
 /// server's proof. The mechanisms themselves are pure values in `SASL/`; this file only
 /// moves their bytes over the stream, base64-encoded, with payloads redacted in traces.
 enum SASLAuthentication {
+    /// What the server offers: mechanism names and channel-binding types (XEP-0440).
+    struct Offer: Equatable {
+        var mechanisms: [String]
+        var channelBindingTypes: [String]?
+
+        init(mechanisms: [String], channelBindingTypes: [String]?) {
+            self.mechanisms = mechanisms
+            self.channelBindingTypes = channelBindingTypes
+        }
+
+        init(features: XMLElement, peerName: String) throws(XMPPError) {
+            guard let offered = features.child("mechanisms", namespace: Namespace.sasl) else {
+                throw .protocolViolation("\(peerName) offers no SASL mechanisms")
+            }
+            mechanisms = offered.elements(named: "mechanism").map { $0.text.trimmingXMLWhitespace() }
+            channelBindingTypes = features.child("sasl-channel-binding", namespace: Namespace.channelBindingTypes)
+                .map { $0.elements(named: "channel-binding").compactMap { $0[attribute: "type"] } }
+        }
+    }
+
+    /// A mechanism chosen from an offer, its first message queued.
+    struct Exchange {
+        var mechanism: any SASLMechanism
+        var offer: Offer
+    }
+
+    /// How an exchange ended, short of a failure that ends the login.
+    enum Outcome {
+        case succeeded
+        /// `<failure/>`: the condition, and the server's words.
+        case refused(condition: String, text: String)
+    }
+
+    /// Chooses and authenticates, both against `features`.
     static func authenticate(
         stream: StreamConnection, features: XMLElement, tls: TLSConnection,
         settings: ConnectionSettings, deadline: Deadline, tracer: Tracer?
     ) throws(XMPPError) {
-        guard let offered = features.child("mechanisms", namespace: Namespace.sasl) else {
-            throw .protocolViolation("\(stream.peerName) offers no SASL mechanisms")
-        }
-        let names = offered.elements(named: "mechanism").map { $0.text.trimmingXMLWhitespace() }
-        let serverBindingTypes = features.child("sasl-channel-binding", namespace: Namespace.channelBindingTypes)
-            .map { $0.elements(named: "channel-binding").compactMap { $0[attribute: "type"] } }
+        let offer = try Offer(features: features, peerName: stream.peerName)
+        var exchange = try begin(stream: stream, offer: offer, tls: tls, settings: settings, tracer: tracer)
+        try finish(&exchange, stream: stream, deadline: deadline, tracer: tracer).orThrow(exchange)
+    }
+
+    /// Chooses a mechanism from `offer` and queues its first message (with the stream
+    /// header, when the offer is what the server offered last time).
+    static func begin(
+        stream: StreamConnection, offer: Offer, tls: TLSConnection, settings: ConnectionSettings, tracer: Tracer?
+    ) throws(XMPPError) -> Exchange {
         var mechanism: any SASLMechanism
         do {
             mechanism = try SASLMechanismChoice.select(
-                offered: names, username: settings.jid.localpart ?? "", password: settings.password,
-                channelBindings: tls.channelBindings(), serverChannelBindingTypes: serverBindingTypes,
+                offered: offer.mechanisms, username: settings.jid.localpart ?? "", password: settings.password,
+                channelBindings: tls.channelBindings(), serverChannelBindingTypes: offer.channelBindingTypes,
                 // PLAIN only where the certificate was verified: over an unverified one,
                 // whoever answered would get the password itself. SCRAM never sends it.
                 allowPlain: !settings.insecure)
         } catch {
-            throw .authenticationFailed(mechanism: "SASL", reason: describe(error, offered: names))
+            throw .authenticationFailed(mechanism: "SASL", reason: describe(error, offered: offer.mechanisms))
         }
-        let mechanismName = mechanism.name
         let binding = (mechanism as? SCRAM)?.channelBindingType.map { "channel binding \($0); " } ?? ""
-        tracer?(.stage("authenticating as \(settings.jid.bare) with \(mechanismName) (\(binding)offered: \(names.joined(separator: " ")))"))
-
-        func fail(_ reason: String) -> XMPPError {
-            .authenticationFailed(mechanism: mechanismName, reason: reason)
-        }
+        tracer?(.stage("authenticating as \(settings.jid.bare) with \(mechanism.name) (\(binding)offered: \(offer.mechanisms.joined(separator: " ")))"))
         do {
             // The mechanism's messages may hold the password (PLAIN) or a proof derived from
             // it: their bytes are wiped once encoded. The base64 text is a String and cannot
             // be (see `KeyMaterial`).
             var initial = try mechanism.initialResponse()
-            var auth = XMLElement("auth", namespace: Namespace.sasl, attributes: ["mechanism": mechanismName])
+            var auth = XMLElement("auth", namespace: Namespace.sasl, attributes: ["mechanism": mechanism.name])
             // RFC 6120 §6.4.2: an empty initial response is sent as "=".
             auth.append(text: initial.isEmpty ? "=" : Base64.encode(initial))
             KeyMaterial.wipe(&initial)
             stream.queue(auth, redacted: true)
+        } catch let error as SASLError {
+            throw .authenticationFailed(mechanism: mechanism.name, reason: describe(error, offered: offer.mechanisms))
+        } catch {
+            throw .authenticationFailed(mechanism: mechanism.name, reason: "\(error)")
+        }
+        return Exchange(mechanism: mechanism, offer: offer)
+    }
+
+    /// Answers challenges until `<success/>` (whose proof is checked) or `<failure/>`.
+    static func finish(
+        _ exchange: inout Exchange, stream: StreamConnection, deadline: Deadline, tracer: Tracer?
+    ) throws(XMPPError) -> Outcome {
+        let mechanismName = exchange.mechanism.name
+        func fail(_ reason: String) -> XMPPError {
+            .authenticationFailed(mechanism: mechanismName, reason: reason)
+        }
+        do {
             while true {
                 let answer = try stream.nextElement(deadline: deadline, waitingFor: "the SASL answer")
                 guard answer.namespace == Namespace.sasl else {
@@ -50,7 +100,7 @@ enum SASLAuthentication {
                     guard let challenge = Base64.decode(answer.text.trimmingXMLWhitespace()) else {
                         throw fail("the server's challenge is not valid base64")
                     }
-                    var response = try mechanism.respond(to: challenge)
+                    var response = try exchange.mechanism.respond(to: challenge)
                     var element = XMLElement("response", namespace: Namespace.sasl)
                     if !response.isEmpty { element.append(text: Base64.encode(response)) }
                     KeyMaterial.wipe(&response)
@@ -60,19 +110,19 @@ enum SASLAuthentication {
                     guard let data = text == "=" ? [] : Base64.decode(text) else {
                         throw fail("the server's success data is not valid base64")
                     }
-                    try mechanism.verifySuccess(data)
+                    try exchange.mechanism.verifySuccess(data)
                     tracer?(.stage("authenticated with \(mechanismName)"))
-                    return
+                    return .succeeded
                 case "failure":
                     let condition = answer.elementChildren.first { $0.name != "text" }?.name ?? "failure"
                     let text = answer.child("text").map { ": \($0.text)" } ?? ""
-                    throw fail("the server says '\(condition)'\(text); check the JID and password")
+                    return .refused(condition: condition, text: text)
                 default:
                     throw fail("unexpected <\(answer.name)> during authentication")
                 }
             }
         } catch let error as SASLError {
-            throw fail(describe(error, offered: names))
+            throw fail(describe(error, offered: exchange.offer.mechanisms))
         } catch let error as XMPPError {
             throw error
         } catch {
@@ -102,5 +152,15 @@ enum SASLAuthentication {
             // The rest (PLAIN refused, key derivation refused, SASLprep) say it well themselves.
             return "\(error)"
         }
+    }
+}
+
+extension SASLAuthentication.Outcome {
+    /// A refusal as the error that ends the login.
+    func orThrow(_ exchange: SASLAuthentication.Exchange) throws(XMPPError) {
+        guard case .refused(let condition, let text) = self else { return }
+        throw .authenticationFailed(
+            mechanism: exchange.mechanism.name,
+            reason: "the server says '\(condition)'\(text); check the JID and password")
     }
 }

@@ -11,8 +11,20 @@ public final class XMPPSession {
     public internal(set) var boundJID: JID?
     /// What the server advertised about stanza size and idle time (XEP-0478).
     public internal(set) var limits: StreamLimits?
-    /// The stream features the server offered after authentication.
+    /// The stream features the server offered after authentication, once they are read:
+    /// they answer the restart header, which goes out with the bind request.
     public internal(set) var features: XMLElement?
+    var awaitingFeatures = false
+    /// What is known of the server: what the login brought, and what this session saw.
+    public internal(set) var knowledge = ServerKnowledge()
+    /// Whether stream management is to be enabled as soon as the features offer it, and
+    /// whether it is to be resumable.
+    var wantsStreamManagement = false
+    var wantsResumption = false
+    /// Set once the requests that establish the session are queued; from then on,
+    /// `sentAhead` counts what is sent before they are answered.
+    var establishing = false
+    var sentAhead = 0
     /// Whether get/set IQs nobody handles get `service-unavailable` (RFC 6120 §8.2.3).
     /// `raw` turns this off: there the user answers requests.
     public var answersUnhandledRequests = true
@@ -87,6 +99,7 @@ public final class XMPPSession {
         self.onDroppedStanza = previous.onDroppedStanza
         self.droppedStanzaCount = previous.droppedStanzaCount
         self.features = previous.features
+        self.knowledge = previous.knowledge
         self.answersUnhandledRequests = previous.answersUnhandledRequests
         self.refusesFurtherMessages = previous.refusesFurtherMessages
         self.countingStopped = previous.countingStopped
@@ -115,6 +128,7 @@ public final class XMPPSession {
     /// followed by `<r/>`, so the server's acks keep pace on a long stream and what is kept
     /// for resending stays small, whether or not the stream ever falls silent.
     public func send(_ stanza: XMLElement, redacted: Bool = false) {
+        noteSentAhead()
         delivery.recordSent(stanza)
         if stanza.name == "message", let id = stanza[attribute: "id"] { recentMessageIDs.insert(id) }
         stream.queue(stanza, redacted: redacted)
@@ -122,6 +136,10 @@ public final class XMPPSession {
             stanzasSinceAckRequest += 1
             if stanzasSinceAckRequest >= Self.ackRequestInterval { requestConfirmation() }
         }
+    }
+
+    private func noteSentAhead() {
+        if establishing && !establishmentAnswered { sentAhead += 1 }
     }
 
     /// Stanzas sent, with stream management on, before an ack is requested regardless.
@@ -170,6 +188,69 @@ public final class XMPPSession {
     }
 
     // MARK: Login steps (called by `Login`)
+
+    /// Queues what establishes the session, to go with the restart header: the bind
+    /// request, and what `knowledge` says the server will want (the RFC 3921 session,
+    /// stream management). What the caller sends next goes in the same flight.
+    func establish(settings: ConnectionSettings, deadline: Deadline) {
+        awaitingFeatures = true
+        wantsStreamManagement = settings.streamManagement
+        wantsResumption = settings.resumable
+        queueBind(resource: settings.resource)
+        if knowledge.legacySession == true { queueLegacySession() }
+        if wantsStreamManagement, knowledge.streamManagement == true, knowledge.stanzasBeforeBind != false {
+            queueEnableStreamManagement(resumable: wantsResumption)
+        }
+        establishing = true
+    }
+
+    /// Reads the features that answer the restart header, if they are still to come;
+    /// every wait of the session does this first.
+    public func awaitFeatures(deadline: Deadline) throws(XMPPError) {
+        guard awaitingFeatures else { return }
+        awaitingFeatures = false
+        try apply(features: try stream.readHeaderAndFeatures(deadline: deadline))
+    }
+
+    private func apply(features: XMLElement) throws(XMPPError) {
+        guard features.child("bind", namespace: Namespace.bind) != nil else {
+            throw .protocolViolation("\(stream.peerName) offers no resource binding after authentication")
+        }
+        self.features = features
+        limits = StreamLimits(features: features)
+        knowledge.maxStanzaBytes = limits?.maxStanzaBytes
+        let offersStreamManagement = features.child("sm", namespace: Namespace.streamManagement) != nil
+        knowledge.streamManagement = offersStreamManagement
+        let legacy = features.child("session", namespace: Namespace.session)
+        knowledge.legacySession = legacy != nil && legacy?.child("optional") == nil
+        if knowledge.legacySession == true && sessionRequestID == nil && boundJID == nil {
+            queueLegacySession()
+        }
+        // A long-running command wants stream management (acks as it goes, resumption)
+        // even when it was not known to be offered: it asks now, a flight later. A
+        // one-shot command has its stanzas confirmed by a ping instead.
+        if wantsResumption && knowledge.stanzasBeforeBind != false { enableStreamManagementIfOffered() }
+    }
+
+    /// Asks for stream management if wanted, offered and not yet asked for.
+    func enableStreamManagementIfOffered() {
+        guard wantsStreamManagement, knowledge.streamManagement == true, delivery.sm.state == .off else { return }
+        queueEnableStreamManagement(resumable: wantsResumption)
+    }
+
+    /// Whether the server has answered everything that establishes the session (features,
+    /// bind, the RFC 3921 session, `<enable/>`): until then, a stream error means the
+    /// server processed nothing sent after those requests.
+    var establishmentAnswered: Bool { !awaitingFeatures && isEstablished && isSettled }
+
+    /// A stream error before the session was established, with stanzas sent ahead of it,
+    /// is the server refusing them (`refusedBeforeSession`): logging in again is safe.
+    func refusal(_ error: XMPPError) -> XMPPError {
+        guard case .streamError(let condition) = error, establishing, sentAhead > 0, !establishmentAnswered else {
+            return error
+        }
+        return .refusedBeforeSession(condition, afterBind: boundJID != nil)
+    }
 
     func queueBind(resource: String?) {
         var bind = XMLElement("bind", namespace: Namespace.bind)
@@ -278,24 +359,34 @@ public final class XMPPSession {
 
     /// Reads and dispatches incoming elements until `condition` holds.
     public func waitFor(deadline: Deadline, waitingFor what: String, _ condition: () -> Bool) throws(XMPPError) {
-        while true {
-            if let establishmentError { throw establishmentError }
-            if condition() { return }
-            let element = try stream.nextElement(deadline: deadline, waitingFor: what)
-            try dispatch(element)
+        do throws(XMPPError) {
+            try awaitFeatures(deadline: deadline)
+            while true {
+                if let establishmentError { throw establishmentError }
+                if condition() { return }
+                let element = try stream.nextElement(deadline: deadline, waitingFor: what)
+                try dispatch(element)
+            }
+        } catch {
+            throw refusal(error)
         }
     }
 
     /// Waits for input from the server or from `other` (stdin, say) until `deadline`;
     /// dispatches whatever the server sent, and says whether `other` is readable.
     public func pump(alsoWatching other: Int32?, deadline: Deadline) throws(XMPPError) -> Bool {
-        if let establishmentError { throw establishmentError }
-        return try stream.pump(alsoWatching: other, deadline: deadline) { event throws(XMPPError) in
-            switch event {
-            case .element(let element): try dispatch(element)
-            case .streamOpened: throw .protocolViolation("unexpected stream header from \(stream.peerName)")
-            case .streamClosed, .droppedStanza: break  // thrown, or handed to onDroppedStanza, by the stream
+        do throws(XMPPError) {
+            if let establishmentError { throw establishmentError }
+            try awaitFeatures(deadline: deadline)
+            return try stream.pump(alsoWatching: other, deadline: deadline) { event throws(XMPPError) in
+                switch event {
+                case .element(let element): try dispatch(element)
+                case .streamOpened: throw .protocolViolation("unexpected stream header from \(stream.peerName)")
+                case .streamClosed, .droppedStanza: break  // thrown, or handed to onDroppedStanza, by the stream
+                }
             }
+        } catch {
+            throw refusal(error)
         }
     }
 
@@ -317,9 +408,12 @@ public final class XMPPSession {
     /// goes first: XEP-0198 §4 recommends it, since a server that does not learn which of
     /// its stanzas were handled may send them again (or to offline storage).
     /// What arrives while closing is still handled: a late bounce is still recorded.
+    /// Once the server has confirmed everything, its own closing tag is not waited for:
+    /// nothing it could still send changes the outcome.
     public func close(deadline: Deadline) {
         if delivery.sm.isEnabledForInbound, !stream.serverClosedStream { queueAck() }
-        stream.close(deadline: deadline) { element in try? self.dispatch(element) }
+        let settled = establishmentAnswered && delivery.unconfirmed == 0 && !delivery.hasCheckpointInFlight
+        stream.close(deadline: deadline, waitingForServer: !settled) { element in try? self.dispatch(element) }
     }
 
     // MARK: Helpers

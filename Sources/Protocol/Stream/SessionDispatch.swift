@@ -134,6 +134,7 @@ extension XMPPSession {
             try fail("the server bound the session to \(jid), not to a resource of \(accountJID.bare)")
         }
         boundJID = jid
+        if sentAhead > 0 { knowledge.stanzasBeforeBind = true }
         tracer?(.stage("bound as \(jid)"))
     }
 

@@ -2,16 +2,21 @@
 /// account is sent. A server that does not offer it is refused: never send credentials
 /// unencrypted.
 enum StartTLS {
+    /// Reads the features that answer the stream header, and the answer to `<starttls/>`,
+    /// which goes out with the header: xmpp-cli never logs in without TLS, so the request
+    /// needs nothing from the features, and asking at once saves a round trip. Returns the
+    /// TLS connection, handshake done and certificate verified.
     static func negotiate(
-        stream: StreamConnection, features: XMLElement, tcp: TCPConnection,
+        stream: StreamConnection, tcp: TCPConnection,
         settings: ConnectionSettings, deadline: Deadline, tracer: Tracer?
     ) throws(XMPPError) -> TLSConnection {
+        stream.queue(XMLElement("starttls", namespace: Namespace.tls))
+        let features = try stream.readHeaderAndFeatures(deadline: deadline)
         guard features.child("starttls", namespace: Namespace.tls) != nil else {
             throw .tlsUnavailable(
                 "\(stream.peerName) does not offer STARTTLS, and xmpp-cli never logs in without TLS",
                 remedy: .tryDirectTLS)
         }
-        stream.queue(XMLElement("starttls", namespace: Namespace.tls))
         let answer = try stream.nextElement(deadline: deadline, waitingFor: "the answer to STARTTLS")
         guard answer.namespace == Namespace.tls, answer.name == "proceed" else {
             if answer.namespace == Namespace.tls, answer.name == "failure" {
@@ -19,6 +24,8 @@ enum StartTLS {
             }
             throw .protocolViolation("expected <proceed/> after STARTTLS, got <\(answer.name)>")
         }
-        return try TLSUpgrade.handshake(tcp: tcp, settings: settings, peerName: stream.peerName, deadline: deadline, tracer: tracer)
+        let tls = try TLSUpgrade.handshake(tcp: tcp, settings: settings, peerName: stream.peerName, deadline: deadline, tracer: tracer)
+        stream.countRoundTrips(tls.handshakeRoundTrips)
+        return tls
     }
 }

@@ -16,8 +16,14 @@ public final class StreamConnection {
     public let peerName: String
 
 
-    /// Waits for input that followed a write: the round trips this stream has cost so far.
+    /// Waits for input that followed a write: the round trips this stream has cost so far,
+    /// from the TCP connect on (the connect and each TLS handshake are added as they happen).
     public private(set) var roundTrips = 0
+
+    /// Adds round trips made beneath the stream: the TCP connect, a TLS handshake.
+    public func countRoundTrips(_ count: Int) {
+        roundTrips += count
+    }
     /// Sees every event as it is parsed, before anyone handles it: what `raw` prints.
     public var onReceive: ((XMLStreamEvent) -> Void)?
     /// When bytes last arrived from the server: what keepalives measure silence against.
@@ -132,6 +138,11 @@ public final class StreamConnection {
             }
             switch event {
             case .element(let element) where element.name == "error" && element.namespace == Namespace.streams:
+                // RFC 6120 §4.9.1.1: the stream is over; we close our side of it too.
+                if !closedOurStream {
+                    queueStreamClose()
+                    try? flush(deadline: .after(seconds: 1))
+                }
                 throw .streamError(Self.streamErrorCondition(element))
             case .streamClosed:
                 serverClosedStream = true
@@ -243,8 +254,8 @@ public final class StreamConnection {
         }
     }
 
-    private func readMore(deadline: Deadline, waitingFor what: String) throws(XMPPError) {
-        if wroteSinceLastRead {
+    private func readMore(deadline: Deadline, waitingFor what: String, waits: Bool = true) throws(XMPPError) {
+        if wroteSinceLastRead && waits {
             roundTrips += 1
             wroteSinceLastRead = false
         }
@@ -275,19 +286,24 @@ public final class StreamConnection {
         events.append(contentsOf: parsed)
     }
 
-    /// Closes our stream, waits briefly for the server's closing tag, and closes the transport.
-    /// Elements that arrive meanwhile go to `onElement` (a session still records bounces).
-    public func close(deadline: Deadline, onElement: (XMLElement) -> Void = { _ in }) {
-        if !serverClosedStream {
+    /// Closes our stream and the transport. With `waitingForServer`, first waits briefly for
+    /// the server's closing tag, so it can finish processing instead of seeing a reset;
+    /// elements that arrive meanwhile go to `onElement` (a session still records bounces).
+    /// Without, what has already arrived is read first, so the socket closes with a FIN.
+    public func close(deadline: Deadline, waitingForServer: Bool = true, onElement: (XMLElement) -> Void = { _ in }) {
+        if !serverClosedStream && !closedOurStream {
             queueStreamClose()
             if (try? flush(deadline: deadline)) != nil {
-                // The server answers with its own </stream:stream>; waiting for it (briefly)
-                // lets it finish processing instead of seeing a reset.
-                let shortDeadline = deadline.earlier(Deadline.after(seconds: 2))
-                while !serverClosedStream {
-                    guard let event = try? nextEvent(deadline: shortDeadline, waitingFor: "the server to close the stream")
-                    else { break }
-                    if case .element(let element) = event { onElement(element) }
+                if waitingForServer {
+                    let shortDeadline = deadline.earlier(Deadline.after(seconds: 2))
+                    while !serverClosedStream {
+                        guard let event = try? nextEvent(deadline: shortDeadline, waitingFor: "the server to close the stream")
+                        else { break }
+                        if case .element(let element) = event { onElement(element) }
+                    }
+                } else if transport.hasBufferedData || (try? XMPPProtocol.waitForInput(transport.fileDescriptor, nil, deadline: .now()).first) == true {
+                    // Only what has arrived: no wait, and not a round trip.
+                    try? readMore(deadline: .now(), waitingFor: "data", waits: false)
                 }
             }
         }

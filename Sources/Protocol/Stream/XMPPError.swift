@@ -13,6 +13,13 @@ public enum XMPPError: Error, Sendable {
     case connectionLost(String)
     /// The server sent a stream error (RFC 6120 §4.9): always fatal.
     case streamError(StreamErrorCondition)
+    /// A stream error that came before the server had answered the requests that establish
+    /// the session, with stanzas sent after them: the server refused to take stanzas that
+    /// early (RFC 6120 §7.1 lets it) and processed none of them, so logging in again and
+    /// waiting for the bind result first is safe.
+    /// `afterBind`: the bind result had come, so the server refused what followed it
+    /// (`<enable/>`, say), not stanzas before its bind result.
+    case refusedBeforeSession(StreamErrorCondition, afterBind: Bool)
     /// The server broke the protocol: malformed or restricted XML, an unexpected element.
     case protocolViolation(String)
     /// TLS is unavailable (no STARTTLS offered, STARTTLS refused) or failed.
@@ -101,6 +108,9 @@ extension XMPPError: CustomStringConvertible {
         case .streamError(let error):
             let text = error.text.map { ": \($0)" } ?? ""
             return "the server closed the stream with the error '\(error.condition)'\(text)"
+        case .refusedBeforeSession(let error, _):
+            let text = error.text.map { ": \($0)" } ?? ""
+            return "the server closed the stream with the error '\(error.condition)'\(text), refusing stanzas sent before the session was established"
         case .protocolViolation(let what):
             return "protocol error: \(what)"
         case .tlsUnavailable(let what, _):

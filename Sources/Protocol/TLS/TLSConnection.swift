@@ -127,6 +127,14 @@ public final class TLSConnection: Transport {
         }
     }
 
+    /// The round trips the handshake cost, as the protocol defines them: one for TLS 1.3
+    /// or a resumed TLS 1.2 session, two for a full TLS 1.2 handshake (the client sends
+    /// nothing early). Counted by version rather than by reads, since a server's flight
+    /// may arrive in several reads.
+    public var handshakeRoundTrips: Int {
+        SSL_version(ssl) >= TLS1_3_VERSION || SSL_session_reused(ssl) == 1 ? 1 : 2
+    }
+
     private func performHandshake(deadline: Deadline) throws(TransportError) {
         SSL_set_connect_state(ssl)
         let ssl = self.ssl

@@ -4,7 +4,7 @@ import XMPPProtocol
 extension XMPPError {
     /// The case without its payload, so a test can say which failure it expects.
     enum Kind: Equatable {
-        case unreachable, timedOut, connectionLost, streamError, protocolViolation, tlsUnavailable
+        case unreachable, timedOut, connectionLost, streamError, refusedBeforeSession, protocolViolation, tlsUnavailable
         case tls, authenticationFailed, stanzaError, refused
     }
 
@@ -14,6 +14,7 @@ extension XMPPError {
         case .timedOut: return .timedOut
         case .connectionLost: return .connectionLost
         case .streamError: return .streamError
+        case .refusedBeforeSession: return .refusedBeforeSession
         case .protocolViolation: return .protocolViolation
         case .tlsUnavailable: return .tlsUnavailable
         case .tls: return .tls

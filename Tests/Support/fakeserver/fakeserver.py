@@ -36,6 +36,8 @@ def arguments():
     parser.add_argument("--password", default="secret", help="the password logins must prove")
     parser.add_argument("--once", action="store_true",
                         help="serve the scenario's connections (usually one), then exit")
+    parser.add_argument("--connections", type=int,
+                        help="with --once: serve this many connections, not the scenario's number")
     parser.add_argument("--timeout", type=float, default=30.0,
                         help="seconds to wait for a connection, and for each connection")
     parser.add_argument("--trace", action="store_true", help="print both directions on stderr")
@@ -74,7 +76,7 @@ def main():
         state.connection += 1
         stream = ClientStream(connection, args.log, time.monotonic() + args.timeout, args.trace)
         scenario(stream, context, args.password, state).run()
-        if args.once and state.connection >= scenario.connections:
+        if args.once and state.connection >= (args.connections or scenario.connections):
             return 0
 
 

@@ -7,7 +7,7 @@ from xml.sax.saxutils import quoteattr
 from hostile_scenarios import HOSTILE_SCENARIOS
 from listen_scenarios import LISTEN_SCENARIOS
 from security_scenarios import SECURITY_SCENARIOS
-from session import CLIENT, NS_BIND, NS_SASL, NS_SM, NS_STANZAS, EndSession, Session
+from session import CLIENT, NS_BIND, NS_SASL, NS_SM, NS_STANZAS, NS_STREAMS, STANZAS, EndSession, Session
 
 
 class Normal(Session):
@@ -51,6 +51,58 @@ class CutBeforeAck(Session):
 class NoStreamManagement(Session):
     """No XEP-0198: the client must confirm delivery another way (an IQ round trip)."""
     offer_sm = False
+
+
+class BindsAsynchronously(Session):
+    """Binds a resource asynchronously, as some servers do (RFC 6120 section 7.1 lets
+    them): the bind takes 50 ms, and a stanza that arrives meanwhile, before the bind result
+    has gone out, closes the stream with <not-authorized/> "stanza sent before session
+    start", unprocessed. <enable/> may come early (it is not a stanza). Serves up to five
+    connections; records "refused", "bound" and each "message" (with its body), and answers
+    pings, roster gets and presence as a normal server does."""
+    connections = 5
+
+    def on_bind(self, stanza_id, bind):
+        self.stream.receive_for(0.05)
+        early = [event.element.tag for event in self.stream.pending
+                 if event.kind == "element" and event.element.tag in STANZAS]
+        if early:
+            self.state.record("refused", early=early)
+            self.send("<stream:error><not-authorized xmlns='%s'/><text xmlns='%s'>stanza sent "
+                      "before session start</text></stream:error></stream:stream>"
+                      % (NS_STREAMS, NS_STREAMS))
+            self.stream.close()
+            raise EndSession()
+        super().on_bind(stanza_id, bind)
+        self.state.record("bound")
+
+    def on_message(self, message):
+        self.state.record("message", body=message.findtext(CLIENT + "body"))
+
+    def on_presence(self, presence):
+        self.state.record("presence", type=presence.get("type") or "available")
+        if presence.get("type") is None and presence.get("to") is None:
+            # The server's echo of initial presence (RFC 6121 section 4.2.2).
+            self.send("<presence from=%s to=%s/>" % (quoteattr(self.jid), quoteattr(self.jid)))
+
+
+class Sha1Only(Session):
+    """Offers SCRAM-SHA-1 only: a client that remembers SCRAM-SHA-256 from before is
+    refused it (invalid-mechanism) and must choose again."""
+    mechanisms = ("SCRAM-SHA-1",)
+
+
+class StreamErrorOnMessage(Session):
+    """Answers the first message with a stream error and its closing tag, then waits for
+    the client to close its side of the stream (RFC 6120 section 4.9.1.1), recorded as
+    "client-closed"."""
+
+    def on_message(self, message):
+        self.send("<stream:error><policy-violation xmlns='%s'/></stream:error></stream:stream>" % NS_STREAMS)
+
+    def on_stream_end(self):
+        self.state.record("client-closed")
+        self.stream.close()
 
 
 class AuthFailure(Session):
@@ -105,8 +157,9 @@ class Bounce(Session):
 
 
 class Limits(Session):
-    """Advertises a stanza limit of 1000 bytes (XEP-0478) after authentication."""
-    max_bytes = 1000
+    """Advertises a stanza limit of 10000 bytes (XEP-0478) after authentication: the least
+    RFC 6120 section 13.12 allows."""
+    max_bytes = 10000
 
     def features_after_auth(self):
         return super().features_after_auth() + (
@@ -205,6 +258,9 @@ SCENARIOS = {
     "cut-before-ack": CutBeforeAck,
     "no-sm": NoStreamManagement,
     "auth-failure": AuthFailure,
+    "binds-asynchronously": BindsAsynchronously,
+    "sha1-only": Sha1Only,
+    "stream-error-on-message": StreamErrorOnMessage,
     "restricted-xml": RestrictedXML,
     "spoofed-roster-push": SpoofedRosterPush,
     "bounce": Bounce,

@@ -77,6 +77,29 @@ class ClientStream:
                 elif self.depth == 0:
                     self.pending.append(Event("end"))
 
+    def receive_for(self, seconds):
+        """Reads and parses whatever the client sends within `seconds`: what arrives while
+        a server is busy (binding a resource, say) before it answers."""
+        end = min(self.deadline, time.monotonic() + seconds)
+        while time.monotonic() < end:
+            self.sock.settimeout(max(0.001, end - time.monotonic()))
+            try:
+                data = self.sock.recv(65536)
+            except socket.timeout:
+                return
+            except (ConnectionError, ssl.SSLError, OSError):
+                return
+            if not data:
+                return
+            if self.log:
+                self.log.write(data)
+                self.log.flush()
+            try:
+                self.parser.feed(data)
+                self._collect()
+            except ET.ParseError as error:
+                raise MalformedXML(str(error)) from error
+
     # Bytes ---------------------------------------------------------------------------
 
     def _receive(self):

@@ -1,0 +1,37 @@
+/// What a login learned about a server that lets the next one send more before it has to
+/// wait for an answer. The command keeps it between runs (a cache); the core only reads it
+/// and reports what it saw.
+///
+/// Every fact is a guess the server can contradict, and a wrong one costs at most a round
+/// trip, never a failure: a mechanism no longer offered is refused and the login chooses
+/// again; `<enable/>` to a server without stream management is answered `<failed/>` and a
+/// ping confirms instead; a server that refuses stanzas before the bind result is logged in
+/// to once more, waiting for it.
+public struct ServerKnowledge: Sendable, Equatable {
+    /// The SASL mechanisms offered after TLS, and the channel-binding types (XEP-0440): the
+    /// first SASL message goes with the stream header, before the features arrive.
+    public var mechanisms: [String]?
+    public var channelBindingTypes: [String]?
+    /// Whether stream management (XEP-0198) was offered after authentication:
+    /// `<enable/>` and `<r/>` then go with the bind request.
+    public var streamManagement: Bool?
+    /// Whether the server took stanzas sent before its answer to resource binding (`false`:
+    /// it closed the stream instead, as RFC 6120 §7.1 lets it; wait for the bind result).
+    public var stanzasBeforeBind: Bool?
+    /// Whether the server needs the RFC 3921 session request.
+    public var legacySession: Bool?
+    /// The largest stanza the server accepts (XEP-0478), when it says.
+    public var maxStanzaBytes: Int?
+
+    public init(
+        mechanisms: [String]? = nil, channelBindingTypes: [String]? = nil, streamManagement: Bool? = nil,
+        stanzasBeforeBind: Bool? = nil, legacySession: Bool? = nil, maxStanzaBytes: Int? = nil
+    ) {
+        self.mechanisms = mechanisms
+        self.channelBindingTypes = channelBindingTypes
+        self.streamManagement = streamManagement
+        self.stanzasBeforeBind = stanzasBeforeBind
+        self.legacySession = legacySession
+        self.maxStanzaBytes = maxStanzaBytes
+    }
+}
