@@ -65,4 +65,4 @@ uninstall:
 
 ## clean: remove build products
 clean:
-	rm -rf .build .build-fuzz .build-sanitize
+	rm -rf .build .build-fuzz .build-sanitize .build-memcheck

@@ -186,7 +186,7 @@ _xmpp-cli() {
 
 _xmpp-cli_send() {
     repeating_flags=(--verbose -v)
-    non_repeating_flags=(--insecure --quiet -q -i --interactive -r --room --receipt --version -h --help)
+    non_repeating_flags=(--insecure --no-cache --quiet -q -i --interactive -r --room --receipt --version -h --help)
     repeating_options=()
     non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --config -m --message -f --file -t --type --subject --thread --nick --room-password --room-password-file)
     __xmpp-cli_offer_flags_options -1
@@ -255,7 +255,7 @@ _xmpp-cli_send() {
 
 _xmpp-cli_presence() {
     repeating_flags=(--verbose -v)
-    non_repeating_flags=(--insecure --quiet -q --version -h --help)
+    non_repeating_flags=(--insecure --no-cache --quiet -q --version -h --help)
     repeating_options=()
     non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --config)
     __xmpp-cli_offer_flags_options 0
@@ -314,7 +314,7 @@ _xmpp-cli_presence() {
 
 _xmpp-cli_presence_set() {
     repeating_flags=(--verbose -v)
-    non_repeating_flags=(--insecure --quiet -q --forever --version -h --help)
+    non_repeating_flags=(--insecure --no-cache --quiet -q --forever --version -h --help)
     repeating_options=()
     non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --config --show --status --priority --hold)
     __xmpp-cli_offer_flags_options 0
@@ -371,7 +371,7 @@ _xmpp-cli_presence_set() {
 
 _xmpp-cli_presence_get() {
     repeating_flags=(--verbose -v)
-    non_repeating_flags=(--insecure --quiet -q --version -h --help)
+    non_repeating_flags=(--insecure --no-cache --quiet -q --version -h --help)
     repeating_options=()
     non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --config --wait --format)
     __xmpp-cli_offer_flags_options -1
@@ -422,7 +422,7 @@ _xmpp-cli_presence_get() {
 
 _xmpp-cli_presence_subscribe() {
     repeating_flags=(--verbose -v)
-    non_repeating_flags=(--insecure --quiet -q --version -h --help)
+    non_repeating_flags=(--insecure --no-cache --quiet -q --version -h --help)
     repeating_options=()
     non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --config --message)
     __xmpp-cli_offer_flags_options 1
@@ -469,7 +469,7 @@ _xmpp-cli_presence_subscribe() {
 
 _xmpp-cli_presence_unsubscribe() {
     repeating_flags=(--verbose -v)
-    non_repeating_flags=(--insecure --quiet -q --version -h --help)
+    non_repeating_flags=(--insecure --no-cache --quiet -q --version -h --help)
     repeating_options=()
     non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --config)
     __xmpp-cli_offer_flags_options 1
@@ -513,7 +513,7 @@ _xmpp-cli_presence_unsubscribe() {
 
 _xmpp-cli_presence_approve() {
     repeating_flags=(--verbose -v)
-    non_repeating_flags=(--insecure --quiet -q --version -h --help)
+    non_repeating_flags=(--insecure --no-cache --quiet -q --version -h --help)
     repeating_options=()
     non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --config)
     __xmpp-cli_offer_flags_options 1
@@ -557,7 +557,7 @@ _xmpp-cli_presence_approve() {
 
 _xmpp-cli_presence_deny() {
     repeating_flags=(--verbose -v)
-    non_repeating_flags=(--insecure --quiet -q --version -h --help)
+    non_repeating_flags=(--insecure --no-cache --quiet -q --version -h --help)
     repeating_options=()
     non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --config)
     __xmpp-cli_offer_flags_options 1
@@ -601,7 +601,7 @@ _xmpp-cli_presence_deny() {
 
 _xmpp-cli_roster() {
     repeating_flags=(--verbose -v)
-    non_repeating_flags=(--insecure --quiet -q --version -h --help)
+    non_repeating_flags=(--insecure --no-cache --quiet -q --version -h --help)
     repeating_options=()
     non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --config)
     __xmpp-cli_offer_flags_options 0
@@ -660,7 +660,7 @@ _xmpp-cli_roster() {
 
 _xmpp-cli_roster_list() {
     repeating_flags=(--verbose -v)
-    non_repeating_flags=(--insecure --quiet -q --version -h --help)
+    non_repeating_flags=(--insecure --no-cache --quiet -q --version -h --help)
     repeating_options=()
     non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --config --format)
     __xmpp-cli_offer_flags_options 0
@@ -708,7 +708,7 @@ _xmpp-cli_roster_list() {
 
 _xmpp-cli_roster_add() {
     repeating_flags=(--verbose -v)
-    non_repeating_flags=(--insecure --quiet -q --subscribe --version -h --help)
+    non_repeating_flags=(--insecure --no-cache --quiet -q --subscribe --version -h --help)
     repeating_options=(--group)
     non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --config --name)
     __xmpp-cli_offer_flags_options 1
@@ -758,7 +758,7 @@ _xmpp-cli_roster_add() {
 
 _xmpp-cli_roster_set() {
     repeating_flags=(--verbose -v)
-    non_repeating_flags=(--insecure --quiet -q --version -h --help)
+    non_repeating_flags=(--insecure --no-cache --quiet -q --version -h --help)
     repeating_options=(--group)
     non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --config --name)
     __xmpp-cli_offer_flags_options 1
@@ -808,7 +808,7 @@ _xmpp-cli_roster_set() {
 
 _xmpp-cli_roster_remove() {
     repeating_flags=(--verbose -v)
-    non_repeating_flags=(--insecure --quiet -q --version -h --help)
+    non_repeating_flags=(--insecure --no-cache --quiet -q --version -h --help)
     repeating_options=()
     non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --config)
     __xmpp-cli_offer_flags_options 1
@@ -852,7 +852,7 @@ _xmpp-cli_roster_remove() {
 
 _xmpp-cli_roster_export() {
     repeating_flags=(--verbose -v)
-    non_repeating_flags=(--insecure --quiet -q --version -h --help)
+    non_repeating_flags=(--insecure --no-cache --quiet -q --version -h --help)
     repeating_options=()
     non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --config)
     __xmpp-cli_offer_flags_options 0
@@ -896,7 +896,7 @@ _xmpp-cli_roster_export() {
 
 _xmpp-cli_roster_import() {
     repeating_flags=(--verbose -v)
-    non_repeating_flags=(--insecure --quiet -q --dry-run --prune --version -h --help)
+    non_repeating_flags=(--insecure --no-cache --quiet -q --dry-run --prune --version -h --help)
     repeating_options=()
     non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --config)
     __xmpp-cli_offer_flags_options 1
@@ -940,7 +940,7 @@ _xmpp-cli_roster_import() {
 
 _xmpp-cli_listen() {
     repeating_flags=(--verbose -v)
-    non_repeating_flags=(--insecure --quiet -q --presence --iq --carbons --reconnect --version -h --help)
+    non_repeating_flags=(--insecure --no-cache --quiet -q --presence --iq --carbons --reconnect --version -h --help)
     repeating_options=(--from --room)
     non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --config --format --nick --count --duration --idle-timeout --exec --exec-timeout)
     __xmpp-cli_offer_flags_options 0
@@ -1012,7 +1012,7 @@ _xmpp-cli_listen() {
 
 _xmpp-cli_raw() {
     repeating_flags=(--verbose -v)
-    non_repeating_flags=(--insecure --quiet -q --pretty --version -h --help)
+    non_repeating_flags=(--insecure --no-cache --quiet -q --pretty --version -h --help)
     repeating_options=()
     non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --config --stage --wait)
     __xmpp-cli_offer_flags_options 0

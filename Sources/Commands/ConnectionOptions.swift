@@ -45,6 +45,9 @@ public struct ConnectionOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Deadline for the whole operation (default: 30).", valueName: "SECONDS"))
     var timeout: Double?
 
+    @Flag(name: .customLong("no-cache"), help: "Neither read nor write the per-server cache ($XDG_CACHE_HOME/xmpp-cli/servers).")
+    var noCache = false
+
     @Option(help: ArgumentHelp("Config file (env: XMPP_CLI_CONFIG; default: $XDG_CONFIG_HOME/xmpp-cli/config).", valueName: "PATH"))
     var config: String?
 
@@ -90,6 +93,11 @@ public struct ConnectionOptions: ParsableArguments {
 struct Account {
     var settings: ConnectionSettings
     var timeout: Double
+    /// Whether logins read and write the per-server cache (`--no-cache` turns it off).
+    var usesCache = true
 
     func deadline() -> Deadline { .after(seconds: timeout) }
+
+    /// The cache of this account's server, unless turned off.
+    var serverCache: ServerCache? { usesCache ? ServerCache(settings: settings) : nil }
 }

@@ -96,10 +96,10 @@ final class FakeServerSendTests: XCTestCase {
     // The server's stanza limit (XEP-0478)
 
     func testBodyOverTheServersLimitExits65NamingTheLimit() throws {
-        let body = String(repeating: "x", count: 2000)
+        let body = String(repeating: "x", count: 12_000)
         let run = try send(scenario: "limits", ["-m", body, "bob@localhost"])
         assertFailure(run.result, exitCode: 65, secrets: [FakeServer.password])
-        XCTAssertTrue(run.result.stderr.contains("1000"), run.result.summary)
+        XCTAssertTrue(run.result.stderr.contains("10000"), run.result.summary)
         XCTAssertFalse(run.clientBytes.contains("<message"), "sent a message over the limit: \(run.clientBytes)")
     }
 
@@ -112,10 +112,10 @@ final class FakeServerSendTests: XCTestCase {
     /// With -i the limit applies line by line: the lines before the long one are sent and
     /// confirmed, the long one and everything after it are not.
     func testInteractiveLineOverTheServersLimitStopsThere() throws {
-        let lines = ["first", String(repeating: "y", count: 2000), "after"]
+        let lines = ["first", String(repeating: "y", count: 12_000), "after"]
         let run = try send(scenario: "limits", ["-i", "bob@localhost"], stdin: input(lines))
         assertFailure(run.result, exitCode: 65, secrets: [FakeServer.password])
-        XCTAssertTrue(run.result.stderr.contains("1000"), run.result.summary)
+        XCTAssertTrue(run.result.stderr.contains("10000"), run.result.summary)
         XCTAssertTrue(run.clientBytes.contains("<body>first</body>"), run.clientBytes)
         XCTAssertFalse(run.clientBytes.contains("yyyy"), "sent the line over the limit")
         XCTAssertFalse(run.clientBytes.contains("<body>after</body>"), "went on after the line over the limit")

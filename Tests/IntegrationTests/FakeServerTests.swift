@@ -26,7 +26,9 @@ final class FakeServerTests: XCTestCase {
         XCTAssertEqual(result.exitCode, 0, result.summary)
         XCTAssertTrue(sent.contains("<message"), "no message sent: \(sent)")
         XCTAssertTrue(sent.contains(body), "the body is missing from: \(sent)")
-        XCTAssertTrue(sent.contains("urn:xmpp:sm:3"), "stream management offered but not used: \(sent)")
+        // At first contact stream management is not known to be offered when the message
+        // goes (with the bind request): a ping confirms it. PipeliningTests has the next login.
+        XCTAssertTrue(sent.contains("urn:xmpp:ping"), "delivery not confirmed: \(sent)")
     }
 
     /// SCRAM-SHA-256 (RFC 7677) is offered next to SCRAM-SHA-1 and PLAIN: the strongest wins.
@@ -72,13 +74,14 @@ final class FakeServerTests: XCTestCase {
     }
 
     /// RFC 6120 §11.1: a comment in the server's XML breaks the stream; the client stops
-    /// there, before STARTTLS and long before any credentials.
+    /// there, before TLS (its `<starttls/>` went with the stream header) and long before
+    /// any credentials.
     func testCommentInFeaturesExits76WithoutAuthenticating() throws {
         let (result, sent) = try send(scenario: "restricted-xml")
         assertFailure(result, exitCode: 76, secrets: [FakeServer.password])
         XCTAssertTrue(result.stderr.contains("comment"), "the message does not say what was wrong: \(result.summary)")
         XCTAssertFalse(sent.contains("<auth"), "offered credentials on a broken stream: \(sent)")
-        XCTAssertFalse(sent.contains("<starttls"), "went on after the broken features: \(sent)")
+        XCTAssertEqual(sent.components(separatedBy: "<stream:stream").count, 2, "went on after the broken features: \(sent)")
     }
 
     func testConnectionCutBeforeAckExits74() throws {

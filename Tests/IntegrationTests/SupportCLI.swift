@@ -23,6 +23,8 @@ let isolatedEnvironment: [String: String] = {
     environment["HOME"] = home.path
     environment["XDG_CONFIG_HOME"] = home.appendingPathComponent("config").path
     environment["XDG_STATE_HOME"] = home.appendingPathComponent("state").path
+    environment["XDG_CACHE_HOME"] = home.appendingPathComponent("cache").path
+    environment["XDG_DATA_HOME"] = home.appendingPathComponent("data").path
     return environment
 }()
 

@@ -49,9 +49,10 @@ final class FakeServer {
     private let child: ChildProcess
 
     /// `environment` adds variables for the scenario (FAKESERVER_HOSTILE_CERTS, say).
+    /// `connections` overrides how many connections the scenario serves before it exits.
     init(
         scenario: String, scratch: URL, password: String = FakeServer.password,
-        environment: [String: String] = [:]
+        environment: [String: String] = [:], connections: Int? = nil
     ) throws {
         self.scenario = scenario
         let certificates = try TestCertificates.directory
@@ -65,7 +66,7 @@ final class FakeServer {
                 "--cert", certificates.appendingPathComponent("server.pem").path,
                 "--key", certificates.appendingPathComponent("server.key").path,
                 "--timeout", "30",
-            ],
+            ] + (connections.map { ["--connections", String($0)] } ?? []),
             environment: Peer.peerEnvironment(password: password).merging(environment) { _, new in new },
             outputIn: scratch)
         let deadline = Date().addingTimeInterval(10)
@@ -84,6 +85,19 @@ final class FakeServer {
             usleep(20_000)
         }
         self.port = port!
+    }
+
+    /// What the scenario recorded so far (`ServerState.record`): one dictionary per event,
+    /// with "connection" (1, 2, ...) and "event" among its keys.
+    func recordedEvents() throws -> [[String: Any]] {
+        let file = URL(fileURLWithPath: logFile.path + ".events")
+        let lines = ((try? Data(contentsOf: file)) ?? Data()).split(separator: UInt8(ascii: "\n"))
+        return try lines.map { line in
+            guard let object = try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else {
+                throw HarnessError.unexpectedOutput("fakeserver.py \(scenario): an event is not an object")
+            }
+            return object
+        }
     }
 
     /// Gives the server `timeout` seconds to finish its connection (a client that never

@@ -75,7 +75,7 @@ struct AccountSources {
             jid: jid, password: password, server: try server(options),
             tlsMode: tls, caFile: caFile, insecure: insecure,
             resource: options.resource ?? section["resource"]?.value)
-        return Account(settings: settings, timeout: timeout)
+        return Account(settings: settings, timeout: timeout, usesCache: !options.noCache)
     }
 
     /// `HOST[:PORT]` from the flag, environment or file, checked before anything connects: a

@@ -92,7 +92,14 @@ final class Listener {
 
     private func connect() throws {
         let deadline = account.deadline()
-        session = try Login.start(settings: account.settings, deadline: deadline, tracer: diagnostics.tracer)
+        try ServerLogin.run(account, diagnostics: diagnostics, deadline: deadline) { session in
+            try goOnline(session, deadline: deadline)
+        }
+    }
+
+    /// Presence, carbons and rooms go with the bind request; online once it is answered.
+    private func goOnline(_ newSession: XMPPSession, deadline: Deadline) throws {
+        session = newSession
         droppedStanzas.watch(session)
         installHandlers()
         // Initial presence (RFC 6121 §4.2): the server starts routing messages here and

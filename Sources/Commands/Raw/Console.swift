@@ -172,20 +172,7 @@ final class Console {
 /// Where the console keeps its history: `$XDG_STATE_HOME/xmpp-cli/history`, private.
 enum ConsoleHistory {
     static func path() -> String? {
-        let base: String
-        if let state = FileInput.environment("XDG_STATE_HOME"), state.hasPrefix("/") {
-            base = state
-        } else if let home = FileInput.environment("HOME") {
-            base = home + "/.local/state"
-        } else {
-            return nil
-        }
-        var path = ""
-        for component in (base + "/xmpp-cli").split(separator: "/") {
-            path += "/" + component
-            mkdir(path, 0o700)
-        }
-        return path + "/history"
+        UserDirectory.state.file("history")
     }
 }
 

@@ -10,7 +10,7 @@ final class Delivery {
     let template: OutgoingMessage
     let rooms: RoomOptions?
     let diagnostics: Diagnostics
-    let receipts = ReceiptTracker()
+    private(set) var receipts = ReceiptTracker()
     private(set) var session: XMPPSession!
     private var occupants: [JID] = []
     private(set) var messagesSent = 0
@@ -28,34 +28,44 @@ final class Delivery {
     func sendOnce(body: String) throws(Failure) {
         try CommandRunner.xmpp {
             let deadline = account.deadline()
-            try open(deadline: deadline)
-            try checkServerLimit(body: body)
-            for target in targets { send(body, to: target) }
-            do throws(XMPPError) {
-                try session.confirmDelivery(deadline: deadline)
-            } catch .connectionLost(let what) {
-                throw XMPPError.connectionLost("\(what); \(confirmedSummary)")
-            } catch {
-                throw error
+            try ServerLogin.run(account, diagnostics: diagnostics, deadline: deadline) { session in
+                try begin(session, deadline: deadline)
+                try checkServerLimit(body: body, deadline: deadline)
+                for target in targets { send(body, to: target) }
+                do throws(XMPPError) {
+                    try session.confirmDelivery(deadline: deadline)
+                } catch .connectionLost(let what) {
+                    throw XMPPError.connectionLost("\(what); \(confirmedSummary)")
+                } catch {
+                    throw error
+                }
+                try finish()
             }
-            try finish()
         }
     }
 
-    /// Every line of `file` (or stdin) as a message, as lines arrive.
+    /// Every line of `file` (or stdin) as a message, as lines arrive. A line, once read, is
+    /// not read again: this login waits for the bind result before sending anything.
     func sendLines(from file: String?) throws(Failure) {
         var reader = try LineInput.open(file, maxLineBytes: OutgoingMessage.defaultStanzaLimit)
         try CommandRunner.xmpp {
-            try open(deadline: account.deadline())
-            var loop = InteractiveLoop(delivery: self)
-            try loop.run(reader: &reader)
+            let deadline = account.deadline()
+            try ServerLogin.run(account, diagnostics: diagnostics, deadline: deadline, pipelining: false) { session in
+                try begin(session, deadline: deadline)
+                var loop = InteractiveLoop(delivery: self)
+                try loop.run(reader: &reader)
+            }
         }
     }
 
     // MARK: Steps shared by both ways
 
-    func open(deadline: Deadline) throws(XMPPError) {
-        session = try Login.start(settings: account.settings, deadline: deadline, tracer: diagnostics.tracer)
+    /// Starts over on a new session (a second login starts from nothing): enters the rooms.
+    func begin(_ newSession: XMPPSession, deadline: Deadline) throws(XMPPError) {
+        session = newSession
+        occupants = []
+        messagesSent = 0
+        receipts = ReceiptTracker()
         droppedStanzas.watch(session)
         installHandler()
         if let rooms {
@@ -87,8 +97,13 @@ final class Delivery {
         messagesSent += 1
     }
 
-    /// The server's own limit (XEP-0478), known only once connected.
-    func checkServerLimit(body: String) throws(Failure) {
+    /// The server's own limit (XEP-0478), known once its features have come. Every server
+    /// takes stanzas of 10,000 bytes (RFC 6120 §13.12), so a smaller message goes without
+    /// waiting for them, with the bind request.
+    func checkServerLimit(body: String, deadline: Deadline) throws(Failure) {
+        if body.utf8.count + 2_000 > 10_000 {
+            do throws(XMPPError) { try session.awaitFeatures(deadline: deadline) } catch { throw Failure(error) }
+        }
         guard let limit = session.limits?.maxStanzaBytes else { return }
         try template.checkSize(body: body, recipients: targets, limit: limit, limitSource: "the server's limit")
     }
@@ -106,8 +121,8 @@ final class Delivery {
             _ = try session.pump(alsoWatching: nil, deadline: deadline)
         }
         for occupant in occupants { MultiUserChat.leave(occupant, session: session) }
-        diagnostics.progress("\(messagesSent) message(s) accepted by the server; \(session.stream.roundTrips) round trips since connecting")
         session.close(deadline: .after(seconds: 2))
+        diagnostics.progress("\(messagesSent) message(s) accepted by the server; \(session.stream.roundTrips) round trips since connecting")
         if let bounce = session.bounces.first {
             throw .stanzaError(bounce.error)
         }

@@ -35,7 +35,7 @@ extension Failure {
         case .unreachable: status = .unavailable
         case .timedOut: status = .tempFail
         case .connectionLost: status = .ioError
-        case .streamError, .protocolViolation: status = .protocolError
+        case .streamError, .refusedBeforeSession, .protocolViolation: status = .protocolError
         case .tlsUnavailable, .authenticationFailed: status = .noPermission
         case .tls(let failure, _):
             // Set-up problems (a CA file that holds no certificate, a domain TLS cannot check)
