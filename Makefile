@@ -53,11 +53,13 @@ generated:
 ## man, completions: both are made by one generation
 man completions: generated
 
-## install: build the release binary, install it, the man pages and the completions
-## under $(DESTDIR)$(PREFIX) (PREFIX=/usr/local by default)
+## install: build the release binary (scripts/build-release: the Swift runtime linked in, so
+## it runs without the toolchain; in RELEASE_SCRATCH, .build by default), install it, the man
+## pages and the completions under $(DESTDIR)$(PREFIX) (PREFIX=/usr/local by default)
+RELEASE_SCRATCH ?= .build
 install:
-	$(SWIFT) build -c release --product xmpp-cli
-	PREFIX='$(PREFIX)' DESTDIR='$(DESTDIR)' scripts/install install "$$($(SWIFT) build -c release --show-bin-path)/xmpp-cli"
+	binary="$$(SWIFT='$(SWIFT)' scripts/build-release --scratch-path '$(RELEASE_SCRATCH)')" && \
+	    PREFIX='$(PREFIX)' DESTDIR='$(DESTDIR)' scripts/install install "$$binary"
 
 ## uninstall: remove exactly the files install installs
 uninstall:

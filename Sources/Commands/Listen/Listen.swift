@@ -4,6 +4,7 @@ import XMPPProtocol
 /// `xmpp-cli listen`: incoming messages as a stream of records for scripts.
 public struct Listen: ParsableCommand {
     public static let configuration = CommandConfiguration(
+        commandName: "listen",
         abstract: "Print incoming messages (and presence or IQs when asked), one record a line.",
         discussion: """
             --timeout bounds only the login. Runs until --count, --duration, --idle-timeout, \

@@ -42,7 +42,7 @@ extension SubscriptionCommand {
 
 extension PresenceCommand {
     struct Subscribe: SubscriptionCommand {
-        static let configuration = CommandConfiguration(abstract: "Ask to see JID's presence.")
+        static let configuration = CommandConfiguration(commandName: "subscribe", abstract: "Ask to see JID's presence.")
         static let presenceType = "subscribe"
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The contact.") var contact: String
@@ -52,7 +52,7 @@ extension PresenceCommand {
     }
 
     struct Unsubscribe: SubscriptionCommand {
-        static let configuration = CommandConfiguration(abstract: "Stop seeing JID's presence.")
+        static let configuration = CommandConfiguration(commandName: "unsubscribe", abstract: "Stop seeing JID's presence.")
         static let presenceType = "unsubscribe"
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The contact.") var contact: String
@@ -62,6 +62,7 @@ extension PresenceCommand {
 
     struct Approve: SubscriptionCommand {
         static let configuration = CommandConfiguration(
+            commandName: "approve",
             abstract: "Let JID see our presence (approves a request, or pre-approves one, RFC 6121 §3.4).")
         static let presenceType = "subscribed"
         @OptionGroup var connection: ConnectionOptions
@@ -71,7 +72,8 @@ extension PresenceCommand {
     }
 
     struct Deny: SubscriptionCommand {
-        static let configuration = CommandConfiguration(abstract: "Refuse or revoke JID's subscription to our presence.")
+        static let configuration = CommandConfiguration(
+            commandName: "deny", abstract: "Refuse or revoke JID's subscription to our presence.")
         static let presenceType = "unsubscribed"
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The contact.") var contact: String

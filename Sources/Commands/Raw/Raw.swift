@@ -4,6 +4,7 @@ import XMPPProtocol
 /// `xmpp-cli raw`: XML straight to the server, from a pipe or an interactive console.
 public struct Raw: ParsableCommand {
     public static let configuration = CommandConfiguration(
+        commandName: "raw",
         abstract: "Send XML stanzas to the server and see every element it sends back.",
         discussion: """
             The session is negotiated up to --stage and the stream features last received are \

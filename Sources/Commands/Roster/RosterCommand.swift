@@ -17,7 +17,8 @@ public struct RosterCommand: ParsableCommand {
 
 extension RosterCommand {
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print the roster: jid, name, subscription, ask, groups.")
+        static let configuration = CommandConfiguration(
+            commandName: "list", abstract: "Print the roster: jid, name, subscription, ask, groups.")
         @OptionGroup var connection: ConnectionOptions
         @Option(help: "Output format: text (a table on a terminal, tab-separated otherwise) or json (JSON Lines).")
         var format: OutputFormat = .text
@@ -39,7 +40,8 @@ extension RosterCommand {
     }
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add a contact; with --subscribe also ask to see its presence.")
+        static let configuration = CommandConfiguration(
+            commandName: "add", abstract: "Add a contact; with --subscribe also ask to see its presence.")
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The contact.") var contact: String
         @Option(help: ArgumentHelp("Display name.", valueName: "NAME")) var name: String?
@@ -72,7 +74,8 @@ extension RosterCommand {
     }
 
     struct Remove: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove a contact (and the subscriptions both ways).")
+        static let configuration = CommandConfiguration(
+            commandName: "remove", abstract: "Remove a contact (and the subscriptions both ways).")
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The contact.") var contact: String
 
@@ -84,7 +87,8 @@ extension RosterCommand {
     }
 
     struct Export: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print the roster as JSON, for `roster import`.")
+        static let configuration = CommandConfiguration(
+            commandName: "export", abstract: "Print the roster as JSON, for `roster import`.")
         @OptionGroup var connection: ConnectionOptions
 
         func run() throws {

@@ -4,6 +4,7 @@ import XMPPProtocol
 extension RosterCommand {
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "import",
             abstract: "Make the roster match FILE (from `roster export`) with the fewest changes.",
             discussion: "Each change is printed as it is made; --dry-run prints them without making them.")
         @OptionGroup var connection: ConnectionOptions

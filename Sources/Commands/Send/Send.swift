@@ -4,6 +4,7 @@ import XMPPProtocol
 /// `xmpp-cli send`: messages to people and rooms, confirmed by the server before exit 0.
 public struct Send: ParsableCommand {
     public static let configuration = CommandConfiguration(
+        commandName: "send",
         abstract: "Send messages; exit 0 only once the server has acknowledged every one.",
         discussion: """
             The body comes from --message, else --file, else all of standard input; with \

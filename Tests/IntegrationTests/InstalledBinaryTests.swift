@@ -1,0 +1,152 @@
+import Foundation
+import XCTest
+
+/// What `make install` installs is the release build with the Swift runtime linked in
+/// (scripts/build-release): it loads only the system's libraries, and it runs, TLS, XML and
+/// JSON included, where no Swift toolchain can be seen.
+///
+/// The release build has a scratch folder of its own (`.build/integration-tests/release`):
+/// the package's `.build` is held by the `swift test` that runs this.
+final class InstalledBinaryTests: XCTestCase {
+    /// What the installed binary may name as NEEDED (README, "Install"); besides these only
+    /// the dynamic loader (`ld-linux-*`).
+    private static let systemLibraries: Set<String> = [
+        "libc.so.6", "libm.so.6", "libresolv.so.2", "libssl.so.3", "libcrypto.so.3", "libxml2.so.2",
+        "libedit.so.2", "libstdc++.so.6", "libgcc_s.so.1",
+    ]
+    private static let toolchainLibraryPrefixes = ["libswift", "libFoundation", "lib_Foundation", "libdispatch", "libBlocksRuntime"]
+
+    func testInstalledBinaryRunsWithoutTheSwiftToolchain() throws {
+        let scratch = try makeScratchDirectory()
+        let stage = scratch.appendingPathComponent("stage")
+        let install = try runProcess(
+            URL(fileURLWithPath: "/usr/bin/make"),
+            [
+                "-C", SupportPaths.packageRoot.path, "install", "DESTDIR=\(stage.path)", "PREFIX=/usr",
+                "RELEASE_SCRATCH=\(SupportPaths.buildScratch.appendingPathComponent("release").path)",
+            ],
+            timeout: 1800, outputIn: scratch)
+        XCTAssertEqual(install.exitCode, 0, "make install failed: \(install.stderr)")
+        let binary = stage.appendingPathComponent("usr/bin/xmpp-cli")
+        guard install.exitCode == 0 else { return }
+
+        let toolchain = try toolchainRoot()
+        try checkLinkedLibraries(binary, toolchain: toolchain, scratch: scratch)
+
+        // The control: the debug build, which links the runtime from the toolchain, cannot
+        // even start once it is hidden, so hiding it works.
+        let debugRun = try runHidingToolchain(toolchain, try SupportPaths.cliBinary(), ["--version"], scratch: scratch)
+        XCTAssertEqual(debugRun.exitCode, 127, "the debug build ran with \(toolchain) hidden: \(debugRun.stderr)")
+        XCTAssertTrue(debugRun.stderr.contains("error while loading shared libraries: libswift"), debugRun.stderr)
+
+        let version = try runHidingToolchain(toolchain, binary, ["--version"], scratch: scratch)
+        XCTAssertEqual(version.exitCode, 0, version.stderr)
+        let expected = try runProcess(try SupportPaths.cliBinary(), ["--version"], timeout: 30, outputIn: scratch)
+        XCTAssertEqual(version.stdout, expected.stdout)
+        XCTAssertFalse(version.stdout.isEmpty)
+
+        // A message over STARTTLS, which bob receives: libssl, libxml2 and the Swift runtime
+        // (strings, Unicode normalization of the JIDs) of the installed binary at work.
+        let server = try ProsodyServer.shared
+        let body = "from the installed binary: Grüße <&>"
+        let bob = try Peer.receive(as: server.bob, on: server, scratch: try makeScratchDirectory())
+        let send = try runHidingToolchain(
+            toolchain, binary,
+            [
+                "send", "-j", server.alice.jid, "--server", server.starttlsAddress, "--tls", "starttls",
+                "--ca-file", server.caFile, "--timeout", "20", "-m", body, server.bob.jid,
+            ],
+            environment: ["XMPP_PASSWORD": server.alice.password], scratch: scratch)
+        XCTAssertEqual(send.exitCode, 0, "send: \(send.stderr)")
+        guard send.exitCode == 0 else { _ = try? bob.stop(); return }
+        let messages = try bob.messages()
+        XCTAssertEqual(messages.map(\.body), [body] as [String?], "bob got \(messages)")
+
+        // A roster file read by FoundationEssentials' JSON decoder, linked in too; the dry run
+        // over direct TLS changes nothing.
+        let contact = "installed-\(UUID().uuidString.prefix(8).lowercased())@\(server.domain)"
+        let file = scratch.appendingPathComponent("roster.json")
+        try Data("{\"roster\":[{\"jid\":\"\(contact)\",\"name\":\"Zoë\",\"groups\":[\"g\"]}]}".utf8).write(to: file)
+        let dryRun = try runHidingToolchain(
+            toolchain, binary,
+            [
+                "roster", "import", "--dry-run", "-j", server.alice.jid, "--server", server.directTLSAddress,
+                "--tls", "direct", "--ca-file", server.caFile, "--timeout", "20", file.path,
+            ],
+            environment: ["XMPP_PASSWORD": server.alice.password], scratch: scratch)
+        XCTAssertEqual(dryRun.exitCode, 0, "roster import --dry-run: \(dryRun.stderr)")
+        let lines = dryRun.stdout.split(separator: "\n")
+        XCTAssertEqual(lines.count, 1, dryRun.stdout)
+        XCTAssertTrue(lines.first?.hasPrefix("add \(contact)") == true, dryRun.stdout)
+        XCTAssertTrue(lines.first?.contains("Zoë") == true, dryRun.stdout)
+    }
+
+    /// The NEEDED entries name system libraries only, nothing points into the toolchain, and
+    /// the dynamic loader finds every library without it.
+    private func checkLinkedLibraries(_ binary: URL, toolchain: String, scratch: URL) throws {
+        let dynamic = try runProcess(
+            URL(fileURLWithPath: "/usr/bin/readelf"), ["-d", binary.path], timeout: 30, outputIn: scratch)
+        XCTAssertEqual(dynamic.exitCode, 0, dynamic.stderr)
+        let needed = dynamic.stdout.split(separator: "\n")
+            .filter { $0.contains("(NEEDED)") }
+            .compactMap { line -> String? in
+                guard let open = line.firstIndex(of: "["), let close = line.lastIndex(of: "]") else { return nil }
+                return String(line[line.index(after: open)..<close])
+            }
+        XCTAssertFalse(needed.isEmpty, "no NEEDED entries in: \(dynamic.stdout)")
+        for library in needed {
+            XCTAssertFalse(
+                Self.toolchainLibraryPrefixes.contains { library.hasPrefix($0) },
+                "the installed binary needs the toolchain's \(library)")
+        }
+        XCTAssertEqual(
+            Set(needed.filter { !$0.hasPrefix("ld-linux") }), Self.systemLibraries,
+            "the installed binary's libraries changed (update README's list if that is intended)")
+        XCTAssertFalse(
+            dynamic.stdout.contains("(RPATH)") || dynamic.stdout.contains("(RUNPATH)"),
+            "the installed binary has a run path: \(dynamic.stdout)")
+
+        let ldd = try runProcess(URL(fileURLWithPath: "/usr/bin/ldd"), [binary.path], timeout: 30, outputIn: scratch)
+        XCTAssertEqual(ldd.exitCode, 0, ldd.stderr)
+        XCTAssertFalse(ldd.stdout.contains("not found"), ldd.stdout)
+        XCTAssertFalse(ldd.stdout.contains(toolchain), "libraries from the toolchain: \(ldd.stdout)")
+        for prefix in Self.toolchainLibraryPrefixes {
+            XCTAssertFalse(ldd.stdout.contains(prefix), "\(prefix)* loaded: \(ldd.stdout)")
+        }
+    }
+
+    /// The toolchain this test runs on: the folder above `usr/lib/swift/` of the
+    /// libswiftCore.so this process has mapped.
+    private func toolchainRoot() throws -> String {
+        // Read to the end: /proc gives the file no size to go by.
+        guard let handle = FileHandle(forReadingAtPath: "/proc/self/maps"),
+            let maps = String(data: try handle.readToEnd() ?? Data(), encoding: .utf8)
+        else { throw HarnessError.missing("a readable /proc/self/maps") }
+        defer { try? handle.close() }
+        for line in maps.split(separator: "\n") where line.hasSuffix("/libswiftCore.so") {
+            guard let slash = line.firstIndex(of: "/") else { continue }
+            let path = String(line[slash...])
+            if let range = path.range(of: "/usr/lib/swift/") {
+                return String(path[..<range.lowerBound])
+            }
+        }
+        throw HarnessError.missing("the toolchain's libswiftCore.so among this process's mappings")
+    }
+
+    /// Runs `binary` in a mount namespace of its own (`unshare --mount`, as root) with an empty
+    /// tmpfs over the toolchain, and no LD_LIBRARY_PATH or LD_PRELOAD.
+    private func runHidingToolchain(
+        _ toolchain: String, _ binary: URL, _ arguments: [String], environment: [String: String] = [:],
+        scratch: URL
+    ) throws -> ProcessOutcome {
+        var environment = isolatedEnvironment.merging(environment) { _, new in new }
+        environment["LD_LIBRARY_PATH"] = nil
+        environment["LD_PRELOAD"] = nil
+        environment["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin"
+        let hide = #"mount -t tmpfs -o size=64k,mode=0755 toolchain-hidden "$0" && exec "$@""#
+        return try runProcess(
+            URL(fileURLWithPath: "/usr/bin/unshare"),
+            ["--mount", "--", "/bin/sh", "-c", hide, toolchain, binary.path] + arguments,
+            environment: environment, timeout: 60, outputIn: scratch)
+    }
+}
