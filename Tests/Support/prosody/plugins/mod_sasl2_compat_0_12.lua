@@ -2,8 +2,8 @@
 -- mod_sasl2_sm and mod_sasl2_fast run on Prosody 0.12.3. Those modules were written for
 -- Prosody trunk and call APIs that 0.12.3 lacks; each gap makes the server fail with a Lua
 -- traceback while the client sees only silence. Loaded by Tests/Support/prosody/start
--- --sasl2 through plugin_paths, beside the four modules. The letters follow
--- /work/shared/TESTING-NOTES.md ("SASL2, Bind2 and FAST on Prosody 0.12.3").
+-- --sasl2 through plugin_paths, beside the four modules. Each gap has a letter (A to E),
+-- so that a failure seen in the log can be traced to the shim for it.
 
 local st = require "util.stanza";
 local dt = require "util.datetime";
