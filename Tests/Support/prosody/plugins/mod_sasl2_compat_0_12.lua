@@ -114,6 +114,25 @@ module:hook("stream-features", function (event)
 	end
 end, 100);
 
+-- F: the SASL handler mod_sasl2 made, kept. 0.12.3's mod_saslauth (priority 0) replaces
+-- session.sasl_handler with one of its own after mod_sasl2's (priority 1), without the
+-- tls-exporter binding mod_sasl2 added; mod_sasl2_fast copies the binding from it when
+-- <authenticate> comes, and HT-SHA-256-EXPR then fails with a traceback (profile.cb nil).
+-- For a FAST <authenticate>, put mod_sasl2's handler back first (mod_sasl2_fast then replaces
+-- it with its own). Password logins keep mod_saslauth's: 0.12.3's SCRAM with mod_sasl2's
+-- handler answers malformed-request.
+module:hook("stream-features", function (event)
+	event.origin.sasl2_compat_handler = event.origin.sasl_handler;
+end, 0.5);
+
+module:hook_tag("urn:xmpp:sasl:2", "authenticate", function (session, authenticate)
+	local kept = session.sasl2_compat_handler;
+	session.sasl2_compat_handler = nil;
+	if kept and authenticate:get_child("fast", "urn:xmpp:fast:0") then
+		session.sasl_handler = kept;
+	end
+end, 1000);
+
 -- E: util.datetime.datetime given a float (mod_sasl2_fast's token expiry): Lua 5.4's
 -- os.date refuses a number without an integer representation.
 if not dt.sasl2_compat_floors then
