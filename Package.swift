@@ -59,10 +59,11 @@ let package = Package(
             dependencies: ["Commands", "XMPPProtocol"],
             path: "Tests/CommandsTests"),
         // Integration tests: a real Prosody started by the tests, slixmpp as the peer,
-        // and a scripted fake server; they run the built xmpp-cli binary.
+        // and a scripted fake server; they run the built xmpp-cli binary, and drive the
+        // core directly where a stage has no command of its own yet (SASL2).
         .testTarget(
             name: "IntegrationTests",
-            dependencies: [],
+            dependencies: ["XMPPProtocol"],
             path: "Tests/IntegrationTests",
             resources: []),
     ]

@@ -53,6 +53,29 @@ final class ProsodyServer: Sendable {
         }
     }()
 
+    /// A second server of this test process that also offers SASL2 with inline Bind2,
+    /// stream management and FAST (`start --sasl2`), started on first use like `shared`.
+    /// Its own instance, so that the tokens and sessions of those tests touch no other.
+    static var sasl2: ProsodyServer {
+        get throws { try sasl2Instance.get() }
+    }
+
+    private static let sasl2Instance: Result<ProsodyServer, HarnessError> = {
+        do {
+            let server = try ProsodyServer.start(extraArguments: ["--sasl2"])
+            atexit { ProsodyServer.stopSASL2AtExit() }
+            return .success(server)
+        } catch let error as HarnessError {
+            return .failure(error)
+        } catch {
+            return .failure(.failedToStart("Prosody with SASL2: \(error)"))
+        }
+    }()
+
+    private static func stopSASL2AtExit() {
+        if case .success(let server) = sasl2Instance { kill(server.pid, SIGTERM) }
+    }
+
     /// Only a signal here: the exit path is no place for Foundation. The watcher that start
     /// left behind sees this process go and removes the directory.
     private static func stopAtExit() {
@@ -84,11 +107,11 @@ final class ProsodyServer: Sendable {
         }
     }
 
-    private static func start() throws -> ProsodyServer {
+    private static func start(extraArguments: [String] = []) throws -> ProsodyServer {
         let directory = try makeTemporaryDirectory("xmpp-cli-prosody")
         let outcome = try runProcess(
             SupportPaths.bash,
-            [SupportPaths.prosodyStart.path, directory.path, "--watch-pid", String(getpid()), "--cleanup"],
+            [SupportPaths.prosodyStart.path, directory.path, "--watch-pid", String(getpid()), "--cleanup"] + extraArguments,
             timeout: 90, outputIn: FileManager.default.temporaryDirectory)
         guard outcome.exitCode == 0 else {
             throw HarnessError.failedToStart(

@@ -36,7 +36,7 @@ extension Failure {
         case .timedOut: status = .tempFail
         case .connectionLost: status = .ioError
         case .streamError, .refusedBeforeSession, .protocolViolation: status = .protocolError
-        case .tlsUnavailable, .authenticationFailed: status = .noPermission
+        case .tlsUnavailable, .authenticationFailed, .tokenRefused: status = .noPermission
         case .tls(let failure, _):
             // Set-up problems (a CA file that holds no certificate, a domain TLS cannot check)
             // are configuration; an unreadable CA file was reported (66) before connecting.

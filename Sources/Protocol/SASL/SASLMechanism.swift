@@ -50,6 +50,13 @@ public enum SASLError: Error, Equatable, Sendable {
     case invalidUsername(String)
     /// The password cannot be prepared (SASLprep): the text says why.
     case invalidPassword(String)
+    /// The server's answer to a hashed token (XEP-0484's HT-* `Responder` HMAC) is wrong: it
+    /// does not know the token, or a man in the middle answered.
+    case invalidTokenProof
+    /// The hash of the mechanisms and channel-binding types the server advertised, which it
+    /// signs into SCRAM (XEP-0474 `h=`), does not match what we saw: someone between us
+    /// changed the offer (a downgrade). The text says what differed.
+    case downgradeDetected(String)
 }
 
 extension SASLError: CustomStringConvertible {
@@ -78,6 +85,10 @@ extension SASLError: CustomStringConvertible {
                 + "so a man in the middle could read the password: not sending it (only SCRAM is used over an unverified connection)"
         case .invalidUsername(let reason): "the username cannot be used: it \(reason)"
         case .invalidPassword(let reason): "the password cannot be used: it \(reason)"
+        case .invalidTokenProof:
+            "the server's answer to the token is wrong: it does not know the token, or the connection is intercepted"
+        case .downgradeDetected(let detail):
+            "the server's offer of mechanisms was changed on the way (XEP-0474 downgrade protection): \(detail)"
         }
     }
 }

@@ -29,6 +29,9 @@ public struct SCRAM: SASLMechanism, Sendable, SecretHolding {
     private let channelBinding: SCRAMChannelBinding
     private let clientNonce: String
     private var state = State.initial
+    /// What the server advertised, to check against its XEP-0474 `h` attribute; nil where
+    /// the caller has nothing to compare.
+    public var downgradeProtection: SCRAMDowngradeProtection?
     /// SCRAM's `Hi()`: PBKDF2 with the mechanism's hash. A stored function only so that a
     /// test can make it fail as a FIPS-mode OpenSSL does.
     var deriveSaltedPassword: @Sendable (
@@ -155,6 +158,7 @@ public struct SCRAM: SASLMechanism, Sendable, SecretHolding {
         to challenge: [UInt8], clientFirstBare: String, password: String
     ) throws(SASLError) -> [UInt8] {
         let serverFirst = try SCRAMServerMessage.parseFirst(challenge, clientNonce: clientNonce)
+        try downgradeProtection?.verify(serverFirst.downgradeHash, hash: hash)
         let clientFinalWithoutProof = "c=\(Base64.encode(channelBindingInput)),r=\(serverFirst.nonce)"
         let authMessage = Array("\(clientFirstBare),\(serverFirst.text),\(clientFinalWithoutProof)".utf8)
 

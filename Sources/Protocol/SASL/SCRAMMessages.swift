@@ -12,6 +12,8 @@ enum SCRAMServerMessage {
         var nonce: String
         var salt: [UInt8]
         var iterations: Int
+        /// XEP-0474's `h`: the server's hash of its advertised mechanisms, if it sent one.
+        var downgradeHash: String?
     }
 
     /// The parsed server-final-message: `v=signature` or `e=error`.
@@ -41,7 +43,8 @@ enum SCRAMServerMessage {
             throw .malformedChallenge("salt (s=) is empty or not valid base64")
         }
         let iterations = try parseIterationCount(attributes[2].value)
-        return First(text: text, nonce: nonce, salt: salt, iterations: iterations)
+        let downgradeHash = attributes.dropFirst(3).first { $0.name == "h" }?.value
+        return First(text: text, nonce: nonce, salt: salt, iterations: iterations, downgradeHash: downgradeHash)
     }
 
     static func parseFinal(_ bytes: [UInt8]) throws(SASLError) -> Final {

@@ -84,6 +84,8 @@ public final class StreamConnection {
                 var shown = element
                 shown.children = [.text("[redacted]")]
                 tracer(.sent(shown.serialized(parentNamespace: Namespace.client)))
+            } else if let shown = SASL2Trace.redacted(element) {
+                tracer(.sent(shown.serialized(parentNamespace: Namespace.client)))
             } else {
                 tracer(.sent(text))
             }
@@ -349,6 +351,7 @@ public final class StreamConnection {
             let attributes = header.attributes.map { " \($0.name)='\(XMLEscaping.escapeAttribute($0.value))'" }.joined()
             return "<stream:stream\(attributes)>"
         case .element(let element):
+            if let shown = SASL2Trace.redacted(element) { return shown.serialized(parentNamespace: Namespace.client) }
             if element.namespace == Namespace.sasl,
                 ["challenge", "success", "response", "auth"].contains(element.name), !element.text.isEmpty
             {

@@ -27,6 +27,10 @@ public enum XMPPError: Error, Sendable {
     case tls(TLSFailure, server: String)
     /// SASL authentication failed: the server's condition, or our own check of the server.
     case authenticationFailed(mechanism: String, reason: String)
+    /// The server refused a FAST token (XEP-0484 §6: any `<failure/>` to a token), or offers
+    /// no FAST for it. The token is spent: discard it and log in with the password, on a new
+    /// connection if anything was sent after `<authenticate>`.
+    case tokenRefused(mechanism: String, reason: String)
     /// The server or a recipient refused a stanza with a stanza error (RFC 6120 §8.3).
     case stanzaError(StanzaError)
     /// A recipient or room refused what was asked (a room join, a receipt that never came).
@@ -128,6 +132,8 @@ extension XMPPError: CustomStringConvertible {
             }
         case .authenticationFailed(let mechanism, let reason):
             return "authentication with \(mechanism) failed: \(reason)"
+        case .tokenRefused(let mechanism, let reason):
+            return "the server did not accept the login token (\(mechanism)): \(reason)"
         case .stanzaError(let error):
             return error.description
         case .refused(let what, _):

@@ -20,6 +20,8 @@ public enum Namespace {
     public static let channelBindingTypes = "urn:xmpp:sasl-cb:0"  // XEP-0440
     public static let streamLimits = "urn:xmpp:stream-limits:0"   // XEP-0478
     public static let sasl2 = "urn:xmpp:sasl:2"                   // XEP-0388
+    public static let bind2 = "urn:xmpp:bind:0"                   // XEP-0386
+    public static let fast = "urn:xmpp:fast:0"                    // XEP-0484
     /// XEP-0078, obsolete: only recognised, so its passwords stay out of the console history.
     public static let legacyAuth = "jabber:iq:auth"
 

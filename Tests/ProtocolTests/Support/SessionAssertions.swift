@@ -5,7 +5,7 @@ extension XMPPError {
     /// The case without its payload, so a test can say which failure it expects.
     enum Kind: Equatable {
         case unreachable, timedOut, connectionLost, streamError, refusedBeforeSession, protocolViolation, tlsUnavailable
-        case tls, authenticationFailed, stanzaError, refused
+        case tls, authenticationFailed, tokenRefused, stanzaError, refused
     }
 
     var kind: Kind {
@@ -19,6 +19,7 @@ extension XMPPError {
         case .tlsUnavailable: return .tlsUnavailable
         case .tls: return .tls
         case .authenticationFailed: return .authenticationFailed
+        case .tokenRefused: return .tokenRefused
         case .stanzaError: return .stanzaError
         case .refused: return .refused
         }
