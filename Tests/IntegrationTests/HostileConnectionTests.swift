@@ -6,11 +6,11 @@ import XCTest
 /// slow for it is cut off at --timeout (75), however steadily its bytes keep coming.
 final class HostileConnectionTests: XCTestCase {
     func testResetAfterConnectExits74() throws {
-        try assertHostile("reset-after-connect", exits: 74, neverSends: [Hostile.startTLS, Hostile.account])
+        try assertHostile("reset-after-connect", exits: 74, neverSends: [Hostile.streamOverTLS, Hostile.account])
     }
 
     func testResetAfterTheStreamHeaderExits74() throws {
-        try assertHostile("reset-after-header", exits: 74, neverSends: [Hostile.startTLS, Hostile.account])
+        try assertHostile("reset-after-header", exits: 74, neverSends: [Hostile.streamOverTLS, Hostile.account])
     }
 
     func testResetAfterProceedExits74() throws {

@@ -12,14 +12,16 @@ final class HostileDeliveryTests: XCTestCase {
         XCTAssertTrue(run.clientBytes.contains("urn:xmpp:ping"), "delivery not confirmed by a ping: \(run.clientBytes)")
     }
 
-    func testAckOfMoreThanWasSentExits76() throws { try assertHostile("sm-h-too-large", exits: 76) }
+    func testAckOfMoreThanWasSentExits76() throws { try assertHostile("sm-h-too-large", exits: 76, remembered: Hostile.remembersStreamManagement) }
     func testAckThatGoesBackwardsExits76() throws {
-        try assertHostile("sm-h-backwards", exits: 76, client: .send(["bob@localhost", "carol@localhost"]))
+        try assertHostile(
+            "sm-h-backwards", exits: 76, client: .send(["bob@localhost", "carol@localhost"]),
+            remembered: Hostile.remembersStreamManagement)
     }
-    func testAckThatIsNotANumberExits76() throws { try assertHostile("sm-h-not-number", exits: 76) }
-    func testNegativeAckExits76() throws { try assertHostile("sm-h-negative", exits: 76) }
-    func testAckPast32BitsExits76() throws { try assertHostile("sm-h-overflow", exits: 76) }
-    func testAckThatNeverComesTimesOut() throws { try assertHostile("sm-ack-never", exits: 75) }
+    func testAckThatIsNotANumberExits76() throws { try assertHostile("sm-h-not-number", exits: 76, remembered: Hostile.remembersStreamManagement) }
+    func testNegativeAckExits76() throws { try assertHostile("sm-h-negative", exits: 76, remembered: Hostile.remembersStreamManagement) }
+    func testAckPast32BitsExits76() throws { try assertHostile("sm-h-overflow", exits: 76, remembered: Hostile.remembersStreamManagement) }
+    func testAckThatNeverComesTimesOut() throws { try assertHostile("sm-ack-never", exits: 75, remembered: Hostile.remembersStreamManagement) }
 
     // MARK: Unanswered and spoofed IQs
 

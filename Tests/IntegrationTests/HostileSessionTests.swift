@@ -20,7 +20,7 @@ final class HostileSessionTests: XCTestCase {
 
     func testEveryStreamErrorConditionExits76NamingIt() throws {
         for condition in Self.streamErrorConditions {
-            let run = try assertHostile("stream-error-\(condition)", exits: 76, neverSends: [Hostile.startTLS])
+            let run = try assertHostile("stream-error-\(condition)", exits: 76, neverSends: [Hostile.streamOverTLS])
             XCTAssertTrue(run.result.stderr.contains("'\(condition)'"), "condition not named: \(run.result.summary)")
         }
     }
@@ -47,7 +47,7 @@ final class HostileSessionTests: XCTestCase {
     /// the client connected again, the server would have taken that connection first, and
     /// logged a second stream header from it.
     func testSeeOtherHostIsNotFollowed() throws {
-        let run = try assertHostile("see-other-host", exits: 76, neverSends: [Hostile.startTLS]) { server in
+        let run = try assertHostile("see-other-host", exits: 76, neverSends: [Hostile.streamOverTLS]) { server in
             try runProcess(
                 SupportPaths.python,
                 ["-c", "import socket, sys; socket.create_connection(('127.0.0.1', int(sys.argv[1])), 5).sendall(b'<sentinel/>')",

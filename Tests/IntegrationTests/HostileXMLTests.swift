@@ -11,7 +11,7 @@ import XCTest
 final class HostileXMLTests: XCTestCase {
     private func assertBrokenBeforeTLS(_ scenario: String, file: StaticString = #filePath, line: UInt = #line) throws {
         try assertHostile(
-            scenario, exits: 76, neverSends: [Hostile.startTLS, Hostile.account], file: file, line: line)
+            scenario, exits: 76, neverSends: [Hostile.streamOverTLS, Hostile.account], file: file, line: line)
     }
 
     private func assertStreamBrokenInStanza(_ scenario: String, file: StaticString = #filePath, line: UInt = #line) throws {
@@ -78,12 +78,14 @@ final class HostileXMLTests: XCTestCase {
     func testSASLElementTooLargeExits76() throws {
         try assertHostile("xml-sasl-too-large", exits: 76, neverSends: [Hostile.saslResponse, Hostile.message])
     }
-    func testStreamManagementElementTooDeepExits76() throws { try assertHostile("xml-sm-too-deep", exits: 76) }
+    func testStreamManagementElementTooDeepExits76() throws {
+        try assertHostile("xml-sm-too-deep", exits: 76, remembered: Hostile.remembersStreamManagement)
+    }
 
     // MARK: A header that never ends, bytes after the end
 
     func testStalledStreamHeaderExits75() throws {
-        try assertHostile("xml-stalled-header", exits: 75, neverSends: [Hostile.startTLS, Hostile.account])
+        try assertHostile("xml-stalled-header", exits: 75, neverSends: [Hostile.streamOverTLS, Hostile.account])
     }
 
     /// The client closed and the server answered with its own close, then junk: done is done.

@@ -21,7 +21,9 @@ enum Hostile {
     static let authentication = "<auth"
     static let saslResponse = "<response"
     static let message = "<message"
-    static let startTLS = "<starttls"
+    /// The stream header a client sends once it has gone on to TLS (the one before TLS
+    /// names no account, and its `<starttls/>` goes with it, asking for nothing yet).
+    static let streamOverTLS = " from='alice@"
     /// Anything of the account (its localpart): nothing of it goes out before TLS is verified.
     static let account = "alice"
 
@@ -68,14 +70,27 @@ enum Hostile {
     /// Starts the fake server playing `scenario` and runs `client` as alice@`domain`
     /// against it, under Tests/Support/peak-rss.
     /// `afterExit` runs once the client has exited, before the server's log is read.
+    /// What the per-server cache says of a server that offered stream management at the
+    /// last login: the client then enables it with the bind request (at first contact a
+    /// one-shot command confirms with a ping instead).
+    static let remembersStreamManagement = "xmpp-cli server cache 1\nstream-management yes\n"
+
+    /// `remembered`: the per-server cache the client starts with (nil: none, a first contact).
     static func run(
         _ scenario: String, client: Client, timeout: Int, trust: Trust, domain: String, scratch: URL,
-        afterExit: (FakeServer) throws -> Void = { _ in }
+        remembered: String? = nil, afterExit: (FakeServer) throws -> Void = { _ in }
     ) throws -> Run {
         let hostileCertificates = try TestCertificates.hostileDirectory
         let server = try FakeServer(
             scenario: scenario, scratch: scratch,
             environment: ["FAKESERVER_HOSTILE_CERTS": hostileCertificates.path])
+        let cacheHome = scratch.appendingPathComponent("cache-\(scenario)")
+        if let remembered {
+            let servers = cacheHome.appendingPathComponent("xmpp-cli/servers")
+            try FileManager.default.createDirectory(at: servers, withIntermediateDirectories: true)
+            try Data(remembered.utf8).write(
+                to: servers.appendingPathComponent("\(domain)%40127.0.0.1%3A\(server.port)%2Cstarttls"))
+        }
         let caFile = trust == .standard
             ? try TestCertificates.caFile : hostileCertificates.appendingPathComponent("ca.pem").path
         let connection = [
@@ -86,7 +101,7 @@ enum Hostile {
         let child = try ChildProcess(
             SupportPaths.support.appendingPathComponent("peak-rss"),
             [rssFile.path, try SupportPaths.cliBinary().path] + client.arguments(connection: connection),
-            environment: isolatedEnvironment.merging(["XMPP_PASSWORD": FakeServer.password]) { _, new in new },
+            environment: isolatedEnvironment.merging(["XMPP_PASSWORD": FakeServer.password, "XDG_CACHE_HOME": cacheHome.path]) { _, new in new },
             outputIn: scratch)
         let outcome = try child.wait(timeout: TimeInterval(timeout) + grace)
         try afterExit(server)
@@ -110,13 +125,13 @@ extension XCTestCase {
     func assertHostile(
         _ scenario: String, exits expected: Int32, client: Hostile.Client = .send(),
         neverSends forbidden: [String] = [], timeout: Int = Hostile.timeout,
-        trust: Hostile.Trust = .standard, domain: String = "localhost",
+        trust: Hostile.Trust = .standard, domain: String = "localhost", remembered: String? = nil,
         afterExit: (FakeServer) throws -> Void = { _ in },
         file: StaticString = #filePath, line: UInt = #line
     ) throws -> Hostile.Run {
         let run = try Hostile.run(
             scenario, client: client, timeout: timeout, trust: trust, domain: domain,
-            scratch: try makeScratchDirectory(), afterExit: afterExit)
+            scratch: try makeScratchDirectory(), remembered: remembered, afterExit: afterExit)
         let result = run.result
         if expected == 0 {
             XCTAssertEqual(result.exitCode, 0, "\(scenario): \(result.summary)", file: file, line: line)

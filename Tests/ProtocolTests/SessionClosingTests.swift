@@ -25,6 +25,22 @@ final class SessionClosingTests: XCTestCase {
         XCTAssertTrue(lastWrite.hasSuffix("</stream:stream>"), lastWrite)
         let acks = transport.sentElements.filter { $0.name == "a" && $0.namespace == Namespace.streamManagement }
         XCTAssertEqual(acks.map { $0[attribute: "h"] }, ["2"], "no final ack before closing: \(transport.writtenText)")
+        // Nothing of ours awaits confirmation: the server's closing tag is not waited for.
+        XCTAssertEqual(transport.unplayedSteps, 1, "waited for the server's closing tag")
+        XCTAssertTrue(transport.isClosed)
+    }
+
+    /// With a stanza unconfirmed, the close waits for the server's closing tag (and what
+    /// comes before it: a bounce would still be recorded).
+    func testCloseWaitsForTheServerWhileAStanzaIsUnconfirmed() throws {
+        let (session, transport) = try makeSession(script: [
+            .expect("<enable xmlns='urn:xmpp:sm:3'/>", reply: Server.enabled + incoming),
+            .expect("</stream:stream>", reply: "</stream:stream>"),
+        ])
+        session.queueEnableStreamManagement(resumable: false)
+        _ = try session.nextStanza(deadline: generousDeadline())
+        session.send(XMLElement("message", attributes: ["to": "bob@example.com", "id": "u1"]))
+        session.close(deadline: generousDeadline())
         XCTAssertEqual(transport.unplayedSteps, 0, "did not wait for the server's closing tag")
         XCTAssertTrue(transport.isClosed)
     }

@@ -121,6 +121,8 @@ final class SessionHardeningTests: XCTestCase {
         ])
         session.queueEnableStreamManagement(resumable: false)
         _ = try session.nextStanza(deadline: generousDeadline())
+        // Unconfirmed, so the close waits for the server, which sends more meanwhile.
+        session.send(chatMessage(id: "u1"))
         session.close(deadline: generousDeadline())
         XCTAssertEqual(transport.unplayedSteps, 0)
         XCTAssertTrue(transport.writtenText.hasSuffix("</stream:stream>"), transport.writtenText)

@@ -52,6 +52,12 @@ struct ServerCache {
         flag("stanzas-before-bind", knowledge.stanzasBeforeBind)
         flag("legacy-session", knowledge.legacySession)
         if let bytes = knowledge.maxStanzaBytes { lines.append("max-stanza-bytes \(bytes)") }
+        if let sasl2 = knowledge.sasl2 {
+            lines.append((["sasl2-mechanisms"] + sasl2.mechanisms).joined(separator: " "))
+            if sasl2.offersBind2 { lines.append((["bind2-features"] + sasl2.bind2Features).joined(separator: " ")) }
+            flag("sasl2-inline-resumption", sasl2.offersInlineResumption)
+            lines.append((["fast-mechanisms"] + sasl2.fastMechanisms).joined(separator: " "))
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -62,6 +68,9 @@ struct ServerCache {
         lines.removeFirst()
         lines.removeLast()
         var knowledge = ServerKnowledge()
+        var sasl2 = SASL2Offer(
+            mechanisms: [], offersBind2: false, bind2Features: [], offersInlineResumption: false, fastMechanisms: [])
+        var offersSASL2 = false
         for line in lines {
             let words = line.split(separator: " ").map(String.init)
             guard let key = words.first else { return nil }
@@ -88,19 +97,33 @@ struct ServerCache {
             case "max-stanza-bytes":
                 guard values.count == 1, let bytes = Int(values[0]), bytes > 0 else { return nil }
                 knowledge.maxStanzaBytes = bytes
+            case "sasl2-mechanisms":
+                guard !values.isEmpty else { return nil }
+                offersSASL2 = true
+                sasl2.mechanisms = values
+            case "bind2-features":
+                sasl2.offersBind2 = true
+                sasl2.bind2Features = values
+            case "sasl2-inline-resumption":
+                guard let value = flag() else { return nil }
+                sasl2.offersInlineResumption = value
+            case "fast-mechanisms":
+                sasl2.fastMechanisms = values
             default:
                 return nil
             }
         }
+        if offersSASL2 { knowledge.sasl2 = sasl2 }
         return knowledge
     }
 
-    /// A mechanism or type name as SASL spells them (RFC 4422 §3.1: A-Z, 0-9, - and _),
-    /// in either case.
+    /// A mechanism or type name as SASL spells them (RFC 4422 §3.1: A-Z, 0-9, - and _,
+    /// in either case), or a namespace such as urn:xmpp:sm:3 (with ':' and '.').
     private static func isToken(_ word: String) -> Bool {
-        !word.isEmpty && word.utf8.count <= 64 && word.utf8.allSatisfy { byte in
+        !word.isEmpty && word.utf8.count <= 128 && word.utf8.allSatisfy { byte in
             (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
-                || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
+                || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ":")
+                || byte == UInt8(ascii: ".")
         }
     }
 

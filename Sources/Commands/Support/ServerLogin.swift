@@ -1,14 +1,19 @@
 import XMPPProtocol
 
 /// How every command logs in: with what the per-server cache knows, so the login sends
-/// more before it waits; and, should the server refuse what was sent ahead of the
-/// session's establishment, once more in the same run, waiting for it this time.
+/// more before it waits, and with the account's FAST token where there is one; and, should
+/// the server refuse what was sent ahead (stanzas before its bind result, a token), once
+/// more in the same run, without it.
 enum ServerLogin {
-    /// Logs in and hands the session to `body`. The server may refuse stanzas that arrive
-    /// before its bind result (RFC 6120 §7.1 lets it): it closes the stream having
-    /// processed none of them, so `body` runs again on a new login that waits for the
-    /// bind result, and the cache remembers to wait from then on. What the login learned
-    /// is saved whatever `body` did: a failure of its own leaves those facts true.
+    /// Logs in and hands the session to `body`. Two refusals make it log in once more and
+    /// run `body` again, and neither ever duplicates anything, since the server processed
+    /// nothing sent behind what it refused:
+    /// - stanzas that arrive before the bind result (RFC 6120 §7.1 lets a server refuse
+    ///   them): the new login waits for the bind result, and so do later ones (the cache);
+    /// - a FAST token that is refused, or no longer usable: it is dropped, and the password
+    ///   logs in (asking for a new token).
+    /// What the login learned, and a token the server issued, are saved whatever `body`
+    /// did: a failure of its own leaves them true.
     ///
     /// `pipelining` false waits for the bind result anyway: for a command whose input,
     /// once sent, cannot be sent again (`send --interactive` reads it from stdin).
@@ -17,26 +22,38 @@ enum ServerLogin {
         _ body: (XMPPSession) throws -> Void
     ) throws {
         let cache = account.serverCache
+        let tokens = FASTTokenStore(settings: account.settings)
         var knowledge = cache?.load() ?? ServerKnowledge()
+        var fast = try tokens?.load() ?? FASTCredentials(userAgent: SASL2UserAgent(id: SASL2UserAgent.randomID()), token: nil)
         var retried = false
         while true {
             var asked = knowledge
             if !pipelining { asked.stanzasBeforeBind = false }
-            let session = try Login.start(settings: account.settings, knowledge: asked, deadline: deadline, tracer: diagnostics.tracer)
+            var session: XMPPSession?
             // What this session saw; a wait that was asked for proves nothing either way.
-            var learned: ServerKnowledge {
+            func learned(_ session: XMPPSession) -> ServerKnowledge {
                 var seen = session.knowledge
                 if !pipelining { seen.stanzasBeforeBind = knowledge.stanzasBeforeBind }
                 return seen
             }
+            func keep(_ session: XMPPSession) {
+                cache?.save(learned(session))
+                if let token = session.receivedToken {
+                    fast.token = token
+                    tokens?.save(fast)
+                }
+            }
             do {
-                try body(session)
-                cache?.save(learned)
+                let started = try Login.start(
+                    settings: account.settings, knowledge: asked, fast: fast, deadline: deadline, tracer: diagnostics.tracer)
+                session = started
+                try body(started)
+                keep(started)
                 return
-            } catch XMPPError.refusedBeforeSession(let condition, let afterBind) where !retried {
-                session.close(deadline: .now())
+            } catch XMPPError.refusedBeforeSession(let condition, let afterBind) where !retried && session != nil {
+                session!.close(deadline: .now())
                 retried = true
-                knowledge = learned
+                knowledge = learned(session!)
                 if afterBind {
                     // What followed the bind result was refused (`<enable/>`): not again.
                     knowledge.streamManagement = false
@@ -46,8 +63,17 @@ enum ServerLogin {
                 cache?.save(knowledge)
                 diagnostics.progress(
                     "the server closed the stream (\(condition.condition)) rather than take stanzas before the session was established; logging in again, waiting for it")
+            } catch XMPPError.tokenRefused(let mechanism, let reason) where !retried && fast.token != nil {
+                session?.close(deadline: .now())
+                retried = true
+                knowledge = session.map(learned) ?? knowledge
+                if session == nil { knowledge.sasl2 = nil }
+                cache?.save(knowledge)
+                fast.token = nil
+                tokens?.save(fast)
+                diagnostics.progress("the \(mechanism) token was not accepted (\(reason)); logging in with the password")
             } catch {
-                cache?.save(learned)
+                if let session { keep(session) }
                 throw error
             }
         }

@@ -8,13 +8,31 @@
 /// message go with the header after TLS, and `<enable/>` with bind: six. Direct TLS saves
 /// one more.
 public enum Login {
+    /// `fast` asks for SASL2 with a FAST token (XEP-0484) where the server offers it: the
+    /// token given, if any, logs in with `<authenticate>` sent with the stream header and
+    /// the caller's stanzas right behind it (four round trips with STARTTLS); without one,
+    /// a password login over SASL2 asks for a token (`XMPPSession.receivedToken`).
     public static func start(
-        settings: ConnectionSettings, knowledge: ServerKnowledge = ServerKnowledge(),
+        settings: ConnectionSettings, knowledge: ServerKnowledge = ServerKnowledge(), fast: FASTCredentials? = nil,
         deadline: Deadline, tracer: Tracer?
     ) throws(XMPPError) -> XMPPSession {
         var learned = knowledge
-        let stream = try authenticatedStream(settings: settings, knowledge: &learned, deadline: deadline, tracer: tracer)
+        let opened = try openStream(settings: settings, secured: true, deadline: deadline, tracer: tracer, readFeatures: false)
+        let stream = opened.stream
         do throws(XMPPError) {
+            guard let tls = opened.tls else { throw .tlsUnavailable("the stream is not secured by TLS") }
+            if let fast, let token = fast.token, let offer = learned.sasl2, offer.offersBind2,
+                offer.fastMechanisms.contains(token.mechanism)
+            {
+                return try startWithToken(
+                    token, userAgent: fast.userAgent, offer: offer, stream: stream, tls: tls, settings: settings,
+                    knowledge: learned, deadline: deadline, tracer: tracer)
+            }
+            let wantsToken = fast != nil && !(learned.sasl2?.fastMechanisms.isEmpty ?? true)
+            let features = try authenticate(
+                stream: stream, tls: tls, settings: settings, knowledge: &learned, early: !wantsToken,
+                fast: fast, deadline: deadline, tracer: tracer)
+            if let session = features.session { return session }
             let session = XMPPSession(stream: stream, accountJID: settings.jid, tracer: tracer)
             session.knowledge = learned
             session.establish(settings: settings, deadline: deadline)
@@ -157,11 +175,8 @@ public enum Login {
         }
     }
 
-    /// Connects, secures and authenticates a stream, and queues the restart header: the
-    /// features that answer it are the caller's to read, so what it sends next goes with
-    /// the header. With the mechanisms the server offered last time, the first SASL message
-    /// goes with the header before them; if the server no longer takes that mechanism, it
-    /// refuses it and the login chooses again from what it offers now.
+    /// Connects, secures and authenticates a stream (SASL1), and queues the restart header:
+    /// the features that answer it are the caller's to read.
     private static func authenticatedStream(
         settings: ConnectionSettings, knowledge: inout ServerKnowledge, deadline: Deadline, tracer: Tracer?
     ) throws(XMPPError) -> StreamConnection {
@@ -169,38 +184,66 @@ public enum Login {
         let stream = opened.stream
         do throws(XMPPError) {
             guard let tls = opened.tls else { throw .tlsUnavailable("the stream is not secured by TLS") }
-            let remembered = knowledge.mechanisms.map {
-                SASLAuthentication.Offer(mechanisms: $0, channelBindingTypes: knowledge.channelBindingTypes)
-            }
-            var early: SASLAuthentication.Exchange?
-            if let remembered {
-                early = try? SASLAuthentication.begin(stream: stream, offer: remembered, tls: tls, settings: settings, tracer: tracer)
-            }
-            let features = try stream.readHeaderAndFeatures(deadline: deadline)
-            let offer = try SASLAuthentication.Offer(features: features, peerName: stream.peerName)
-            knowledge.mechanisms = offer.mechanisms
-            knowledge.channelBindingTypes = offer.channelBindingTypes
-            var outcome: SASLAuthentication.Outcome?
-            if var early {
-                let result = try SASLAuthentication.finish(&early, stream: stream, deadline: deadline, tracer: tracer)
-                if case .refused = result, offer != remembered {
-                    tracer?(.stage("the server's mechanisms changed since the last login (now: \(offer.mechanisms.joined(separator: " "))); choosing again"))
-                } else {
-                    try result.orThrow(early)
-                    outcome = result
-                }
-            }
-            if outcome == nil {
-                var exchange = try SASLAuthentication.begin(stream: stream, offer: offer, tls: tls, settings: settings, tracer: tracer)
-                try SASLAuthentication.finish(&exchange, stream: stream, deadline: deadline, tracer: tracer).orThrow(exchange)
-            }
-            stream.restartParser()
-            stream.queueStreamHeader(to: settings.jid.domainpart, from: settings.jid.bare.description)
+            _ = try authenticate(
+                stream: stream, tls: tls, settings: settings, knowledge: &knowledge, early: true, fast: nil,
+                deadline: deadline, tracer: tracer)
             return stream
         } catch {
             stream.transport.close()
             throw error
         }
+    }
+
+    /// What `authenticate` did: a SASL2 login returns its session, bound already.
+    private struct Authenticated {
+        var session: XMPPSession?
+    }
+
+    /// Authenticates the stream whose header is queued. With `early` and the mechanisms the
+    /// server offered last time, the first SASL message goes with the header, before the
+    /// features; if the server no longer takes that mechanism, it refuses it and the login
+    /// chooses again from what it offers now. With `fast` and SASL2 with FAST offered, the
+    /// login is a SASL2 one that asks for a token. After SASL1 the restart header is queued
+    /// and its features are left to the caller.
+    private static func authenticate(
+        stream: StreamConnection, tls: TLSConnection, settings: ConnectionSettings, knowledge: inout ServerKnowledge,
+        early: Bool, fast: FASTCredentials?, deadline: Deadline, tracer: Tracer?
+    ) throws(XMPPError) -> Authenticated {
+        let remembered = knowledge.mechanisms.map {
+            SASLAuthentication.Offer(mechanisms: $0, channelBindingTypes: knowledge.channelBindingTypes)
+        }
+        var earlyExchange: SASLAuthentication.Exchange?
+        if early, let remembered {
+            earlyExchange = try? SASLAuthentication.begin(stream: stream, offer: remembered, tls: tls, settings: settings, tracer: tracer)
+        }
+        let features = try stream.readHeaderAndFeatures(deadline: deadline)
+        knowledge.sasl2 = SASL2Offer(features: features)
+        let offer = try SASLAuthentication.Offer(features: features, peerName: stream.peerName)
+        knowledge.mechanisms = offer.mechanisms
+        knowledge.channelBindingTypes = offer.channelBindingTypes
+        if earlyExchange == nil, let fast, let sasl2 = knowledge.sasl2, sasl2.offersBind2, !sasl2.fastMechanisms.isEmpty {
+            let session = try startAskingForToken(
+                userAgent: fast.userAgent, features: features, stream: stream, tls: tls, settings: settings,
+                knowledge: knowledge, deadline: deadline, tracer: tracer)
+            return Authenticated(session: session)
+        }
+        var outcome: SASLAuthentication.Outcome?
+        if var earlyExchange {
+            let result = try SASLAuthentication.finish(&earlyExchange, stream: stream, deadline: deadline, tracer: tracer)
+            if case .refused = result, offer != remembered {
+                tracer?(.stage("the server's mechanisms changed since the last login (now: \(offer.mechanisms.joined(separator: " "))); choosing again"))
+            } else {
+                try result.orThrow(earlyExchange)
+                outcome = result
+            }
+        }
+        if outcome == nil {
+            var exchange = try SASLAuthentication.begin(stream: stream, offer: offer, tls: tls, settings: settings, tracer: tracer)
+            try SASLAuthentication.finish(&exchange, stream: stream, deadline: deadline, tracer: tracer).orThrow(exchange)
+        }
+        stream.restartParser()
+        stream.queueStreamHeader(to: settings.jid.domainpart, from: settings.jid.bare.description)
+        return Authenticated(session: nil)
     }
 }
 

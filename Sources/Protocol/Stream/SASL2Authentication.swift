@@ -44,6 +44,17 @@ public enum SASL2Authentication {
         guard let offer = SASL2Offer(features: features) else {
             throw .protocolViolation("\(stream.peerName) offers no SASL2 authentication")
         }
+        return try begin(
+            stream: stream, offer: offer, channelBindings: channelBindings, settings: settings, request: request,
+            tracer: tracer)
+    }
+
+    /// `begin` against an offer the server made before (a FAST login sends `<authenticate>`
+    /// with the stream header, before this stream's features arrive).
+    static func begin(
+        stream: StreamConnection, offer: SASL2Offer, channelBindings: [ChannelBindingData],
+        settings: ConnectionSettings, request: SASL2Request, tracer: Tracer?
+    ) throws(XMPPError) -> SASL2Exchange {
         var mechanism = try chooseMechanism(
             offer: offer, channelBindings: channelBindings, settings: settings, credential: request.credential)
         let name = mechanism.name

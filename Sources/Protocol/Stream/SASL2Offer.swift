@@ -14,6 +14,18 @@ public struct SASL2Offer: Sendable, Equatable {
     /// stream header names the account in `from`).
     public var fastMechanisms: [String]
 
+    public init(
+        mechanisms: [String], channelBindingTypes: [String]? = nil, offersBind2: Bool, bind2Features: [String],
+        offersInlineResumption: Bool, fastMechanisms: [String]
+    ) {
+        self.mechanisms = mechanisms
+        self.channelBindingTypes = channelBindingTypes
+        self.offersBind2 = offersBind2
+        self.bind2Features = bind2Features
+        self.offersInlineResumption = offersInlineResumption
+        self.fastMechanisms = fastMechanisms
+    }
+
     /// nil when the features hold no SASL2 offer.
     public init?(features: XMLElement) {
         guard let authentication = features.child("authentication", namespace: Namespace.sasl2) else { return nil }

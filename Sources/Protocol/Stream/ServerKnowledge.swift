@@ -22,6 +22,10 @@ public struct ServerKnowledge: Sendable, Equatable {
     public var legacySession: Bool?
     /// The largest stanza the server accepts (XEP-0478), when it says.
     public var maxStanzaBytes: Int?
+    /// What the server's SASL2 offered (XEP-0388), `nil` when unknown or not offered: with
+    /// a FAST token (XEP-0484), `<authenticate>` then goes with the stream header, the
+    /// caller's stanzas right behind it.
+    public var sasl2: SASL2Offer?
 
     public init(
         mechanisms: [String]? = nil, channelBindingTypes: [String]? = nil, streamManagement: Bool? = nil,

@@ -25,6 +25,12 @@ public final class XMPPSession {
     /// `sentAhead` counts what is sent before they are answered.
     var establishing = false
     var sentAhead = 0
+    /// A FAST login whose outcome is still to be read (`Login.startWithToken`).
+    var pendingExchange: SASL2Exchange?
+    /// Whether the login used a FAST token, and the token the server issued, if it did:
+    /// the command keeps it for the next login.
+    public internal(set) var usedToken = false
+    public internal(set) var receivedToken: FASTToken?
     /// Whether get/set IQs nobody handles get `service-unavailable` (RFC 6120 §8.2.3).
     /// `raw` turns this off: there the user answers requests.
     public var answersUnhandledRequests = true
@@ -209,7 +215,12 @@ public final class XMPPSession {
     public func awaitFeatures(deadline: Deadline) throws(XMPPError) {
         guard awaitingFeatures else { return }
         awaitingFeatures = false
-        try apply(features: try stream.readHeaderAndFeatures(deadline: deadline))
+        if let exchange = pendingExchange {
+            pendingExchange = nil
+            try completeEarlySASL2(exchange, deadline: deadline)
+        } else {
+            try apply(features: try stream.readHeaderAndFeatures(deadline: deadline))
+        }
     }
 
     private func apply(features: XMLElement) throws(XMPPError) {

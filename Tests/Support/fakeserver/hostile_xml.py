@@ -28,6 +28,9 @@ class FirstReply(Session):
     def on_stream_header(self, attrs):
         self.stream.send_bytes(self.reply)
 
+    def dispatch(self, element):
+        """Nothing more: the <starttls/> that came with the header stays unanswered."""
+
 
 def first_reply(name, reply, description):
     if isinstance(reply, str):
@@ -88,6 +91,9 @@ class StalledHeader(Session):
 
     def on_stream_header(self, attrs):
         self.stream.send_bytes(b"<?xml version='1.0'?><stream:stream xmlns='jabber:client' ")
+
+    def dispatch(self, element):
+        """Nothing more: the <starttls/> that came with the header stays unanswered."""
 
 
 class BrokenStanza(ListenerSession):
