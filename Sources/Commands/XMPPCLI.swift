@@ -6,6 +6,15 @@ public struct XMPPCLI: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "xmpp-cli",
         abstract: "A command-line XMPP toolbox for scripts, cron jobs and debugging.",
+        discussion: """
+            Files: accounts in $XDG_CONFIG_HOME/xmpp-cli/config (yours to write); and, each written 0600 \
+            and atomically, \
+            what the last login learned about each server (mechanisms, stream management, whether it \
+            takes stanzas before its bind result), to save round trips, in $XDG_CACHE_HOME/xmpp-cli/servers/, \
+            safe to delete at any time (--no-cache neither reads nor writes it); FAST tokens (XEP-0484), \
+            which log in as the account without the password, in $XDG_DATA_HOME/xmpp-cli/fast/; the \
+            console's history in $XDG_STATE_HOME/xmpp-cli/history.
+            """,
         version: XMPPCLIVersion.current,
         subcommands: [Send.self, PresenceCommand.self, RosterCommand.self, Listen.self, Raw.self])
 
