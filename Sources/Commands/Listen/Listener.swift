@@ -44,10 +44,14 @@ final class Listener {
     private lazy var droppedStanzas = DroppedStanzaWarnings(diagnostics: diagnostics)
     private let entity = EntityInformation(name: "xmpp-cli", version: XMPPCLIVersion.current, features: [Namespace.carbons])
 
+    /// `options.rooms` as a set, made once rather than for every message.
+    private let joinedRooms: Set<JID>
+
     init(account: Account, diagnostics: Diagnostics, options: Options) {
         self.account = account
         self.diagnostics = diagnostics
         self.options = options
+        joinedRooms = Set(options.rooms)
     }
 
     func run() throws(Failure) {
@@ -200,7 +204,7 @@ final class Listener {
                 sinceConnection.insert(key)
                 receivedSinceConnection = true
             }
-            report(.message(message, rooms: Set(options.rooms), carbon: direction))
+            report(.message(message, rooms: joinedRooms, carbon: direction))
         case "presence":
             if options.presence { report(.presence(stanza)) }
         default:
