@@ -222,7 +222,7 @@ final class Listener {
         if let command = options.exec, record.kind == .message {
             run(command, for: record)
         } else if options.exec == nil {
-            StandardOutput.writeLine(options.format.render(record))
+            StandardOutput.write(bytes: options.format.line(record))
         }
     }
 

@@ -20,9 +20,10 @@ enum JSONValue: Equatable {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Encoded as UTF-8 bytes: records are built byte by byte, not scalar by scalar, since
-    /// appending one scalar at a time to a `String` costs more than all the rest of a record.
-    private func write(to out: inout [UInt8]) {
+    /// Appends the encoding as UTF-8 bytes: records are built byte by byte, not scalar by
+    /// scalar, since appending one scalar at a time to a `String` costs more than all the
+    /// rest of a record; and bytes go to stdout without being made a `String` first.
+    func write(to out: inout [UInt8]) {
         switch self {
         case .string(let text): JSONStringEscaping.write(text, to: &out)
         case .number(let value): out.append(contentsOf: String(value).utf8)
