@@ -154,14 +154,23 @@ public final class TLSConnection: Transport {
     public func read(maxCount: Int, deadline: Deadline) throws(TransportError) -> [UInt8] {
         precondition(maxCount > 0, "read(maxCount:) needs room for at least one byte")
         try checkUsable()
-        var buffer = [UInt8](repeating: 0, count: min(maxCount, Int(Int32.max)))
+        // Read into uninitialised room: zeroing 64 KiB for every read of a few bytes would cost
+        // more than decrypting them.
+        let capacity = min(maxCount, Int(Int32.max))
         let ssl = self.ssl
-        let outcome = try run(.data, deadline: deadline) {
-            buffer.withUnsafeMutableBytes { SSL_read(ssl, $0.baseAddress, Int32($0.count)) }
+        var outcome = Outcome.closedByPeer
+        var failure: TransportError?
+        let buffer = [UInt8](unsafeUninitializedCapacity: capacity) { room, initialized in
+            do throws(TransportError) {
+                outcome = try run(.data, deadline: deadline) { SSL_read(ssl, room.baseAddress, Int32(capacity)) }
+            } catch {
+                failure = error
+            }
+            if case .completed(let count) = outcome { initialized = count } else { initialized = 0 }
         }
+        if let failure { throw failure }
         switch outcome {
-        case .completed(let count):
-            buffer.removeSubrange(count...)
+        case .completed:
             return buffer
         case .closedByPeer:
             return []
