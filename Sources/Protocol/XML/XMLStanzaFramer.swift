@@ -1,3 +1,5 @@
+import Glibc
+
 /// Tells, before any of it is parsed, which bytes of an XMPP stream are the stream's own
 /// markup (the prolog and `<stream:stream>` header, whitespace between stanzas, the closing
 /// tag) and which belong to a first-level element, and when a first-level element breaks
@@ -110,6 +112,19 @@ struct XMLStanzaFramer {
     mutating func split(_ bytes: [UInt8]) throws(XMLStreamError) -> [Piece] {
         input = bytes
         defer { input = [] }
+        // Through a buffer pointer: no bounds check or retain for each byte looked at.
+        try bytes.withUnsafeBufferPointer { (buffer) throws(XMLStreamError) in try scanAll(buffer) }
+        if inElement && startTagLength == nil && dropReason == nil {
+            // The start tag goes on in the next call: what came of it here is kept.
+            startTag.append(contentsOf: slice(from: startTagFrom, upTo: bytes.count))
+            startTagFrom = 0
+        }
+        flushPending()
+        defer { pieces.removeAll(keepingCapacity: true) }
+        return pieces
+    }
+
+    private mutating func scanAll(_ bytes: UnsafeBufferPointer<UInt8>) throws(XMLStreamError) {
         var index = 0
         while index < bytes.count {
             if let runEnd = runEnd(in: bytes, from: index) {
@@ -153,14 +168,6 @@ struct XMLStanzaFramer {
             }
             previous = byte
         }
-        if inElement && startTagLength == nil && dropReason == nil {
-            // The start tag goes on in the next call: what came of it here is kept.
-            startTag.append(contentsOf: slice(from: startTagFrom, upTo: bytes.count))
-            startTagFrom = 0
-        }
-        flushPending()
-        defer { pieces.removeAll(keepingCapacity: true) }
-        return pieces
     }
 
     // MARK: Where bytes go
@@ -169,14 +176,14 @@ struct XMLStanzaFramer {
     /// closing quote, and a name to the next byte that ends it, with nothing to look at on
     /// the way but the count: where such a run starts at `start`, its end, so that it is
     /// taken whole (what keeps the framer cheap next to libxml2).
-    private func runEnd(in bytes: [UInt8], from start: Int) -> Int? {
+    private func runEnd(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
         guard phase == .stream, inElement else { return nil }
         var end = start
         switch lexical {
         case .text:
-            end = bytes[start...].firstIndex(of: UInt8(ascii: "<")) ?? bytes.count
+            end = Self.firstIndex(of: UInt8(ascii: "<"), in: bytes, from: start)
         case .quoted(let quote):
-            end = bytes[start...].firstIndex(of: quote) ?? bytes.count
+            end = Self.firstIndex(of: quote, in: bytes, from: start)
         case .elementName:
             while end < bytes.count, !Self.endsElementName(bytes[end]) { end += 1 }
         case .startTag:
@@ -187,6 +194,15 @@ struct XMLStanzaFramer {
             return nil
         }
         return end > start ? end : nil
+    }
+
+    /// Where `byte` next occurs from `start` on, or the end: memchr(3), as runs of text can
+    /// be long.
+    private static func firstIndex(of byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        guard start < bytes.count, let base = bytes.baseAddress,
+            let found = memchr(base + start, Int32(byte), bytes.count - start)
+        else { return bytes.count }
+        return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
     }
 
     /// What ends an element name in `scanName`.
