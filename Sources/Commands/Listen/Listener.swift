@@ -34,8 +34,8 @@ final class Listener {
     /// Messages of the connection before the latest reconnection, which the server may
     /// deliver again right after it (resent on resumption, or from offline storage): one
     /// of them that comes again then is not printed twice.
-    private var beforeReconnection = RecentIDs(capacity: 4096)
-    private var sinceConnection = RecentIDs(capacity: 4096)
+    private var beforeReconnection = RecentItems<MessageIdentity>(capacity: 4096)
+    private var sinceConnection = RecentItems<MessageIdentity>(capacity: 4096)
     private var receivedSinceConnection = false
     /// Repeats come at once; at other times a message like an earlier one is new, since
     /// clients whose id counter restarts with each run reuse ids.
@@ -142,7 +142,7 @@ final class Listener {
     private func reconnectWithBackoff(end: Deadline) throws {
         if receivedSinceConnection {  // else the connection before that one still holds the candidates
             beforeReconnection = sinceConnection
-            sinceConnection = RecentIDs(capacity: 4096)
+            sinceConnection = RecentItems(capacity: 4096)
             receivedSinceConnection = false
         }
         var delay = 1.0
@@ -252,12 +252,20 @@ final class Listener {
     }
 
     /// What makes a message the same one when it comes again: its sender, its own id and
-    /// its body (a hash of it, to keep memory flat).
-    private static func identity(_ message: XMLElement) -> String? {
+    /// its body (a hash of it, to keep memory flat). Kept as parts rather than joined into one
+    /// string with NULs between them, which XML cannot carry: equal exactly when that string
+    /// would be, without one being built and hashed for every message.
+    struct MessageIdentity: Hashable, Sendable {
+        var from: String
+        var id: String
+        var body: Int
+    }
+
+    private static func identity(_ message: XMLElement) -> MessageIdentity? {
         let id = message.child("origin-id", namespace: Namespace.stanzaID)?[attribute: "id"] ?? message[attribute: "id"]
         guard let id, !id.isEmpty else { return nil }
         var body = Hasher()
         body.combine(message.child("body")?.text)
-        return (message[attribute: "from"] ?? "") + "\u{0}" + id + "\u{0}" + String(body.finalize())
+        return MessageIdentity(from: message[attribute: "from"] ?? "", id: id, body: body.finalize())
     }
 }

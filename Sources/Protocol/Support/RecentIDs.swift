@@ -1,7 +1,11 @@
 /// The last `capacity` ids inserted, for "is this one of ours?" checks with bounded memory.
-public struct RecentIDs: Sendable {
-    private var members: Set<String> = []
-    private var order: [String] = []
+public typealias RecentIDs = RecentItems<String>
+
+/// The last `capacity` items inserted, with bounded memory: ids, or whatever else tells
+/// things apart (listen's message identities, which are not made strings first).
+public struct RecentItems<Item: Hashable & Sendable>: Sendable {
+    private var members: Set<Item> = []
+    private var order: [Item] = []
     private var next = 0
     public let capacity: Int
 
@@ -10,7 +14,7 @@ public struct RecentIDs: Sendable {
         order.reserveCapacity(min(capacity, 1024))
     }
 
-    public mutating func insert(_ id: String) {
+    public mutating func insert(_ id: Item) {
         guard members.insert(id).inserted else { return }
         if order.count < capacity {
             order.append(id)
@@ -21,5 +25,5 @@ public struct RecentIDs: Sendable {
         }
     }
 
-    public func contains(_ id: String) -> Bool { members.contains(id) }
+    public func contains(_ id: Item) -> Bool { members.contains(id) }
 }
