@@ -3,17 +3,22 @@ public typealias RecentIDs = RecentItems<String>
 
 /// The last `capacity` items inserted, with bounded memory: ids, or whatever else tells
 /// things apart (listen's message identities, which are not made strings first).
+///
+/// Inlinable, so that a module using it with an item type of its own gets code specialised
+/// for that type, not generic code that looks the type up at every call.
 public struct RecentItems<Item: Hashable & Sendable>: Sendable {
-    private var members: Set<Item> = []
-    private var order: [Item] = []
-    private var next = 0
+    @usableFromInline var members: Set<Item> = []
+    @usableFromInline var order: [Item] = []
+    @usableFromInline var next = 0
     public let capacity: Int
 
+    @inlinable
     public init(capacity: Int) {
         self.capacity = capacity
         order.reserveCapacity(min(capacity, 1024))
     }
 
+    @inlinable
     public mutating func insert(_ id: Item) {
         guard members.insert(id).inserted else { return }
         if order.count < capacity {
@@ -25,5 +30,6 @@ public struct RecentItems<Item: Hashable & Sendable>: Sendable {
         }
     }
 
+    @inlinable
     public func contains(_ id: Item) -> Bool { members.contains(id) }
 }
