@@ -96,12 +96,17 @@ public final class TCPConnection: Transport {
     public func read(maxCount: Int, deadline: Deadline) throws(TransportError) -> [UInt8] {
         precondition(maxCount > 0, "read(maxCount:) needs room for at least one byte")
         let fd = try openDescriptor()
-        var buffer = [UInt8](repeating: 0, count: maxCount)
         while true {
-            switch buffer.withUnsafeMutableBytes({ Syscall.receive(fd, into: $0) }) {
-            case .success(let count):
+            // Received into uninitialised room: zeroing it first would cost more than a
+            // small read itself.
+            var result = Result<Int, Errno>.success(0)
+            let buffer = [UInt8](unsafeUninitializedCapacity: maxCount) { room, initialized in
+                result = Syscall.receive(fd, into: UnsafeMutableRawBufferPointer(room))
+                if case .success(let count) = result { initialized = count } else { initialized = 0 }
+            }
+            switch result {
+            case .success:
                 Syscall.acknowledgeQuickly(fd)
-                buffer.removeSubrange(count...)
                 return buffer
             case .failure(.wouldBlock):
                 try waitForSocket(fd, until: .readable, deadline: deadline)
