@@ -148,12 +148,23 @@ final class XMLStreamLimitsTests: XCTestCase {
                 }
             }
         }
-        // 30 bytes of stanza end inside the attribute name: its 31st byte breaks the size limit.
-        let sized = Array((streamHeaderXML + "<message id='1' abcdefghijklmnop='v'/><a/>").utf8)
-        for split in 0...sized.count {
-            let result = try parseStream([Array(sized[..<split]), Array(sized[split...])], limits: XMLLimits(maxStanzaBytes: 30))
-            XCTAssertEqual(dropped(result[1])?.reason, .tooLarge(limit: 30), "split at \(split)")
-            XCTAssertEqual(dropped(result[1])?.element, nil, "the start tag was not complete")
+        // 30 bytes of stanza end inside an attribute's name, then inside its value: the 31st
+        // breaks the size limit.
+        for stanza in ["<message id='1' abcdefghijklmnop='v'/>", "<message id='1' a='abcdefghijklmnopq'/>"] {
+            let sized = Array((streamHeaderXML + stanza + "<a/>").utf8)
+            for split in 0...sized.count {
+                let result = try parseStream([Array(sized[..<split]), Array(sized[split...])], limits: XMLLimits(maxStanzaBytes: 30))
+                XCTAssertEqual(dropped(result[1])?.reason, .tooLarge(limit: 30), "\(stanza) split at \(split)")
+                XCTAssertEqual(dropped(result[1])?.element, nil, "the start tag was not complete")
+            }
+        }
+        // Attributes in every shape the start tag allows still give the same element.
+        let shapes = "<message id='s' a = \"1\"  b='2'\tc\n=\n'3'/>"
+        let bytes = Array((streamHeaderXML + shapes + "<a/>").utf8)
+        for split in 0...bytes.count {
+            let result = try parseStream([Array(bytes[..<split]), Array(bytes[split...])])
+            guard case .element(let element)? = result.dropFirst().first else { return XCTFail("split at \(split)") }
+            XCTAssertEqual(element.attributes.map(\.value), ["s", "1", "2", "3"], "split at \(split)")
         }
     }
 
