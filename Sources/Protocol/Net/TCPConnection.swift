@@ -13,6 +13,9 @@ public final class TCPConnection: Transport {
     public let remoteAddress: String
 
     private var descriptor: Int32
+    /// Where `read` receives to, kept from one read to the next: a read returns a copy of
+    /// what it got, so that a read of a few bytes neither allocates nor zeroes the room.
+    private var readRoom: [UInt8] = []
 
     /// The socket, for callers that `poll(2)` it alongside other descriptors; -1 once closed.
     public var fileDescriptor: Int32 { descriptor }
@@ -96,18 +99,12 @@ public final class TCPConnection: Transport {
     public func read(maxCount: Int, deadline: Deadline) throws(TransportError) -> [UInt8] {
         precondition(maxCount > 0, "read(maxCount:) needs room for at least one byte")
         let fd = try openDescriptor()
+        if readRoom.count < maxCount { readRoom = [UInt8](repeating: 0, count: maxCount) }
         while true {
-            // Received into uninitialised room: zeroing it first would cost more than a
-            // small read itself.
-            var result = Result<Int, Errno>.success(0)
-            let buffer = [UInt8](unsafeUninitializedCapacity: maxCount) { room, initialized in
-                result = Syscall.receive(fd, into: UnsafeMutableRawBufferPointer(room))
-                if case .success(let count) = result { initialized = count } else { initialized = 0 }
-            }
-            switch result {
-            case .success:
+            switch readRoom.withUnsafeMutableBytes({ Syscall.receive(fd, into: UnsafeMutableRawBufferPointer(rebasing: $0[..<maxCount])) }) {
+            case .success(let count):
                 Syscall.acknowledgeQuickly(fd)
-                return buffer
+                return Array(readRoom[..<count])
             case .failure(.wouldBlock):
                 try waitForSocket(fd, until: .readable, deadline: deadline)
             case .failure(let error):

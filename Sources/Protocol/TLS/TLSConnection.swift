@@ -15,6 +15,9 @@ public final class TLSConnection: Transport {
     /// Records OpenSSL produced, waiting to be sent.
     private let networkOutput: OpaquePointer
     private var received = TLSRecordBuffer()
+    /// Where `read` decrypts to, kept from one read to the next: a read returns a copy of
+    /// what it got, so that a read of a few bytes neither allocates nor zeroes 64 KiB.
+    private var readRoom: [UInt8] = []
     /// Bytes taken from `networkOutput` that the socket has not accepted yet (a deadline
     /// passed mid-send); sent first next time.
     private var unsent: [UInt8] = []
@@ -154,24 +157,15 @@ public final class TLSConnection: Transport {
     public func read(maxCount: Int, deadline: Deadline) throws(TransportError) -> [UInt8] {
         precondition(maxCount > 0, "read(maxCount:) needs room for at least one byte")
         try checkUsable()
-        // Read into uninitialised room: zeroing 64 KiB for every read of a few bytes would cost
-        // more than decrypting them.
         let capacity = min(maxCount, Int(Int32.max))
+        if readRoom.count < capacity { readRoom = [UInt8](repeating: 0, count: capacity) }
         let ssl = self.ssl
-        var outcome = Outcome.closedByPeer
-        var failure: TransportError?
-        let buffer = [UInt8](unsafeUninitializedCapacity: capacity) { room, initialized in
-            do throws(TransportError) {
-                outcome = try run(.data, deadline: deadline) { SSL_read(ssl, room.baseAddress, Int32(capacity)) }
-            } catch {
-                failure = error
-            }
-            if case .completed(let count) = outcome { initialized = count } else { initialized = 0 }
+        let outcome = try run(.data, deadline: deadline) {
+            readRoom.withUnsafeMutableBytes { SSL_read(ssl, $0.baseAddress, Int32(capacity)) }
         }
-        if let failure { throw failure }
         switch outcome {
-        case .completed:
-            return buffer
+        case .completed(let count):
+            return Array(readRoom[..<count])
         case .closedByPeer:
             return []
         }
