@@ -77,6 +77,23 @@ final class JSONValueTests: XCTestCase {
         XCTAssertEqual(encoded(all), Self.byTheRule(all))
     }
 
+    /// Plain ASCII is taken eight bytes at a time: mixtures of it and of everything that
+    /// needs a look, at every length and offset, still come out as the rule says.
+    func testLongMixedTextIsEncodedAsTheScalarRuleSays() {
+        let pieces: [String] = ["a", "plain text", "\"", "\\", "\n", "\u{1}", "\u{1F}", " ", "~", "\u{7F}", "\u{80}", "\u{9F}", "\u{A0}", "é",
+                                "\u{2028}", "\u{2029}", "\u{2027}", "東京", "🚀", "0123456789abcdef"]
+        var state: UInt64 = 20261201
+        for _ in 0..<2000 {
+            var text = ""
+            for _ in 0..<Int(state % 24) {
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                text += pieces[Int(state >> 33) % pieces.count]
+            }
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            XCTAssertEqual(encoded(text), Self.byTheRule(text), text.debugDescription)
+        }
+    }
+
     /// RFC 8259 §7 as `JSONValue` applies it, one scalar at a time.
     private static func byTheRule(_ text: String) -> String {
         var out = "\""
