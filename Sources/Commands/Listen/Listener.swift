@@ -199,7 +199,10 @@ final class Listener {
             // A room's empty <subject/> at join time (XEP-0045 §7.2.15) says there is no
             // subject: nothing to report, and it must not count towards --count.
             guard message.child("body") != nil || !(message.child("subject")?.text ?? "").isEmpty else { return }
-            if let key = Self.identity(message) {
+            // Repeats come only after a reconnection, which only --reconnect makes: without it
+            // no message is remembered (the cost of a hash of every body, and of a set of
+            // thousands looked up at random).
+            if options.reconnect, let key = Self.identity(message) {
                 if !repeatsExpectedUntil.hasPassed && beforeReconnection.contains(key) { return }
                 sinceConnection.insert(key)
                 receivedSinceConnection = true
