@@ -61,4 +61,58 @@ final class JSONValueTests: XCTestCase {
         XCTAssertEqual(parsed["text"] as? String, "x")
         XCTAssertTrue(parsed["key \"q\""] is NSNull)
     }
+
+    /// The encoder works on UTF-8 bytes; the rule is stated on scalars. Every scalar up to
+    /// U+3000 (all the C0 and C1 controls, the separators and their neighbours sharing lead
+    /// bytes), some beyond, and each between other text, must come out as the rule says.
+    func testEveryScalarIsEncodedAsTheScalarRuleSays() {
+        let scalars = (0...0x3000).compactMap(Unicode.Scalar.init) + ["\u{FEFF}", "\u{FFFD}", "\u{1F680}", "\u{10FFFF}"]
+        for scalar in scalars {
+            let text = String(scalar)
+            XCTAssertEqual(encoded(text), Self.byTheRule(text), "U+\(String(scalar.value, radix: 16))")
+            let surrounded = "a\u{E9}" + text + "\u{2027}z"
+            XCTAssertEqual(encoded(surrounded), Self.byTheRule(surrounded), "U+\(String(scalar.value, radix: 16)) in text")
+        }
+        let all = String(String.UnicodeScalarView(scalars))
+        XCTAssertEqual(encoded(all), Self.byTheRule(all))
+    }
+
+    /// Plain ASCII is taken eight bytes at a time: mixtures of it and of everything that
+    /// needs a look, at every length and offset, still come out as the rule says.
+    func testLongMixedTextIsEncodedAsTheScalarRuleSays() {
+        let pieces: [String] = ["a", "plain text", "\"", "\\", "\n", "\u{1}", "\u{1F}", " ", "~", "\u{7F}", "\u{80}", "\u{9F}", "\u{A0}", "é",
+                                "\u{2028}", "\u{2029}", "\u{2027}", "東京", "🚀", "0123456789abcdef"]
+        var state: UInt64 = 20261201
+        for _ in 0..<2000 {
+            var text = ""
+            for _ in 0..<Int(state % 24) {
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                text += pieces[Int(state >> 33) % pieces.count]
+            }
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            XCTAssertEqual(encoded(text), Self.byTheRule(text), text.debugDescription)
+        }
+    }
+
+    /// RFC 8259 §7 as `JSONValue` applies it, one scalar at a time.
+    private static func byTheRule(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar == "\u{2028}" || scalar == "\u{2029}" {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
 }

@@ -195,6 +195,21 @@ final class RecordFormatTests: XCTestCase {
     }
 }
 
+/// What `listen` writes is `line`: for every format, the rendered record and a line feed.
+final class RecordLineTests: XCTestCase {
+    func testALineIsTheRenderedRecordAndALineFeed() throws {
+        let bodies = ["plain", "two\nlines", "quote \" backslash \\ tab \t", "zürich 東京 ✓ \u{85}\u{2028}\u{202E}", ""]
+        for body in bodies {
+            let stanza = try IncomingRecordTests.stanza(
+                "<message from='bob@example.org/desk' to='alice@example.org' type='chat' id='l1'><body>\(XMLEscaping.escapeText(body))</body></message>")
+            let record = IncomingRecord.message(stanza, rooms: [], carbon: nil)
+            for format in RecordFormat.allCases {
+                XCTAssertEqual(format.line(record), Array((format.render(record) + "\n").utf8), "\(format): \(body.debugDescription)")
+            }
+        }
+    }
+}
+
 final class DelayStampTests: XCTestCase {
     /// The sender writes <delay stamp=…>: only a real XEP-0082 date-time is printed, so a
     /// forged one cannot start a fake record of its own.

@@ -13,6 +13,46 @@ final class XMLSerializerTests: XCTestCase {
         XCTAssertEqual(XMLEscaping.escapeText("plain café 😀"), "plain café 😀")
     }
 
+    /// The escaper works on UTF-8 bytes; its rules are stated on scalars. Every scalar up to
+    /// U+3000, those around U+FFFE and U+FFFF (sharing their lead byte) and some beyond, alone
+    /// and between other text, must come out as the rules say.
+    func testEveryScalarIsEscapedAsTheScalarRulesSay() {
+        let scalars = ((0...0x3000).map { $0 } + (0xEF00...0xFFFF).map { $0 } + [0x10000, 0x1F680, 0x10FFFF]).compactMap(Unicode.Scalar.init)
+        for scalar in scalars {
+            for text in [String(scalar), "a\u{E9}" + String(scalar) + "\u{FFFD}z"] {
+                XCTAssertEqual(XMLEscaping.escapeText(text), Self.byTheRules(text, attribute: false), "U+\(String(scalar.value, radix: 16))")
+                XCTAssertEqual(XMLEscaping.escapeAttribute(text), Self.byTheRules(text, attribute: true), "U+\(String(scalar.value, radix: 16))")
+            }
+        }
+    }
+
+    /// `escapeText` and `escapeAttribute` one scalar at a time, as documented.
+    private static func byTheRules(_ text: String, attribute: Bool) -> String {
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            let entity: String?
+            switch scalar {
+            case "&": entity = "&amp;"
+            case "<": entity = "&lt;"
+            case ">": entity = "&gt;"
+            case "\r": entity = "&#13;"
+            case "\"": entity = attribute ? "&quot;" : nil
+            case "'": entity = attribute ? "&apos;" : nil
+            case "\t": entity = attribute ? "&#9;" : nil
+            case "\n": entity = attribute ? "&#10;" : nil
+            default: entity = nil
+            }
+            if let entity {
+                out.append(contentsOf: entity.unicodeScalars)
+            } else if XMLEscaping.isValidXMLScalar(scalar) {
+                out.append(scalar)
+            } else {
+                out.append("\u{FFFD}")
+            }
+        }
+        return String(out)
+    }
+
     func testEscapeAttribute() {
         XCTAssertEqual(
             XMLEscaping.escapeAttribute("a<b>&c\"d'e\tf\ng\rh"),

@@ -123,6 +123,51 @@ final class XMLStreamLimitsTests: XCTestCase {
         XCTAssertFalse(named.isStanza)
     }
 
+    /// Names are taken in runs: the limit still falls on the byte that breaks it, for an
+    /// element's name, an attribute's and an end tag's, however the reads fell, and so does
+    /// the size limit when it falls inside a name.
+    func testNameLimitIsExactInAnyChunking() throws {
+        let limits = XMLLimits(maxNameBytes: 8)
+        let fit = "abcdefgh", over = "abcdefghi"
+        let cases: [(stanza: String, dropped: Bool)] = [
+            ("<message id='1'><\(fit)/></message>", false), ("<message id='1'><\(over)/></message>", true),
+            ("<message id='1'><x \(fit)='v'/></message>", false), ("<message id='1'><x \(over)='v'/></message>", true),
+            ("<message id='1'><x></x  ></message>", false), ("<message id='1'><\(fit)></\(fit)></message>", false),
+            ("<message id='1'><x></\(over)></message>", true),
+            ("<\(fit) id='1'/>", false), ("<\(over) id='1'/>", true),
+        ]
+        for (stanza, isDropped) in cases {
+            let bytes = Array((streamHeaderXML + stanza + "<a/>").utf8)
+            for split in 0...bytes.count {
+                let result = try parseStream([Array(bytes[..<split]), Array(bytes[split...])], limits: limits)
+                XCTAssertEqual(result.count, 3, "\(stanza) split at \(split)")
+                let reason = dropped(result[1])?.reason
+                XCTAssertEqual(reason, isDropped ? .nameTooLong(limit: 8) : nil, "\(stanza) split at \(split)")
+                if isDropped, stanza.hasPrefix("<\(over)") {
+                    XCTAssertEqual(dropped(result[1])?.qualifiedName, fit, "cut at the limit")
+                }
+            }
+        }
+        // 30 bytes of stanza end inside an attribute's name, then inside its value: the 31st
+        // breaks the size limit.
+        for stanza in ["<message id='1' abcdefghijklmnop='v'/>", "<message id='1' a='abcdefghijklmnopq'/>"] {
+            let sized = Array((streamHeaderXML + stanza + "<a/>").utf8)
+            for split in 0...sized.count {
+                let result = try parseStream([Array(sized[..<split]), Array(sized[split...])], limits: XMLLimits(maxStanzaBytes: 30))
+                XCTAssertEqual(dropped(result[1])?.reason, .tooLarge(limit: 30), "\(stanza) split at \(split)")
+                XCTAssertEqual(dropped(result[1])?.element, nil, "the start tag was not complete")
+            }
+        }
+        // Attributes in every shape the start tag allows still give the same element.
+        let shapes = "<message id='s' a = \"1\"  b='2'\tc\n=\n'3'/>"
+        let bytes = Array((streamHeaderXML + shapes + "<a/>").utf8)
+        for split in 0...bytes.count {
+            let result = try parseStream([Array(bytes[..<split]), Array(bytes[split...])])
+            guard case .element(let element)? = result.dropFirst().first else { return XCTFail("split at \(split)") }
+            XCTAssertEqual(element.attributes.map(\.value), ["s", "1", "2", "3"], "split at \(split)")
+        }
+    }
+
     /// Markup that hides angle brackets must not fool the count of levels.
     func testCDATAAndQuotedValuesDoNotCountAsElements() throws {
         let tricky = "<message id='q' a='x>y' b=\"/>\"><body><![CDATA[<a><b><c>]]]]></body></message>"

@@ -29,14 +29,17 @@ struct IncomingRecord {
     /// attributed to the room as well.
     static func message(_ stanza: XMLElement, rooms: Set<JID>, carbon: Carbons.Direction?) -> IncomingRecord {
         let type = stanza[attribute: "type"] ?? "normal"
-        let sender = stanza[attribute: "from"].flatMap { try? JID($0) }
         let stamp = DelayedDelivery.stamp(of: stanza).flatMap(Timestamp.validated)
         var record = IncomingRecord(
             kind: .message, stanza: stanza, from: stanza[attribute: "from"], to: stanza[attribute: "to"], type: type,
             id: stanza[attribute: "id"], body: stanza.child("body")?.text, subject: stanza.child("subject")?.text,
             thread: stanza.child("thread")?.text, stamp: stamp ?? Timestamp.now(), delayed: stamp != nil,
             carbon: carbon?.rawValue)
-        if let sender, type == "groupchat" || rooms.contains(sender.bare) {
+        // Only a groupchat message or one from a joined room can be a room's: the sender's
+        // address is parsed (which costs more than the rest of the record) only then.
+        if type == "groupchat" || !rooms.isEmpty, let sender = stanza[attribute: "from"].flatMap({ try? JID($0) }),
+            type == "groupchat" || rooms.contains(sender.bare)
+        {
             record.room = sender.bare.description
             record.nick = sender.resourcepart
         }

@@ -34,8 +34,8 @@ final class Listener {
     /// Messages of the connection before the latest reconnection, which the server may
     /// deliver again right after it (resent on resumption, or from offline storage): one
     /// of them that comes again then is not printed twice.
-    private var beforeReconnection = RecentIDs(capacity: 4096)
-    private var sinceConnection = RecentIDs(capacity: 4096)
+    private var beforeReconnection = RecentItems<MessageIdentity>(capacity: 4096)
+    private var sinceConnection = RecentItems<MessageIdentity>(capacity: 4096)
     private var receivedSinceConnection = false
     /// Repeats come at once; at other times a message like an earlier one is new, since
     /// clients whose id counter restarts with each run reuse ids.
@@ -44,10 +44,14 @@ final class Listener {
     private lazy var droppedStanzas = DroppedStanzaWarnings(diagnostics: diagnostics)
     private let entity = EntityInformation(name: "xmpp-cli", version: XMPPCLIVersion.current, features: [Namespace.carbons])
 
+    /// `options.rooms` as a set, made once rather than for every message.
+    private let joinedRooms: Set<JID>
+
     init(account: Account, diagnostics: Diagnostics, options: Options) {
         self.account = account
         self.diagnostics = diagnostics
         self.options = options
+        joinedRooms = Set(options.rooms)
     }
 
     func run() throws(Failure) {
@@ -145,7 +149,7 @@ final class Listener {
     private func reconnectWithBackoff(end: Deadline) throws {
         if receivedSinceConnection {  // else the connection before that one still holds the candidates
             beforeReconnection = sinceConnection
-            sinceConnection = RecentIDs(capacity: 4096)
+            sinceConnection = RecentItems(capacity: 4096)
             receivedSinceConnection = false
         }
         var delay = 1.0
@@ -202,12 +206,15 @@ final class Listener {
             // A room's empty <subject/> at join time (XEP-0045 §7.2.15) says there is no
             // subject: nothing to report, and it must not count towards --count.
             guard message.child("body") != nil || !(message.child("subject")?.text ?? "").isEmpty else { return }
-            if let key = Self.identity(message) {
+            // Repeats come only after a reconnection, which only --reconnect makes: without it
+            // no message is remembered (the cost of a hash of every body, and of a set of
+            // thousands looked up at random).
+            if options.reconnect, let key = Self.identity(message) {
                 if !repeatsExpectedUntil.hasPassed && beforeReconnection.contains(key) { return }
                 sinceConnection.insert(key)
                 receivedSinceConnection = true
             }
-            report(.message(message, rooms: Set(options.rooms), carbon: direction))
+            report(.message(message, rooms: joinedRooms, carbon: direction))
         case "presence":
             if options.presence { report(.presence(stanza)) }
         default:
@@ -225,7 +232,7 @@ final class Listener {
         if let command = options.exec, record.kind == .message {
             run(command, for: record)
         } else if options.exec == nil {
-            StandardOutput.writeLine(options.format.render(record))
+            StandardOutput.write(bytes: options.format.line(record))
         }
     }
 
@@ -255,12 +262,20 @@ final class Listener {
     }
 
     /// What makes a message the same one when it comes again: its sender, its own id and
-    /// its body (a hash of it, to keep memory flat).
-    private static func identity(_ message: XMLElement) -> String? {
+    /// its body (a hash of it, to keep memory flat). Kept as parts rather than joined into one
+    /// string with NULs between them, which XML cannot carry: equal exactly when that string
+    /// would be, without one being built and hashed for every message.
+    struct MessageIdentity: Hashable, Sendable {
+        var from: String
+        var id: String
+        var body: Int
+    }
+
+    private static func identity(_ message: XMLElement) -> MessageIdentity? {
         let id = message.child("origin-id", namespace: Namespace.stanzaID)?[attribute: "id"] ?? message[attribute: "id"]
         guard let id, !id.isEmpty else { return nil }
         var body = Hasher()
         body.combine(message.child("body")?.text)
-        return (message[attribute: "from"] ?? "") + "\u{0}" + id + "\u{0}" + String(body.finalize())
+        return MessageIdentity(from: message[attribute: "from"] ?? "", id: id, body: body.finalize())
     }
 }

@@ -13,13 +13,16 @@ struct OutgoingMessage {
     static let defaultStanzaLimit = 256 * 1024
 
     func stanza(id: String, to: JID, body: String) -> XMLElement {
-        var message = XMLElement("message", attributes: ["id": id, "to": to.description, "type": type])
+        // In the order `XMLElement(_:attributes:)` would sort them into, without a dictionary.
+        var message = XMLElement(
+            "message", namespace: nil,
+            orderedAttributes: [XMLAttribute(name: "id", value: id), XMLAttribute(name: "to", value: to.description), XMLAttribute(name: "type", value: type)])
         if let subject { message.append(textElement("subject", subject)) }
         message.append(textElement("body", body))
         if let thread { message.append(textElement("thread", thread)) }
         if requestsReceipt { message.append(DeliveryReceipts.request) }
         // XEP-0359: a stable id of our own, kept by archives and servers that rewrite ids.
-        message.append(XMLElement("origin-id", namespace: Namespace.stanzaID, attributes: ["id": id]))
+        message.append(XMLElement("origin-id", namespace: Namespace.stanzaID, orderedAttributes: [XMLAttribute(name: "id", value: id)]))
         return message
     }
 

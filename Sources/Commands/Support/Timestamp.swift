@@ -2,8 +2,20 @@ import Glibc
 
 /// XEP-0082 date-times (`2026-11-26T07:00:00Z`), as records print them.
 enum Timestamp {
+    /// Now, to the second. Records come by the thousand within one second, so the text of
+    /// the current second is made once and kept; the program's loops are single-threaded.
     static func now() -> String {
-        var seconds = time(nil)
+        let seconds = time(nil)
+        if let last = lastFormatted, last.seconds == seconds { return last.text }
+        let text = format(seconds)
+        lastFormatted = (seconds, text)
+        return text
+    }
+
+    nonisolated(unsafe) private static var lastFormatted: (seconds: time_t, text: String)?
+
+    private static func format(_ seconds: time_t) -> String {
+        var seconds = seconds
         var parts = tm()
         gmtime_r(&seconds, &parts)
         return String(

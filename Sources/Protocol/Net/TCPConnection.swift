@@ -13,6 +13,9 @@ public final class TCPConnection: Transport {
     public let remoteAddress: String
 
     private var descriptor: Int32
+    /// Where `read` receives to, kept from one read to the next: a read returns a copy of
+    /// what it got, so that a read of a few bytes neither allocates nor zeroes the room.
+    private var readRoom: [UInt8] = []
 
     /// The socket, for callers that `poll(2)` it alongside other descriptors; -1 once closed.
     public var fileDescriptor: Int32 { descriptor }
@@ -96,13 +99,12 @@ public final class TCPConnection: Transport {
     public func read(maxCount: Int, deadline: Deadline) throws(TransportError) -> [UInt8] {
         precondition(maxCount > 0, "read(maxCount:) needs room for at least one byte")
         let fd = try openDescriptor()
-        var buffer = [UInt8](repeating: 0, count: maxCount)
+        if readRoom.count < maxCount { readRoom = [UInt8](repeating: 0, count: maxCount) }
         while true {
-            switch buffer.withUnsafeMutableBytes({ Syscall.receive(fd, into: $0) }) {
+            switch readRoom.withUnsafeMutableBytes({ Syscall.receive(fd, into: UnsafeMutableRawBufferPointer(rebasing: $0[..<maxCount])) }) {
             case .success(let count):
                 Syscall.acknowledgeQuickly(fd)
-                buffer.removeSubrange(count...)
-                return buffer
+                return Array(readRoom[..<count])
             case .failure(.wouldBlock):
                 try waitForSocket(fd, until: .readable, deadline: deadline)
             case .failure(let error):

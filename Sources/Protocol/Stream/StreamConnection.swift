@@ -78,19 +78,21 @@ public final class StreamConnection {
     /// Queues an element; `redacted` replaces its content in traces (SASL payloads).
     public func queue(_ element: XMLElement, redacted: Bool = false) {
         guard !closedOurStream else { return }
-        let text = element.serialized(parentNamespace: Namespace.client)
-        if let tracer {
-            if redacted {
-                var shown = element
-                shown.children = [.text("[redacted]")]
-                tracer(.sent(shown.serialized(parentNamespace: Namespace.client)))
-            } else if let shown = SASL2Trace.redacted(element) {
-                tracer(.sent(shown.serialized(parentNamespace: Namespace.client)))
-            } else {
-                tracer(.sent(text))
-            }
+        guard let tracer else {
+            element.appendSerialized(to: &outbox, parentNamespace: Namespace.client)
+            return
         }
-        outbox.append(contentsOf: Array(text.utf8))
+        let text = element.serialized(parentNamespace: Namespace.client)
+        if redacted {
+            var shown = element
+            shown.children = [.text("[redacted]")]
+            tracer(.sent(shown.serialized(parentNamespace: Namespace.client)))
+        } else if let shown = SASL2Trace.redacted(element) {
+            tracer(.sent(shown.serialized(parentNamespace: Namespace.client)))
+        } else {
+            tracer(.sent(text))
+        }
+        outbox.append(contentsOf: text.utf8)
     }
 
     /// Queues text as it is (stream header and footer, whitespace keepalives).

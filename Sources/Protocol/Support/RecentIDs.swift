@@ -1,16 +1,25 @@
 /// The last `capacity` ids inserted, for "is this one of ours?" checks with bounded memory.
-public struct RecentIDs: Sendable {
-    private var members: Set<String> = []
-    private var order: [String] = []
-    private var next = 0
+public typealias RecentIDs = RecentItems<String>
+
+/// The last `capacity` items inserted, with bounded memory: ids, or whatever else tells
+/// things apart (listen's message identities, which are not made strings first).
+///
+/// Inlinable, so that a module using it with an item type of its own gets code specialised
+/// for that type, not generic code that looks the type up at every call.
+public struct RecentItems<Item: Hashable & Sendable>: Sendable {
+    @usableFromInline var members: Set<Item> = []
+    @usableFromInline var order: [Item] = []
+    @usableFromInline var next = 0
     public let capacity: Int
 
+    @inlinable
     public init(capacity: Int) {
         self.capacity = capacity
         order.reserveCapacity(min(capacity, 1024))
     }
 
-    public mutating func insert(_ id: String) {
+    @inlinable
+    public mutating func insert(_ id: Item) {
         guard members.insert(id).inserted else { return }
         if order.count < capacity {
             order.append(id)
@@ -21,5 +30,6 @@ public struct RecentIDs: Sendable {
         }
     }
 
-    public func contains(_ id: String) -> Bool { members.contains(id) }
+    @inlinable
+    public func contains(_ id: Item) -> Bool { members.contains(id) }
 }

@@ -15,6 +15,9 @@ public final class TLSConnection: Transport {
     /// Records OpenSSL produced, waiting to be sent.
     private let networkOutput: OpaquePointer
     private var received = TLSRecordBuffer()
+    /// Where `read` decrypts to, kept from one read to the next: a read returns a copy of
+    /// what it got, so that a read of a few bytes neither allocates nor zeroes 64 KiB.
+    private var readRoom: [UInt8] = []
     /// Bytes taken from `networkOutput` that the socket has not accepted yet (a deadline
     /// passed mid-send); sent first next time.
     private var unsent: [UInt8] = []
@@ -162,15 +165,15 @@ public final class TLSConnection: Transport {
     public func read(maxCount: Int, deadline: Deadline) throws(TransportError) -> [UInt8] {
         precondition(maxCount > 0, "read(maxCount:) needs room for at least one byte")
         try checkUsable()
-        var buffer = [UInt8](repeating: 0, count: min(maxCount, Int(Int32.max)))
+        let capacity = min(maxCount, Int(Int32.max))
+        if readRoom.count < capacity { readRoom = [UInt8](repeating: 0, count: capacity) }
         let ssl = self.ssl
         let outcome = try run(.data, deadline: deadline) {
-            buffer.withUnsafeMutableBytes { SSL_read(ssl, $0.baseAddress, Int32($0.count)) }
+            readRoom.withUnsafeMutableBytes { SSL_read(ssl, $0.baseAddress, Int32(capacity)) }
         }
         switch outcome {
         case .completed(let count):
-            buffer.removeSubrange(count...)
-            return buffer
+            return Array(readRoom[..<count])
         case .closedByPeer:
             return []
         }

@@ -1,4 +1,5 @@
 internal import CLibXML2
+import Glibc
 
 /// The only door to libxml2: a SAX2 push parser whose callbacks drive an `XMLTreeBuilder`.
 ///
@@ -201,7 +202,7 @@ private final class SAXBridge {
         guard isActive else { return }
         var defaultNamespace: String?
         for index in 0..<namespaceCount where namespaces?[2 * index] == nil {
-            defaultNamespace = namespaces?[2 * index + 1].map(Self.namespaceName)
+            defaultNamespace = namespaces?[2 * index + 1].map(namespaceName)
         }
         var parsed: [XMLAttribute] = []
         parsed.reserveCapacity(attributeCount)
@@ -215,13 +216,13 @@ private final class SAXBridge {
             if let prefix = fields[1] {
                 let prefixString = String(cString: prefix)
                 name = prefixString + ":" + name
-                if prefixString != "xml" { namespace = fields[2].map(Self.namespaceName) }
+                if prefixString != "xml" { namespace = fields[2].map(namespaceName) }
             }
             let value = Self.decodeAttributeValue(UnsafeBufferPointer(start: start, count: end - start))
             parsed.append(XMLAttribute(name: name, value: value, namespace: namespace))
         }
         builder.startElement(
-            name: Self.string(localName), namespace: uri.map(Self.namespaceName) ?? "",
+            name: Self.string(localName), namespace: uri.map(namespaceName) ?? "",
             attributes: parsed, defaultNamespace: defaultNamespace)
         afterCallback()
     }
@@ -244,15 +245,32 @@ private final class SAXBridge {
         afterCallback()
     }
 
-    /// A namespace name is an attribute value too, handed over the same way.
-    static func namespaceName(_ pointer: UnsafePointer<xmlChar>) -> String {
-        decodeAttributeValue(UnsafeBufferPointer(start: pointer, count: Int(xmlStrlen(pointer))))
+    /// A namespace name is an attribute value too, handed over the same way. Every element
+    /// has one and a stream uses a handful, so the last few are kept with the bytes they
+    /// were decoded from, and one that comes again is the same string, not a new one.
+    func namespaceName(_ pointer: UnsafePointer<xmlChar>) -> String {
+        let length = Int(xmlStrlen(pointer))
+        let bytes = UnsafeBufferPointer(start: pointer, count: length)
+        for recent in recentNamespaces where recent.bytes.count == length
+            && (length == 0 || recent.bytes.withUnsafeBufferPointer { memcmp($0.baseAddress!, pointer, length) == 0 })
+        {
+            return recent.name
+        }
+        let name = Self.decodeAttributeValue(bytes)
+        if recentNamespaces.count == Self.recentNamespaceCount { recentNamespaces.removeFirst() }
+        recentNamespaces.append((Array(bytes), name))
+        return name
     }
+
+    private var recentNamespaces: [(bytes: [UInt8], name: String)] = []
+    private static let recentNamespaceCount = 4
 
     /// Without entity substitution libxml2 hands attribute values over with every `&`
     /// (from `&amp;`, `&#38;` or `&#x26;`) written as `&#38;`, and no other `&` can remain.
     static func decodeAttributeValue(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
-        guard bytes.contains(UInt8(ascii: "&")) else { return String(decoding: bytes, as: UTF8.self) }
+        guard let base = bytes.baseAddress, memchr(base, Int32(UInt8(ascii: "&")), bytes.count) != nil else {
+            return String(decoding: bytes, as: UTF8.self)
+        }
         let encodedAmpersand = Array("&#38;".utf8)
         var decoded: [UInt8] = []
         decoded.reserveCapacity(bytes.count)

@@ -9,34 +9,24 @@ public enum XMLEscaping {
     /// Escapes character data: `&`, `<`, `>`, and carriage return as `&#13;` (a literal one
     /// would be turned into a line feed by the reader's line-end normalisation).
     public static func escapeText(_ s: String) -> String {
-        escape(s) { scalar in
-            switch scalar {
-            case "&": return "&amp;"
-            case "<": return "&lt;"
-            case ">": return "&gt;"
-            case "\r": return "&#13;"
-            default: return nil
-            }
-        }
+        escaped(s, attribute: false)
     }
 
     /// Escapes an attribute value for either quote style: `& < > " '`, and tab, line feed
     /// and carriage return as character references so attribute-value normalisation does
     /// not turn them into spaces.
     public static func escapeAttribute(_ s: String) -> String {
-        escape(s) { scalar in
-            switch scalar {
-            case "&": return "&amp;"
-            case "<": return "&lt;"
-            case ">": return "&gt;"
-            case "\"": return "&quot;"
-            case "'": return "&apos;"
-            case "\t": return "&#9;"
-            case "\n": return "&#10;"
-            case "\r": return "&#13;"
-            default: return nil
-            }
-        }
+        escaped(s, attribute: true)
+    }
+
+    /// `escapeText` appended to UTF-8 output, for the serializer.
+    static func appendText(_ s: String, to out: inout [UInt8]) {
+        append(s, attribute: false, to: &out)
+    }
+
+    /// `escapeAttribute` appended to UTF-8 output, for the serializer.
+    static func appendAttribute(_ s: String, to out: inout [UInt8]) {
+        append(s, attribute: true, to: &out)
     }
 
     /// Serialized XML made safe to show on a terminal or in a line-based log, meaning the
@@ -80,21 +70,74 @@ public enum XMLEscaping {
         }
     }
 
-    private static func escape(_ s: String, replacement: (Unicode.Scalar) -> String?) -> String {
-        let needsWork = s.unicodeScalars.contains {
-            replacement($0) != nil || !isValidXMLScalar($0)
-        }
+    private static func escaped(_ s: String, attribute: Bool) -> String {
+        var text = s
+        let needsWork = text.withUTF8 { bytes in bytes.contains { mayNeedWork($0, attribute: attribute) } }
         guard needsWork else { return s }
-        var result = String.UnicodeScalarView()
-        for scalar in s.unicodeScalars {
-            if let escaped = replacement(scalar) {
-                result.append(contentsOf: escaped.unicodeScalars)
-            } else if isValidXMLScalar(scalar) {
-                result.append(scalar)
-            } else {
-                result.append("\u{FFFD}")
+        var out: [UInt8] = []
+        out.reserveCapacity(s.utf8.count + 16)
+        append(s, attribute: attribute, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Works on the UTF-8 bytes, since every stanza sent goes through here: each character
+    /// that is escaped or replaced starts with a byte below 0x20, one of `& < > " '`, or 0xEF
+    /// (the lead byte of U+FFFE and U+FFFF), so runs of other bytes are copied whole. A
+    /// `String` is valid UTF-8, so the bytes after such a lead are there to look at.
+    private static func append(_ s: String, attribute: Bool, to out: inout [UInt8]) {
+        var text = s
+        text.withUTF8 { bytes in
+            var runStart = 0
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                guard mayNeedWork(byte, attribute: attribute) else {
+                    index += 1
+                    continue
+                }
+                // An entity, or nil; or, for what XML 1.0 does not allow, U+FFFD.
+                var replacement: StaticString?
+                var isAllowed = true
+                var length = 1
+                switch byte {
+                case UInt8(ascii: "&"): replacement = "&amp;"
+                case UInt8(ascii: "<"): replacement = "&lt;"
+                case UInt8(ascii: ">"): replacement = "&gt;"
+                case UInt8(ascii: "\""): replacement = "&quot;"
+                case UInt8(ascii: "'"): replacement = "&apos;"
+                case 0x0D: replacement = "&#13;"
+                case 0x09: replacement = attribute ? "&#9;" : nil
+                case 0x0A: replacement = attribute ? "&#10;" : nil
+                case 0x00..<0x20: isAllowed = false
+                default:
+                    // 0xEF: U+FFFE and U+FFFF (EF BF BE, EF BF BF) are not allowed either.
+                    length = 3
+                    isAllowed = !(bytes[index + 1] == 0xBF && bytes[index + 2] >= 0xBE)
+                }
+                guard replacement != nil || !isAllowed else {
+                    index += length
+                    continue
+                }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+                if let replacement {
+                    out.append(contentsOf: UnsafeBufferPointer(start: replacement.utf8Start, count: replacement.utf8CodeUnitCount))
+                } else {
+                    out.append(contentsOf: [0xEF, 0xBF, 0xBD])  // U+FFFD REPLACEMENT CHARACTER
+                }
+                index += length
+                runStart = index
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
         }
-        return String(result)
+    }
+
+    /// Whether `append` must look at a byte more closely (quotes only matter in attributes).
+    @inline(__always)
+    private static func mayNeedWork(_ byte: UInt8, attribute: Bool) -> Bool {
+        switch byte {
+        case 0x00..<0x20, UInt8(ascii: "&"), UInt8(ascii: "<"), UInt8(ascii: ">"), 0xEF: return true
+        case UInt8(ascii: "\""), UInt8(ascii: "'"): return attribute
+        default: return false
+        }
     }
 }

@@ -34,21 +34,32 @@ final class XMLPushSession {
 
     /// Feeds bytes and returns the events they completed; after a throw every call throws.
     func feed(_ bytes: [UInt8]) throws(XMLStreamError) -> [XMLStreamEvent] {
+        var events: [XMLStreamEvent] = []
+        try feed(bytes[...], into: &events)
+        return events
+    }
+
+    /// Feeds bytes and appends the events they completed to `events`. The bytes are given
+    /// to libxml2 where they are, unless part of a character came before them.
+    func feed(_ bytes: ArraySlice<UInt8>, into events: inout [XMLStreamEvent]) throws(XMLStreamError) {
         if let failure { throw failure }
-        var input = heldBack
-        input.append(contentsOf: bytes)
-        let completeCount = input.count - Self.incompleteUTF8SuffixLength(input)
-        heldBack = Array(input[completeCount...])
-        var start = 0
-        while start < completeCount {
-            let end = Self.sliceEnd(in: input, from: start, limit: completeCount)
+        var input = bytes
+        if !heldBack.isEmpty {
+            input = ArraySlice(heldBack + bytes)
+            heldBack = []
+        }
+        let completeEnd = input.endIndex - Self.incompleteUTF8SuffixLength(input)
+        if completeEnd < input.endIndex { heldBack = Array(input[completeEnd...]) }
+        var start = input.startIndex
+        while start < completeEnd {
+            let end = Self.sliceEnd(in: input, from: start, limit: completeEnd)
             let error = input[start..<end].withUnsafeBufferPointer { parser.parse($0) }
             if builder.rootPolicy == .fragmentWrapper { rememberUnparsed(input[start..<end]) }
             bytesGivenToLibxml += end - start
             start = end
             if let error = error ?? checkUnparsedLimit() { try fail(error) }
         }
-        return builder.takeEvents()
+        builder.takeEvents(into: &events)
     }
 
     private func rememberUnparsed(_ given: ArraySlice<UInt8>) {
@@ -80,7 +91,7 @@ final class XMLPushSession {
 
     /// The end of a slice starting at `start`: at most `sliceSize` bytes, never inside a
     /// UTF-8 sequence.
-    private static func sliceEnd(in bytes: [UInt8], from start: Int, limit: Int) -> Int {
+    private static func sliceEnd(in bytes: ArraySlice<UInt8>, from start: Int, limit: Int) -> Int {
         var end = min(start + sliceSize, limit)
         guard end < limit else { return end }
         var stepsBack = 0
@@ -93,14 +104,14 @@ final class XMLPushSession {
 
     /// How many trailing bytes form the start of a UTF-8 sequence that is not complete yet.
     /// Invalid sequences are left for libxml2 to report.
-    static func incompleteUTF8SuffixLength(_ bytes: [UInt8]) -> Int {
-        var index = bytes.count - 1
+    static func incompleteUTF8SuffixLength(_ bytes: ArraySlice<UInt8>) -> Int {
+        var index = bytes.endIndex - 1
         var continuations = 0
-        while index >= 0, continuations < 3, isContinuationByte(bytes[index]) {
+        while index >= bytes.startIndex, continuations < 3, isContinuationByte(bytes[index]) {
             index -= 1
             continuations += 1
         }
-        guard index >= 0 else { return 0 }
+        guard index >= bytes.startIndex else { return 0 }
         let lead = bytes[index]
         let expected: Int
         switch lead {
@@ -109,7 +120,7 @@ final class XMLPushSession {
         case 0xF0...0xF4: expected = 4
         default: return 0
         }
-        let available = bytes.count - index
+        let available = bytes.endIndex - index
         return available < expected ? available : 0
     }
 

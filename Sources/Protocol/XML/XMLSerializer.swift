@@ -9,9 +9,15 @@ extension XMLElement {
     /// Text and attribute values go through `XMLEscaping`, so the output is always
     /// well-formed; characters XML 1.0 forbids are replaced with U+FFFD.
     public func serialized(parentNamespace: String? = nil) -> String {
-        var output = ""
+        var output: [UInt8] = []
         write(to: &output, parentNamespace: parentNamespace, indentation: nil)
-        return output
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// `serialized(parentNamespace:)` appended to UTF-8 output: what a stream writes, with
+    /// no `String` made on the way. Output is built as bytes because every stanza sent is.
+    public func appendSerialized(to output: inout [UInt8], parentNamespace: String? = nil) {
+        write(to: &output, parentNamespace: parentNamespace, indentation: nil)
     }
 
     /// Like `serialized(parentNamespace:)`, with child elements on their own lines indented
@@ -19,58 +25,79 @@ extension XMLElement {
     /// an element that holds any other text is written on one line, since re-indenting it
     /// would change its content.
     public func prettySerialized(parentNamespace: String? = nil) -> String {
-        var output = ""
+        var output: [UInt8] = []
         write(to: &output, parentNamespace: parentNamespace, indentation: "")
-        return output
+        return String(decoding: output, as: UTF8.self)
     }
 
     /// `indentation` is nil for compact output, else the current line's indent.
-    private func write(to output: inout String, parentNamespace: String?, indentation: String?) {
+    private func write(to output: inout [UInt8], parentNamespace: String?, indentation: String?) {
         // The XML namespace is bound to the `xml` prefix by definition and may never be a
         // default namespace: an element in it keeps the prefix, and its children see the
         // namespace in scope around it.
         let inXMLNamespace = namespace == Namespace.xml
-        let qualifiedName = inXMLNamespace ? "xml:" + name : name
-        output += "<" + qualifiedName
+        output.append(UInt8(ascii: "<"))
+        writeQualifiedName(to: &output, inXMLNamespace: inXMLNamespace)
         let effectiveNamespace = inXMLNamespace ? parentNamespace : namespace ?? parentNamespace
         if effectiveNamespace != parentNamespace && !(effectiveNamespace == "" && parentNamespace == nil) {
-            output += " xmlns='" + XMLEscaping.escapeAttribute(effectiveNamespace ?? "") + "'"
+            output.append(contentsOf: " xmlns='".utf8)
+            XMLEscaping.appendAttribute(effectiveNamespace ?? "", to: &output)
+            output.append(UInt8(ascii: "'"))
         }
         var declaredPrefixes: Set<String> = []
         for attribute in attributes {
             if let uri = attribute.namespace, let colon = attribute.name.firstIndex(of: ":") {
                 let prefix = String(attribute.name[..<colon])
                 if prefix != "xml", declaredPrefixes.insert(prefix).inserted {
-                    output += " xmlns:" + prefix + "='" + XMLEscaping.escapeAttribute(uri) + "'"
+                    output.append(contentsOf: " xmlns:".utf8)
+                    output.append(contentsOf: prefix.utf8)
+                    output.append(contentsOf: "='".utf8)
+                    XMLEscaping.appendAttribute(uri, to: &output)
+                    output.append(UInt8(ascii: "'"))
                 }
             }
-            output += " " + attribute.name + "='" + XMLEscaping.escapeAttribute(attribute.value) + "'"
+            output.append(UInt8(ascii: " "))
+            output.append(contentsOf: attribute.name.utf8)
+            output.append(contentsOf: "='".utf8)
+            XMLEscaping.appendAttribute(attribute.value, to: &output)
+            output.append(UInt8(ascii: "'"))
         }
         if children.isEmpty {
-            output += "/>"
+            output.append(contentsOf: "/>".utf8)
             return
         }
-        output += ">"
+        output.append(UInt8(ascii: ">"))
         if let indentation, !hasSignificantText {
             let inner = indentation + "  "
             var wroteChild = false
             for case .element(let child) in children {
-                output += "\n" + inner
+                output.append(UInt8(ascii: "\n"))
+                output.append(contentsOf: inner.utf8)
                 child.write(to: &output, parentNamespace: effectiveNamespace, indentation: inner)
                 wroteChild = true
             }
-            if wroteChild { output += "\n" + indentation }
+            if wroteChild {
+                output.append(UInt8(ascii: "\n"))
+                output.append(contentsOf: indentation.utf8)
+            }
         } else {
             for child in children {
                 switch child {
                 case .text(let run):
-                    output += XMLEscaping.escapeText(run)
+                    XMLEscaping.appendText(run, to: &output)
                 case .element(let element):
                     element.write(to: &output, parentNamespace: effectiveNamespace, indentation: nil)
                 }
             }
         }
-        output += "</" + qualifiedName + ">"
+        output.append(contentsOf: "</".utf8)
+        writeQualifiedName(to: &output, inXMLNamespace: inXMLNamespace)
+        output.append(UInt8(ascii: ">"))
+    }
+
+    private func writeQualifiedName(to output: inout [UInt8], inXMLNamespace: Bool) {
+        if inXMLNamespace { output.append(contentsOf: "xml:".utf8) }
+        output.append(contentsOf: name.utf8)
     }
 
     private var hasSignificantText: Bool {

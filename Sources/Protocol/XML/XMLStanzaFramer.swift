@@ -1,3 +1,5 @@
+import Glibc
+
 /// Tells, before any of it is parsed, which bytes of an XMPP stream are the stream's own
 /// markup (the prolog and `<stream:stream>` header, whitespace between stanzas, the closing
 /// tag) and which belong to a first-level element, and when a first-level element breaks
@@ -14,13 +16,17 @@
 /// sections, processing instructions, declarations): enough to find where each element
 /// ends in well-formed input. Well-formedness is libxml2's to judge: every byte that is not
 /// part of a dropped element reaches it unchanged.
+///
+/// It looks at every byte of a stream, so it is written to be cheap: pieces are slices of
+/// the bytes given (no copies), a byte kept only moves the end of the pending slice, and
+/// character data and attribute values are taken in runs.
 struct XMLStanzaFramer {
     enum Piece: Equatable {
         /// Stream markup, to be parsed as it comes.
-        case markup([UInt8])
+        case markup(ArraySlice<UInt8>)
         /// Bytes of a first-level element, to be parsed as they come; `starts` when they are
         /// its first ones (the stream stands between two stanzas just before them).
-        case element([UInt8], starts: Bool)
+        case element(ArraySlice<UInt8>, starts: Bool)
         /// The element under way broke a limit: what was parsed of it is to be forgotten, and
         /// nothing more of it comes. It is reported at once, not when it ends, since one that
         /// never ends must still be reported. `stub` is its start tag followed at once by its
@@ -38,7 +44,7 @@ struct XMLStanzaFramer {
         case ended
     }
 
-    private enum Lexical: Equatable {
+    private enum Lexical {
         case text
         /// Just after `<`.
         case markupStart
@@ -72,9 +78,12 @@ struct XMLStanzaFramer {
 
     // The first-level element under way.
     private var inElement = false
-    /// Its start tag, until it is complete and for as long as the element is under way: the
-    /// stub of a dropped element is made of it.
-    private var startTag: [UInt8] = []
+    /// Its start tag once complete, for as long as the element is under way: the stub of a
+    /// dropped element is made of it. Until then, the part of it that came in earlier calls.
+    private var startTag: ArraySlice<UInt8> = []
+    /// Where the start tag's bytes in the current call begin (-1: with a `<` held back
+    /// from the previous call).
+    private var startTagFrom = 0
     /// Its size so far, kept or not.
     private var elementSize = 0
     /// Elements open inside the root, the first-level one included, once their start tags are complete.
@@ -85,8 +94,14 @@ struct XMLStanzaFramer {
     private var startTagLength: Int?
 
     private var pieces: [Piece] = []
-    /// Bytes of the current call not yet made a piece: markup, or the element's.
-    private var pending: [UInt8] = []
+    /// The bytes of the current call, and the position of the one being looked at.
+    private var input: [UInt8] = []
+    private var current = 0
+    /// Bytes not yet made a piece, markup or the element's: `input[pendingStart..<pendingEnd]`,
+    /// after a `<` held back from the previous call when `pendingHeldLessThan`.
+    private var pendingStart = 0
+    private var pendingEnd = 0
+    private var pendingHeldLessThan = false
     private var pendingIsElement = false
     private var pendingStartsElement = false
 
@@ -95,15 +110,44 @@ struct XMLStanzaFramer {
     }
 
     mutating func split(_ bytes: [UInt8]) throws(XMLStreamError) -> [Piece] {
+        input = bytes
+        defer { input = [] }
+        // Through a buffer pointer: no bounds check or retain for each byte looked at.
+        try bytes.withUnsafeBufferPointer { (buffer) throws(XMLStreamError) in try scanAll(buffer) }
+        if inElement && startTagLength == nil && dropReason == nil {
+            // The start tag goes on in the next call: what came of it here is kept.
+            startTag.append(contentsOf: slice(from: startTagFrom, upTo: bytes.count))
+            startTagFrom = 0
+        }
+        flushPending()
+        defer { pieces.removeAll(keepingCapacity: true) }
+        return pieces
+    }
+
+    private mutating func scanAll(_ bytes: UnsafeBufferPointer<UInt8>) throws(XMLStreamError) {
         var index = 0
         while index < bytes.count {
-            if let runEnd = plainRunEnd(in: bytes, from: index) {
-                keepRun(bytes[index..<runEnd])
+            if let end = attributeEnd(in: bytes, from: index) {
+                // What `scan` would have done byte by byte: counted, kept, back in the tag.
+                elementSize += end - index
+                addPending(index..<end)
+                lexical = .startTag
+                nameLength = 0
+                previous = bytes[end - 1]
+                index = end
+                continue
+            }
+            if let runEnd = runEnd(in: bytes, from: index) {
+                switch lexical {
+                case .text, .quoted: keepRun(index..<runEnd)
+                default: keepNameRun(index..<runEnd)
+                }
                 previous = bytes[runEnd - 1]
                 index = runEnd
                 continue
             }
             let byte = bytes[index]
+            current = index
             index += 1
             switch phase {
             case .ended:
@@ -117,67 +161,148 @@ struct XMLStanzaFramer {
                 guard byte != 0x00 && byte < 0xFE else {
                     throw .malformed(message: "the stream is not in UTF-8 (RFC 6120 §11.6)", line: 1, column: header.count)
                 }
-                emitMarkup(byte)
+                emitMarkup(at: current)
                 scan(byte)
             case .stream:
                 if inElement {
-                    keep(byte)
+                    keep(at: current)
                     scan(byte)
-                } else if lexical == .markupStart {
+                } else if case .markupStart = lexical {
                     scanAfterTopLevelLessThan(byte)
-                } else if lexical == .text && byte == UInt8(ascii: "<") {
+                } else if case .text = lexical, byte == UInt8(ascii: "<") {
                     lexical = .markupStart  // held back until the next byte says what it starts
                 } else {
-                    emitMarkup(byte)
+                    emitMarkup(at: current)
                     scan(byte)
                 }
             }
             previous = byte
         }
-        flushPending()
-        defer { pieces.removeAll(keepingCapacity: true) }
-        return pieces
     }
 
     // MARK: Where bytes go
 
-    /// Inside an element, character data runs to the next `<` and an attribute value to its
-    /// closing quote with nothing to look at on the way: where such a run starts at `start`,
-    /// its end, so that it is taken whole (what keeps the framer cheap next to libxml2).
-    private func plainRunEnd(in bytes: [UInt8], from start: Int) -> Int? {
+    /// Inside an element, character data runs to the next `<`, an attribute value to its
+    /// closing quote, and a name to the next byte that ends it, with nothing to look at on
+    /// the way but the count: where such a run starts at `start`, its end, so that it is
+    /// taken whole (what keeps the framer cheap next to libxml2).
+    private func runEnd(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
         guard phase == .stream, inElement else { return nil }
-        let stop: UInt8
+        var end = start
         switch lexical {
-        case .text: stop = UInt8(ascii: "<")
-        case .quoted(let quote): stop = quote
-        default: return nil
+        case .text:
+            end = Self.firstIndex(of: UInt8(ascii: "<"), in: bytes, from: start)
+        case .quoted(let quote):
+            end = Self.firstIndex(of: quote, in: bytes, from: start)
+        case .elementName:
+            while end < bytes.count, !Self.endsElementName(bytes[end]) { end += 1 }
+        case .startTag:
+            while end < bytes.count, !Self.endsAttributeName(bytes[end]) { end += 1 }
+        case .endTag:
+            while end < bytes.count, bytes[end] != UInt8(ascii: ">"), !Self.isSpace(bytes[end]) { end += 1 }
+        default:
+            return nil
         }
-        let end = bytes[start...].firstIndex(of: stop) ?? bytes.count
         return end > start ? end : nil
     }
 
+    /// Where an attribute (` name='value'`) that starts at `start` in a start tag, after its
+    /// element's name or another attribute, ends, when `scan` would take it byte by byte
+    /// without anything but counting and keeping it: all of it in this call, in the usual
+    /// shape, within the limits, in an element not being dropped. Stanzas are mostly
+    /// attributes; taken whole they cost a fraction.
+    ///
+    /// Tried only at the first space of a run of them, so that input that fails it (a
+    /// value whose closing quote has not come) is not scanned again and again.
+    private func attributeEnd(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        switch lexical {
+        case .startTag, .elementName: break
+        default: return nil
+        }
+        guard phase == .stream, inElement, dropReason == nil, Self.isSpace(bytes[start]), !Self.isSpace(previous)
+        else { return nil }
+        var index = start
+        func skipSpaces() { while index < bytes.count, Self.isSpace(bytes[index]) { index += 1 } }
+        skipSpaces()
+        let nameStart = index
+        while index < bytes.count, !Self.endsAttributeName(bytes[index]) { index += 1 }
+        guard index > nameStart, index - nameStart <= limits.maxNameBytes else { return nil }
+        skipSpaces()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "=") else { return nil }
+        index += 1
+        skipSpaces()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "'") || bytes[index] == UInt8(ascii: "\"") else { return nil }
+        let closing = Self.firstIndex(of: bytes[index], in: bytes, from: index + 1)
+        guard closing < bytes.count, elementSize + (closing + 1 - start) <= limits.maxStanzaBytes else { return nil }
+        return closing + 1
+    }
+
+    /// Where `byte` next occurs from `start` on, or the end: memchr(3), as runs of text can
+    /// be long.
+    private static func firstIndex(of byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        guard start < bytes.count, let base = bytes.baseAddress,
+            let found = memchr(base + start, Int32(byte), bytes.count - start)
+        else { return bytes.count }
+        return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+    }
+
+    /// What ends an element name in `scanName`.
+    private static func endsElementName(_ byte: UInt8) -> Bool {
+        isSpace(byte) || byte == UInt8(ascii: "/") || byte == UInt8(ascii: ">")
+    }
+
+    /// What `scanStartTag` does more with than count it as a byte of a name.
+    private static func endsAttributeName(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: ">"), UInt8(ascii: "="), UInt8(ascii: "/"): return true
+        default: return isSpace(byte)
+        }
+    }
+
+    /// A run of name bytes (`runEnd`), as `scan` would take them one by one: each counts
+    /// towards the name's length, and an element's own name is remembered.
+    private mutating func keepNameRun(_ run: Range<Int>) {
+        let skipped = dropReason != nil
+        guard skipped || (elementSize + run.count <= limits.maxStanzaBytes && nameLength + run.count <= limits.maxNameBytes) else {
+            // One by one: a limit falls inside the run.
+            for position in run {
+                current = position
+                keep(at: position)
+                scan(input[position])
+                previous = input[position]
+            }
+            return
+        }
+        if case .elementName = lexical, startTagLength == nil, !skipped, elementName.count < limits.maxNameBytes {
+            elementName.append(contentsOf: input[run].prefix(limits.maxNameBytes - elementName.count))
+        }
+        nameLength += run.count
+        keepRun(run)
+    }
+
     /// `keep` for a run of bytes that changes no lexical state.
-    private mutating func keepRun(_ run: ArraySlice<UInt8>) {
+    private mutating func keepRun(_ run: Range<Int>) {
         if dropReason != nil {
             elementSize += run.count  // being skipped: only counted
             return
         }
         guard elementSize + run.count <= limits.maxStanzaBytes else {
-            for byte in run { keep(byte) }  // one by one: the limit falls inside the run
+            for position in run { keep(at: position) }  // one by one: the limit falls inside the run
             return
         }
         elementSize += run.count
-        pending.append(contentsOf: run)
-        if startTagLength == nil { startTag.append(contentsOf: run) }
+        addPending(run)
     }
 
     /// A `<` between stanzas starts a stanza, or the stream's end tag, or a construct the
     /// stream may not contain (which libxml2 then refuses).
     private mutating func scanAfterTopLevelLessThan(_ byte: UInt8) {
+        // The `<` is the byte before this one, which may have come in the previous call.
+        let lessThan = current - 1
         switch byte {
         case UInt8(ascii: "/"), UInt8(ascii: "!"), UInt8(ascii: "?"):
-            emitMarkup(UInt8(ascii: "<"))
-            emitMarkup(byte)
+            emitMarkup(at: lessThan)
+            emitMarkup(at: current)
             scan(byte)
         default:
             flushPending()
@@ -185,34 +310,34 @@ struct XMLStanzaFramer {
             pendingIsElement = true
             pendingStartsElement = true
             startTag = []
+            startTagFrom = lessThan
             elementSize = 0
-            keep(UInt8(ascii: "<"))
-            keep(byte)
+            keep(at: lessThan)
+            keep(at: current)
             scan(byte)
         }
     }
 
-    private mutating func emitMarkup(_ byte: UInt8) {
+    private mutating func emitMarkup(at position: Int) {
         if pendingIsElement { flushPending() }
-        pending.append(byte)
+        addPending(position..<position + 1)
     }
 
     /// Counts a byte of the element under way and passes it on unless the element is dropped.
-    private mutating func keep(_ byte: UInt8) {
+    private mutating func keep(at position: Int) {
         elementSize += 1
         guard dropReason == nil else { return }
         if elementSize > limits.maxStanzaBytes {
             drop(.tooLarge(limit: limits.maxStanzaBytes))
             return
         }
-        pending.append(byte)
-        if startTagLength == nil { startTag.append(byte) }
+        addPending(position..<position + 1)
     }
 
     private mutating func drop(_ reason: DroppedStanza.Reason) {
         guard dropReason == nil else { return }
         dropReason = reason
-        let stub = startTagLength == nil ? nil : startTag + Array("</".utf8) + elementName + [UInt8(ascii: ">")]
+        let stub = startTagLength == nil ? nil : Array(startTag) + Array("</".utf8) + elementName + [UInt8(ascii: ">")]
         startTag = []
         // Everything before the byte that broke the limit reaches libxml2, however the reads
         // fell, so that a mistake in it is found (or not) the same way every time.
@@ -220,11 +345,41 @@ struct XMLStanzaFramer {
         pieces.append(.dropped(reason, name: String(decoding: elementName, as: UTF8.self), stub: stub))
     }
 
+    /// Makes `run` (positions in `input`, -1 for the `<` held back from the previous call)
+    /// the next pending bytes. Bytes that do not follow the pending ones start a piece of
+    /// their own, which for libxml2 is only another chunking.
+    private mutating func addPending(_ run: Range<Int>) {
+        var start = run.lowerBound
+        if start < 0 {
+            flushPending()
+            pendingHeldLessThan = true
+            start = 0
+            pendingStart = 0
+            pendingEnd = 0
+        }
+        let isEmpty = pendingStart == pendingEnd && !pendingHeldLessThan
+        if isEmpty || pendingEnd != start {
+            flushPending()
+            pendingStart = start
+        }
+        pendingEnd = run.upperBound
+    }
+
     private mutating func flushPending() {
-        guard !pending.isEmpty else { return }
-        pieces.append(pendingIsElement ? .element(pending, starts: pendingStartsElement) : .markup(pending))
-        pending.removeAll(keepingCapacity: true)
+        guard pendingHeldLessThan || pendingStart < pendingEnd else { return }
+        let bytes = slice(from: pendingHeldLessThan ? -1 : pendingStart, upTo: pendingEnd)
+        pieces.append(pendingIsElement ? .element(bytes, starts: pendingStartsElement) : .markup(bytes))
+        pendingHeldLessThan = false
+        pendingStart = 0
+        pendingEnd = 0
         pendingStartsElement = false
+    }
+
+    /// `input[start..<end]`, a `<` held back from the previous call first when `start` is -1
+    /// (the one case where a piece is copied).
+    private func slice(from start: Int, upTo end: Int) -> ArraySlice<UInt8> {
+        guard start < 0 else { return input[start..<end] }
+        return ArraySlice([UInt8(ascii: "<")] + input[0..<end])
     }
 
     // MARK: Lexical structure
@@ -364,6 +519,10 @@ struct XMLStanzaFramer {
         case .stream:
             guard inElement else { return }
             if startTagLength == nil {
+                if dropReason == nil {
+                    let rest = slice(from: startTagFrom, upTo: current + 1)
+                    if startTag.isEmpty { startTag = rest } else { startTag.append(contentsOf: rest) }
+                }
                 startTagLength = startTag.count
                 if empty { finishElement() } else { depth = 1 }
             } else if !empty {
@@ -393,7 +552,7 @@ struct XMLStanzaFramer {
         elementSize = 0
         depth = 0
         dropReason = nil
-        elementName.removeAll()
+        elementName.removeAll(keepingCapacity: true)  // at most maxNameBytes
         startTagLength = nil
     }
 

@@ -47,11 +47,11 @@ public final class XMLStreamParser {
             for piece in try framer.split(bytes) {
                 switch piece {
                 case .markup(let markup):
-                    events += try session.feed(markup)
+                    try session.feed(markup, into: &events)
                 case .element(let bytes, let starts):
                     if starts && bytesInSession >= Self.bytesPerParse { try startFreshParse() }
                     bytesInSession += bytes.count
-                    events += try session.feed(bytes)
+                    try session.feed(bytes, into: &events)
                 case .dropped(let reason, let name, let stub):
                     try startFreshParse()
                     var element: XMLElement?

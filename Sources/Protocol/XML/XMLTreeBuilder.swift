@@ -12,13 +12,6 @@ final class XMLTreeBuilder {
 
     private struct OpenElement {
         var element: XMLElement
-        var pendingText: [UInt8] = []
-
-        mutating func flushText() {
-            guard !pendingText.isEmpty else { return }
-            element.append(text: String(decoding: pendingText, as: UTF8.self))
-            pendingText.removeAll(keepingCapacity: true)
-        }
     }
 
     let limits: XMLLimits
@@ -32,6 +25,12 @@ final class XMLTreeBuilder {
     private var events: [XMLStreamEvent] = []
     /// The stanza being built and its open descendants; empty between stanzas.
     private var openElements: [OpenElement] = []
+    /// Character data of the innermost open element not yet made a text child. Only the
+    /// innermost can have any (a parent's is made a child when one of its children starts),
+    /// so one buffer serves them all, and keeps its room from stanza to stanza.
+    private var pendingText: [UInt8] = []
+    /// The most room `pendingText` keeps once a stanza with more text has gone.
+    private static let keptTextCapacity = 64 << 10
     private var stanzaContentBytes = 0
 
     init(limits: XMLLimits, rootPolicy: RootPolicy) {
@@ -48,6 +47,12 @@ final class XMLTreeBuilder {
     func takeEvents() -> [XMLStreamEvent] {
         defer { events.removeAll() }
         return events
+    }
+
+    /// `takeEvents` for a caller that gathers them: its array grows, this one keeps its room.
+    func takeEvents(into gathered: inout [XMLStreamEvent]) {
+        gathered.append(contentsOf: events)
+        events.removeAll(keepingCapacity: true)
     }
 
     /// Records the first error; later ones are consequences of it.
@@ -76,19 +81,19 @@ final class XMLTreeBuilder {
         var size = name.utf8.count
         for attribute in attributes { size += attribute.name.utf8.count + attribute.value.utf8.count }
         guard account(size) else { return }
-        if !openElements.isEmpty { openElements[openElements.count - 1].flushText() }
+        flushText()
         openElements.append(OpenElement(element: XMLElement(
             name, namespace: namespace, orderedAttributes: attributes)))
     }
 
     func endElement() {
         guard failure == nil else { return }
-        guard var finished = openElements.popLast() else {
+        flushText()
+        guard let finished = openElements.popLast() else {
             rootClosed = true
             events.append(.streamClosed)
             return
         }
-        finished.flushText()
         if openElements.isEmpty {
             stanzaContentBytes = 0
             events.append(.element(finished.element))
@@ -107,7 +112,14 @@ final class XMLTreeBuilder {
             return
         }
         guard account(bytes.count) else { return }
-        openElements[openElements.count - 1].pendingText.append(contentsOf: bytes)
+        pendingText.append(contentsOf: bytes)
+    }
+
+    /// Makes the pending character data a text child of the innermost open element.
+    private func flushText() {
+        guard !pendingText.isEmpty, !openElements.isEmpty else { return }
+        openElements[openElements.count - 1].element.append(text: String(decoding: pendingText, as: UTF8.self))
+        pendingText.removeAll(keepingCapacity: pendingText.capacity <= Self.keptTextCapacity)
     }
 
     static func isXMLSpace(_ byte: UInt8) -> Bool {
