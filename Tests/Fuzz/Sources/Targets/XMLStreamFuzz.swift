@@ -48,7 +48,9 @@ enum XMLStreamFuzz {
             }
         }
         if resetBefore == nil {
-            requireSameAsInOneFeed(bytes, chunked: eventsWithoutReset, failed: failure != nil, parser: parser)
+            requireSameAsInOneFeed(
+                bytes, chunked: eventsWithoutReset, failed: failure != nil, parser: parser,
+                cuts: chunks.map(\.count), failure: failure)
         }
 
         parser.reset()
@@ -66,13 +68,14 @@ enum XMLStreamFuzz {
     /// more input, which one way of cutting may have given it and the other not: so the
     /// parser that has not failed yet is given a '>', and must then fail too.
     private static func requireSameAsInOneFeed(
-        _ bytes: [UInt8], chunked: [XMLStreamEvent], failed: Bool, parser: XMLStreamParser
+        _ bytes: [UInt8], chunked: [XMLStreamEvent], failed: Bool, parser: XMLStreamParser,
+        cuts: [Int], failure: XMLStreamError?
     ) {
         let whole = XMLStreamParser(limits: limits)
         do {
             let events = try whole.feed(bytes)
             if failed {
-                require(failsAfterAClosingBracket(whole), "the input fails in chunks but parses in one feed, even after a '>'")
+                require(failsAfterAClosingBracket(whole), "the input fails in chunks of \(cuts) (\(String(describing: failure))) but parses in one feed, even after a '>'")
                 return
             }
             require(events == chunked, "in chunks the input gave \(chunked), in one feed \(events)")
