@@ -20,6 +20,9 @@ import Glibc
 /// It looks at every byte of a stream, so it is written to be cheap: pieces are slices of
 /// the bytes given (no copies), a byte kept only moves the end of the pending slice, and
 /// character data and attribute values are taken in runs.
+///
+/// Its state is internal rather than private only so that the lexer (the byte-by-byte
+/// reading of markup, XMLStanzaFramerLexer.swift) can live in a file of its own.
 struct XMLStanzaFramer {
     enum Piece: Equatable {
         /// Stream markup, to be parsed as it comes.
@@ -35,7 +38,7 @@ struct XMLStanzaFramer {
         case dropped(DroppedStanza.Reason, name: String, stub: [UInt8]?)
     }
 
-    private enum Phase {
+    enum Phase {
         /// Before the root's start tag is complete: everything is header.
         case prolog
         /// Inside the root: stanzas and whitespace.
@@ -44,7 +47,7 @@ struct XMLStanzaFramer {
         case ended
     }
 
-    private enum Lexical {
+    enum Lexical {
         case text
         /// Just after `<`.
         case markupStart
@@ -67,43 +70,43 @@ struct XMLStanzaFramer {
     /// The prolog and the root's start tag, exactly as received: what a fresh libxml2
     /// parse is given to stand where the stream stands.
     private(set) var header: [UInt8] = []
-    private var phase = Phase.prolog
-    private var lexical = Lexical.text
+    var phase = Phase.prolog
+    var lexical = Lexical.text
     /// The byte before the current one: a `/` before `>` closes an empty element.
-    private var previous: UInt8 = 0
+    var previous: UInt8 = 0
     /// What followed `<!` so far.
-    private var bangBytes: [UInt8] = []
+    var bangBytes: [UInt8] = []
     /// The length of the name being read (element or attribute name).
-    private var nameLength = 0
+    var nameLength = 0
 
     // The first-level element under way.
-    private var inElement = false
+    var inElement = false
     /// Its start tag once complete, for as long as the element is under way: the stub of a
     /// dropped element is made of it. Until then, the part of it that came in earlier calls.
-    private var startTag: ArraySlice<UInt8> = []
+    var startTag: ArraySlice<UInt8> = []
     /// Where the start tag's bytes in the current call begin (-1: with a `<` held back
     /// from the previous call).
-    private var startTagFrom = 0
+    var startTagFrom = 0
     /// Its size so far, kept or not.
-    private var elementSize = 0
+    var elementSize = 0
     /// Elements open inside the root, the first-level one included, once their start tags are complete.
-    private var depth = 0
-    private var dropReason: DroppedStanza.Reason?
-    private var elementName: [UInt8] = []
+    var depth = 0
+    var dropReason: DroppedStanza.Reason?
+    var elementName: [UInt8] = []
     /// The length of its start tag, once complete.
-    private var startTagLength: Int?
+    var startTagLength: Int?
 
-    private var pieces: [Piece] = []
+    var pieces: [Piece] = []
     /// The bytes of the current call, and the position of the one being looked at.
-    private var input: [UInt8] = []
-    private var current = 0
+    var input: [UInt8] = []
+    var current = 0
     /// Bytes not yet made a piece, markup or the element's: `input[pendingStart..<pendingEnd]`,
     /// after a `<` held back from the previous call when `pendingHeldLessThan`.
-    private var pendingStart = 0
-    private var pendingEnd = 0
-    private var pendingHeldLessThan = false
-    private var pendingIsElement = false
-    private var pendingStartsElement = false
+    var pendingStart = 0
+    var pendingEnd = 0
+    var pendingHeldLessThan = false
+    var pendingIsElement = false
+    var pendingStartsElement = false
 
     init(limits: XMLLimits) {
         self.limits = limits
@@ -124,7 +127,7 @@ struct XMLStanzaFramer {
         return pieces
     }
 
-    private mutating func scanAll(_ bytes: UnsafeBufferPointer<UInt8>) throws(XMLStreamError) {
+    mutating func scanAll(_ bytes: UnsafeBufferPointer<UInt8>) throws(XMLStreamError) {
         var index = 0
         while index < bytes.count {
             if let end = attributeEnd(in: bytes, from: index) {
@@ -186,7 +189,7 @@ struct XMLStanzaFramer {
     /// closing quote, and a name to the next byte that ends it, with nothing to look at on
     /// the way but the count: where such a run starts at `start`, its end, so that it is
     /// taken whole (what keeps the framer cheap next to libxml2).
-    private func runEnd(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+    func runEnd(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
         guard phase == .stream, inElement else { return nil }
         var end = start
         switch lexical {
@@ -214,7 +217,7 @@ struct XMLStanzaFramer {
     ///
     /// Tried only at the first space of a run of them, so that input that fails it (a
     /// value whose closing quote has not come) is not scanned again and again.
-    private func attributeEnd(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+    func attributeEnd(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
         switch lexical {
         case .startTag, .elementName: break
         default: return nil
@@ -239,7 +242,7 @@ struct XMLStanzaFramer {
 
     /// Where `byte` next occurs from `start` on, or the end: memchr(3), as runs of text can
     /// be long.
-    private static func firstIndex(of byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+    static func firstIndex(of byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
         guard start < bytes.count, let base = bytes.baseAddress,
             let found = memchr(base + start, Int32(byte), bytes.count - start)
         else { return bytes.count }
@@ -247,12 +250,12 @@ struct XMLStanzaFramer {
     }
 
     /// What ends an element name in `scanName`.
-    private static func endsElementName(_ byte: UInt8) -> Bool {
+    static func endsElementName(_ byte: UInt8) -> Bool {
         isSpace(byte) || byte == UInt8(ascii: "/") || byte == UInt8(ascii: ">")
     }
 
     /// What `scanStartTag` does more with than count it as a byte of a name.
-    private static func endsAttributeName(_ byte: UInt8) -> Bool {
+    static func endsAttributeName(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: ">"), UInt8(ascii: "="), UInt8(ascii: "/"): return true
         default: return isSpace(byte)
@@ -261,7 +264,7 @@ struct XMLStanzaFramer {
 
     /// A run of name bytes (`runEnd`), as `scan` would take them one by one: each counts
     /// towards the name's length, and an element's own name is remembered.
-    private mutating func keepNameRun(_ run: Range<Int>) {
+    mutating func keepNameRun(_ run: Range<Int>) {
         let skipped = dropReason != nil
         guard skipped || (elementSize + run.count <= limits.maxStanzaBytes && nameLength + run.count <= limits.maxNameBytes) else {
             // One by one: a limit falls inside the run.
@@ -281,7 +284,7 @@ struct XMLStanzaFramer {
     }
 
     /// `keep` for a run of bytes that changes no lexical state.
-    private mutating func keepRun(_ run: Range<Int>) {
+    mutating func keepRun(_ run: Range<Int>) {
         if dropReason != nil {
             elementSize += run.count  // being skipped: only counted
             return
@@ -296,7 +299,7 @@ struct XMLStanzaFramer {
 
     /// A `<` between stanzas starts a stanza, or the stream's end tag, or a construct the
     /// stream may not contain (which libxml2 then refuses).
-    private mutating func scanAfterTopLevelLessThan(_ byte: UInt8) {
+    mutating func scanAfterTopLevelLessThan(_ byte: UInt8) {
         // The `<` is the byte before this one, which may have come in the previous call.
         let lessThan = current - 1
         switch byte {
@@ -318,13 +321,13 @@ struct XMLStanzaFramer {
         }
     }
 
-    private mutating func emitMarkup(at position: Int) {
+    mutating func emitMarkup(at position: Int) {
         if pendingIsElement { flushPending() }
         addPending(position..<position + 1)
     }
 
     /// Counts a byte of the element under way and passes it on unless the element is dropped.
-    private mutating func keep(at position: Int) {
+    mutating func keep(at position: Int) {
         elementSize += 1
         guard dropReason == nil else { return }
         if elementSize > limits.maxStanzaBytes {
@@ -334,7 +337,7 @@ struct XMLStanzaFramer {
         addPending(position..<position + 1)
     }
 
-    private mutating func drop(_ reason: DroppedStanza.Reason) {
+    mutating func drop(_ reason: DroppedStanza.Reason) {
         guard dropReason == nil else { return }
         dropReason = reason
         let stub = startTagLength == nil ? nil : Array(startTag) + Array("</".utf8) + elementName + [UInt8(ascii: ">")]
@@ -348,7 +351,7 @@ struct XMLStanzaFramer {
     /// Makes `run` (positions in `input`, -1 for the `<` held back from the previous call)
     /// the next pending bytes. Bytes that do not follow the pending ones start a piece of
     /// their own, which for libxml2 is only another chunking.
-    private mutating func addPending(_ run: Range<Int>) {
+    mutating func addPending(_ run: Range<Int>) {
         var start = run.lowerBound
         if start < 0 {
             flushPending()
@@ -365,7 +368,7 @@ struct XMLStanzaFramer {
         pendingEnd = run.upperBound
     }
 
-    private mutating func flushPending() {
+    mutating func flushPending() {
         guard pendingHeldLessThan || pendingStart < pendingEnd else { return }
         let bytes = slice(from: pendingHeldLessThan ? -1 : pendingStart, upTo: pendingEnd)
         pieces.append(pendingIsElement ? .element(bytes, starts: pendingStartsElement) : .markup(bytes))
@@ -377,186 +380,8 @@ struct XMLStanzaFramer {
 
     /// `input[start..<end]`, a `<` held back from the previous call first when `start` is -1
     /// (the one case where a piece is copied).
-    private func slice(from start: Int, upTo end: Int) -> ArraySlice<UInt8> {
+    func slice(from start: Int, upTo end: Int) -> ArraySlice<UInt8> {
         guard start < 0 else { return input[start..<end] }
         return ArraySlice([UInt8(ascii: "<")] + input[0..<end])
-    }
-
-    // MARK: Lexical structure
-
-    private mutating func scan(_ byte: UInt8) {
-        switch lexical {
-        case .text:
-            if byte == UInt8(ascii: "<") { lexical = .markupStart }
-        case .markupStart:
-            switch byte {
-            case UInt8(ascii: "/"):
-                lexical = .endTag
-                nameLength = 0
-            case UInt8(ascii: "!"):
-                lexical = .bang
-                bangBytes.removeAll(keepingCapacity: true)
-            case UInt8(ascii: "?"):
-                lexical = .processingInstruction(question: false)
-            default:
-                startTagOpened()
-                lexical = .elementName
-                nameLength = 0
-                scanName(byte)
-            }
-        case .elementName:
-            scanName(byte)
-        case .startTag:
-            scanStartTag(byte)
-        case .quoted(let quote):
-            if byte == quote { lexical = .startTag }
-        case .endTag:
-            if byte == UInt8(ascii: ">") {
-                endTagClosed()
-            } else if !Self.isSpace(byte) {
-                countNameByte()
-            }
-        case .bang:
-            scanBang(byte)
-        case .comment(let dashes):
-            if byte == UInt8(ascii: "-") {
-                lexical = .comment(dashes: dashes + 1)
-            } else {
-                lexical = byte == UInt8(ascii: ">") && dashes >= 2 ? .text : .comment(dashes: 0)
-            }
-        case .cdata(let brackets):
-            if byte == UInt8(ascii: "]") {
-                lexical = .cdata(brackets: brackets + 1)
-            } else {
-                lexical = byte == UInt8(ascii: ">") && brackets >= 2 ? .text : .cdata(brackets: 0)
-            }
-        case .processingInstruction(let question):
-            if byte == UInt8(ascii: ">") && question {
-                lexical = .text
-            } else {
-                lexical = .processingInstruction(question: byte == UInt8(ascii: "?"))
-            }
-        case .declaration(let brackets, let quote):
-            scanDeclaration(byte, brackets: brackets, quote: quote)
-        }
-    }
-
-    private mutating func scanName(_ byte: UInt8) {
-        if Self.isSpace(byte) || byte == UInt8(ascii: "/") || byte == UInt8(ascii: ">") {
-            lexical = .startTag
-            nameLength = 0
-            scanStartTag(byte)
-            return
-        }
-        if inElement && startTagLength == nil && dropReason == nil && elementName.count < limits.maxNameBytes {
-            elementName.append(byte)
-        }
-        countNameByte()
-    }
-
-    private mutating func scanStartTag(_ byte: UInt8) {
-        switch byte {
-        case UInt8(ascii: "\""), UInt8(ascii: "'"):
-            lexical = .quoted(byte)
-            nameLength = 0
-        case UInt8(ascii: ">"):
-            lexical = .text
-            startTagClosed(empty: previous == UInt8(ascii: "/"))
-        case UInt8(ascii: "="), UInt8(ascii: "/"):
-            nameLength = 0
-        default:
-            if Self.isSpace(byte) { nameLength = 0 } else { countNameByte() }
-        }
-    }
-
-    /// After `<!`: `--` opens a comment, `[CDATA[` a CDATA section, anything else a
-    /// declaration (a DOCTYPE, which libxml2 then refuses).
-    private mutating func scanBang(_ byte: UInt8) {
-        bangBytes.append(byte)
-        let comment = Array("--".utf8)
-        let cdata = Array("[CDATA[".utf8)
-        if bangBytes == comment {
-            lexical = .comment(dashes: 0)
-        } else if bangBytes == cdata {
-            lexical = .cdata(brackets: 0)
-        } else if !comment.starts(with: bangBytes) && !cdata.starts(with: bangBytes) {
-            lexical = .declaration(brackets: 0, quote: nil)
-            scanDeclaration(byte, brackets: 0, quote: nil)
-        }
-    }
-
-    private mutating func scanDeclaration(_ byte: UInt8, brackets: Int, quote: UInt8?) {
-        if let quote {
-            if byte == quote { lexical = .declaration(brackets: brackets, quote: nil) }
-            return
-        }
-        switch byte {
-        case UInt8(ascii: "\""), UInt8(ascii: "'"): lexical = .declaration(brackets: brackets, quote: byte)
-        case UInt8(ascii: "["): lexical = .declaration(brackets: brackets + 1, quote: nil)
-        case UInt8(ascii: "]"): lexical = .declaration(brackets: max(0, brackets - 1), quote: nil)
-        case UInt8(ascii: ">") where brackets == 0: lexical = .text
-        default: break
-        }
-    }
-
-    private mutating func countNameByte() {
-        nameLength += 1
-        if inElement && nameLength > limits.maxNameBytes { drop(.nameTooLong(limit: limits.maxNameBytes)) }
-    }
-
-    // MARK: Elements
-
-    private mutating func startTagOpened() {
-        guard inElement, startTagLength != nil else { return }
-        // A child element: the first-level one is depth 1.
-        if depth + 1 > limits.maxDepth { drop(.tooDeep(limit: limits.maxDepth)) }
-    }
-
-    private mutating func startTagClosed(empty: Bool) {
-        switch phase {
-        case .prolog:
-            phase = empty ? .ended : .stream
-        case .stream:
-            guard inElement else { return }
-            if startTagLength == nil {
-                if dropReason == nil {
-                    let rest = slice(from: startTagFrom, upTo: current + 1)
-                    if startTag.isEmpty { startTag = rest } else { startTag.append(contentsOf: rest) }
-                }
-                startTagLength = startTag.count
-                if empty { finishElement() } else { depth = 1 }
-            } else if !empty {
-                depth += 1
-            }
-        case .ended:
-            break
-        }
-    }
-
-    private mutating func endTagClosed() {
-        lexical = .text
-        guard phase == .stream else { return }
-        guard inElement else {
-            phase = .ended  // the root's end tag
-            return
-        }
-        depth -= 1
-        if depth == 0 { finishElement() }
-    }
-
-    private mutating func finishElement() {
-        flushPending()
-        inElement = false
-        pendingIsElement = false
-        startTag = []
-        elementSize = 0
-        depth = 0
-        dropReason = nil
-        elementName.removeAll(keepingCapacity: true)  // at most maxNameBytes
-        startTagLength = nil
-    }
-
-    private static func isSpace(_ byte: UInt8) -> Bool {
-        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
     }
 }
