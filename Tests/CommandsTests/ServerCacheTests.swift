@@ -15,6 +15,8 @@ final class ServerCacheTests: XCTestCase {
         knowledge.sasl2 = SASL2Offer(
             mechanisms: ["SCRAM-SHA-1"], offersBind2: true, bind2Features: ["urn:xmpp:sm:3", "urn:xmpp:carbons:2"],
             offersInlineResumption: true, fastMechanisms: ["HT-SHA-256-NONE"])
+        knowledge.remember(SCRAMKeyParameters(salt: [0, 1, 0xFE, 0xFF], iterations: 4096), username: "bob", hash: "SHA-256")
+        knowledge.remember(SCRAMKeyParameters(salt: Array("salt".utf8), iterations: 10000), username: "ał,ice=", hash: "SHA-1")
         XCTAssertEqual(ServerCache.parse(ServerCache.format(knowledge)), knowledge)
         XCTAssertEqual(ServerCache.parse(ServerCache.format(ServerKnowledge())), ServerKnowledge())
         var noTypes = full
@@ -28,9 +30,32 @@ final class ServerCacheTests: XCTestCase {
             "", "xmpp-cli server cache 2\n", String(good.dropLast()), good.replacingOccurrences(of: "yes", with: "maybe"),
             good + "unknown-key 1\n", good + "mechanisms\n", good + "max-stanza-bytes -5\n",
             good + "mechanisms ../../etc/passwd\n", good + "mechanisms SCRAM\u{1}\n",
+            good + "scram-salt SHA-1 616c696365 4096\n", good + "scram-salt SHA-1 616c69636 4096 00\n",
+            good + "scram-salt SHA-1 616c696365 0 00\n", good + "scram-salt SHA-1 616c696365 4096 zz\n",
+            good + String(repeating: "scram-salt SHA-1 616c696365 4096 00\n", count: ServerKnowledge.rememberedSCRAMAccounts + 1),
         ] {
             XCTAssertNil(ServerCache.parse(damaged), damaged)
         }
+    }
+
+    /// The SCRAM parameters of the last few accounts are kept, newest first, one per account
+    /// and hash.
+    func testSCRAMParametersAreKeptPerAccountAndHashNewestFirst() {
+        var knowledge = ServerKnowledge()
+        let first = SCRAMKeyParameters(salt: [1], iterations: 4096)
+        let second = SCRAMKeyParameters(salt: [2], iterations: 4096)
+        knowledge.remember(first, username: "alice", hash: "SHA-1")
+        knowledge.remember(first, username: "alice", hash: "SHA-256")
+        knowledge.remember(second, username: "alice", hash: "SHA-1")
+        knowledge.remember(first, username: "", hash: "SHA-1")
+        XCTAssertEqual(knowledge.scramParameters(username: "alice", hash: "SHA-1"), second)
+        XCTAssertEqual(knowledge.scramParameters(username: "alice", hash: "SHA-256"), first)
+        XCTAssertNil(knowledge.scramParameters(username: "bob", hash: "SHA-1"))
+        XCTAssertEqual(knowledge.scramKeys.count, 2)
+        for index in 0..<20 { knowledge.remember(first, username: "user\(index)", hash: "SHA-1") }
+        XCTAssertEqual(knowledge.scramKeys.count, ServerKnowledge.rememberedSCRAMAccounts)
+        XCTAssertEqual(knowledge.scramKeys.first?.username, "user19")
+        XCTAssertEqual(ServerCache.parse(ServerCache.format(knowledge)), knowledge)
     }
 
     func testFileNamesCannotLeaveTheDirectory() {

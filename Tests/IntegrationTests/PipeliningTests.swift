@@ -100,6 +100,23 @@ final class PipeliningTests: XCTestCase {
 
     // MARK: Stale facts cost a round trip, never a failure
 
+    /// This server draws a new salt for every exchange: the keys derived ahead from the last
+    /// one are of no use, and the login derives them again from what it is sent, with no
+    /// round trip more.
+    func testAStaleSCRAMSaltIsDerivedAgainInTheSameRun() throws {
+        let server = try FakeServer(scenario: "normal", scratch: scratch, connections: 2)
+        let first = try run(server, ["send"], ["-m", "one", "bob@localhost"])
+        XCTAssertEqual(first.exitCode, 0, first.summary)
+        let remembered = try String(contentsOf: cacheFile(server), encoding: .utf8)
+        XCTAssertTrue(remembered.contains("\nscram-salt SHA-256 616c696365 "), remembered)
+        let second = try run(server, ["send"], ["-m", "two", "bob@localhost"])
+        XCTAssertEqual(second.exitCode, 0, second.summary)
+        XCTAssertEqual(roundTrips(second), 6, second.summary)
+        XCTAssertFalse(second.stderr.contains("SCRAM keys derived while"), second.summary)
+        let updated = try String(contentsOf: cacheFile(server), encoding: .utf8)
+        XCTAssertNotEqual(remembered, updated, "the salt sent this time is the one remembered")
+    }
+
     /// The cache names SCRAM-SHA-256, which this server no longer offers: it refuses the
     /// early `<auth>`, and the login chooses again from what is offered now, in the same run.
     func testStaleMechanismsAreChosenAgain() throws {

@@ -77,6 +77,39 @@ final class SendTests: XCTestCase {
         try assertDelivered(body, bodyArguments: ["-m", body], tls: .direct)
     }
 
+    /// The next SCRAM login derives its keys from the salt and iteration count the last one
+    /// was given while its first message travels; the server accepts the proof and its own
+    /// signature checks out. A wrong password with the same remembered salt is still refused.
+    func testTheNextLoginDerivesSCRAMKeysAheadAndAWrongPasswordIsStillRefused() throws {
+        let server = try ProsodyServer.shared
+        let cacheHome = try makeScratchDirectory().appendingPathComponent("cache")
+        func send(_ body: String, password: String) throws -> CLIResult {
+            try runCLI(
+                [
+                    "send", "-v", "-j", server.alice.jid, "--server", server.starttlsAddress, "--tls", "starttls",
+                    "--ca-file", server.caFile, "--timeout", "20", "-m", body, server.bob.jid,
+                ],
+                environment: ["XMPP_PASSWORD": password, "XDG_CACHE_HOME": cacheHome.path])
+        }
+        let aheadLine = "SCRAM keys derived while the first message travelled"
+        let first = try send("first", password: server.alice.password)
+        XCTAssertEqual(first.exitCode, 0, first.summary)
+        XCTAssertFalse(first.stderr.contains(aheadLine), first.summary)
+        let cache = try FileManager.default.contentsOfDirectory(
+            atPath: cacheHome.appendingPathComponent("xmpp-cli/servers").path)
+        XCTAssertEqual(cache.count, 1, "\(cache)")
+        let text = try String(
+            contentsOf: cacheHome.appendingPathComponent("xmpp-cli/servers/\(cache[0])"), encoding: .utf8)
+        XCTAssertTrue(text.contains("\nscram-salt SHA-1 616c696365 "), text)
+        let second = try send("second", password: server.alice.password)
+        XCTAssertEqual(second.exitCode, 0, second.summary)
+        XCTAssertTrue(second.stderr.contains(aheadLine), second.summary)
+        let wrong = "not-alice's-Pa55"
+        let refused = try send("never delivered", password: wrong)
+        XCTAssertEqual(refused.exitCode, 77, refused.summary)
+        XCTAssertFalse(refused.stderr.contains(wrong), refused.summary)
+    }
+
     // Failures
 
     func testWrongPasswordExits77() throws {

@@ -53,3 +53,83 @@ final class CryptoKeyDerivationFailureTests: XCTestCase {
         }
     }
 }
+
+/// SCRAM's keys derived ahead, with the salt and iteration count the last login was given,
+/// while the first message travels: the proof is the one derived after the server-first
+/// message, and a server that sends other parameters gets a proof derived from them.
+final class SCRAMDerivedAheadTests: XCTestCase {
+    /// Counts the key derivations of `scram`.
+    private final class Count: @unchecked Sendable { var value = 0 }
+
+    private func counting(_ scram: inout SCRAM) -> Count {
+        let count = Count()
+        scram.deriveSaltedPassword = { hash, password, salt, iterations throws(CryptoError) in
+            count.value += 1
+            return try Digest.pbkdf2(hash, password: password, salt: salt, iterations: iterations, length: hash.digestLength)
+        }
+        return count
+    }
+
+    private let rfc5802Parameters = SCRAMKeyParameters(salt: Base64.decode("QSXCR+Q6sek8bf92")!, iterations: 4096)
+
+    func testKeysDerivedAheadWithTheServersParametersGiveTheRFCProofWithoutDerivingAgain() throws {
+        var scram = rfc5802Exchange()
+        let derivations = counting(&scram)
+        _ = try scram.initialResponse()
+        scram.deriveAhead(rfc5802Parameters)
+        XCTAssertEqual(derivations.value, 1)
+        let clientFinal = try scram.respond(to: saslBytes(SASLSCRAMTests.serverFirst5802))
+        XCTAssertEqual(
+            saslText(clientFinal), "c=biws,r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,p=v0X8v3Bz2T0CJGbJQyF0X+HI4Ts=")
+        XCTAssertEqual(derivations.value, 1, "the keys derived ahead served")
+        XCTAssertTrue(scram.derivedKeysAhead)
+        XCTAssertEqual(scram.keyParameters, rfc5802Parameters)
+        XCTAssertNoThrow(try scram.verifySuccess(saslBytes(SASLSCRAMTests.serverFinal5802)))
+    }
+
+    func testAnotherSaltOrIterationCountIsDerivedAgainFromTheServersParameters() throws {
+        let stale = [
+            SCRAMKeyParameters(salt: Array("another salt".utf8), iterations: 4096),
+            SCRAMKeyParameters(salt: rfc5802Parameters.salt, iterations: 10000),
+        ]
+        for parameters in stale {
+            var scram = rfc5802Exchange()
+            let derivations = counting(&scram)
+            _ = try scram.initialResponse()
+            scram.deriveAhead(parameters)
+            let clientFinal = try scram.respond(to: saslBytes(SASLSCRAMTests.serverFirst5802))
+            XCTAssertEqual(
+                saslText(clientFinal), "c=biws,r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,p=v0X8v3Bz2T0CJGbJQyF0X+HI4Ts=")
+            XCTAssertEqual(derivations.value, 2, "\(parameters)")
+            XCTAssertFalse(scram.derivedKeysAhead)
+            XCTAssertEqual(scram.keyParameters, rfc5802Parameters, "what the server sent is what is remembered")
+            XCTAssertNoThrow(try scram.verifySuccess(saslBytes(SASLSCRAMTests.serverFinal5802)))
+        }
+    }
+
+    /// Before the first message, or with parameters no server may send, nothing is derived.
+    func testNothingIsDerivedAheadBeforeTheFirstMessageOrFromImpossibleParameters() throws {
+        var scram = rfc5802Exchange()
+        let derivations = counting(&scram)
+        scram.deriveAhead(rfc5802Parameters)
+        XCTAssertEqual(derivations.value, 0)
+        _ = try scram.initialResponse()
+        scram.deriveAhead(SCRAMKeyParameters(salt: [], iterations: 4096))
+        scram.deriveAhead(SCRAMKeyParameters(salt: [1], iterations: 0))
+        scram.deriveAhead(SCRAMKeyParameters(salt: [1], iterations: SCRAM.maximumIterationCount + 1))
+        XCTAssertEqual(derivations.value, 0)
+    }
+
+    /// A derivation OpenSSL refuses ahead is left to the derivation proper, which reports it.
+    func testARefusalAheadIsReportedByTheDerivationProper() throws {
+        var scram = rfc5802Exchange()
+        scram.deriveSaltedPassword = { hash, password, salt, _ throws(CryptoError) in
+            try Digest.pbkdf2(hash, password: password, salt: salt, iterations: 0, length: hash.digestLength)
+        }
+        _ = try scram.initialResponse()
+        scram.deriveAhead(rfc5802Parameters)
+        XCTAssertThrowsError(try scram.respond(to: saslBytes(SASLSCRAMTests.serverFirst5802))) { error in
+            guard case .keyDerivationFailed = error as? SASLError else { return XCTFail("\(error)") }
+        }
+    }
+}

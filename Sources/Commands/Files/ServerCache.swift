@@ -58,6 +58,11 @@ struct ServerCache {
             flag("sasl2-inline-resumption", sasl2.offersInlineResumption)
             lines.append((["fast-mechanisms"] + sasl2.fastMechanisms).joined(separator: " "))
         }
+        for account in knowledge.scramKeys {
+            lines.append(
+                "scram-salt \(account.hash) \(Hex.encode(Array(account.username.utf8))) \(account.parameters.iterations) "
+                    + Hex.encode(account.parameters.salt))
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -109,6 +114,14 @@ struct ServerCache {
                 sasl2.offersInlineResumption = value
             case "fast-mechanisms":
                 sasl2.fastMechanisms = values
+            case "scram-salt":
+                guard values.count == 4, let username = Hex.decode(values[1]), let iterations = Int(values[2]),
+                    iterations > 0, let salt = Hex.decode(values[3]), !salt.isEmpty,
+                    knowledge.scramKeys.count < ServerKnowledge.rememberedSCRAMAccounts
+                else { return nil }
+                knowledge.scramKeys.append(SCRAMAccountKeys(
+                    username: String(decoding: username, as: UTF8.self), hash: values[0],
+                    parameters: SCRAMKeyParameters(salt: salt, iterations: iterations)))
             default:
                 return nil
             }

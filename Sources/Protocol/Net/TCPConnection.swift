@@ -30,14 +30,23 @@ public final class TCPConnection: Transport {
     /// Connects to `addresses` on `port` in the order given until one accepts; all attempts
     /// share `deadline`. Host names are resolved before, by `HostResolver`.
     ///
+    /// `whileConnecting` runs once, after the first `connect(2)` has sent its SYN and
+    /// before the wait for the answer: work that would otherwise follow the connect (making
+    /// a TLS context) is done during the round trip instead.
+    ///
     /// Throws `.timedOut` when the deadline passes, or `.system(call: "connect", ...)` naming
     /// every address tried and why each failed.
     public static func connect(
-        to addresses: [IPAddress], port: UInt16, deadline: Deadline
+        to addresses: [IPAddress], port: UInt16, deadline: Deadline, whileConnecting: () -> Void = {}
     ) throws(TransportError) -> TCPConnection {
         var failures: [String] = []
+        var overlapped = false
+        let overlap = {
+            if !overlapped { whileConnecting() }
+            overlapped = true
+        }
         for address in addresses.map({ SocketAddress($0, port: port) }) {
-            switch attemptConnection(to: address, deadline: deadline) {
+            switch attemptConnection(to: address, deadline: deadline, whileConnecting: overlap) {
             case .success(let fd):
                 Syscall.disableNagle(fd)
                 return TCPConnection(descriptor: fd, remoteAddress: address.description)
@@ -57,7 +66,7 @@ public final class TCPConnection: Transport {
 
     /// One non-blocking `connect` followed by a wait for its outcome.
     private static func attemptConnection(
-        to address: SocketAddress, deadline: Deadline
+        to address: SocketAddress, deadline: Deadline, whileConnecting: () -> Void
     ) -> Result<Int32, AttemptFailure> {
         let fd: Int32
         switch Syscall.tcpSocket(family: address.family) {
@@ -70,7 +79,7 @@ public final class TCPConnection: Transport {
         case .success:
             return .success(fd)
         case .failure(.inProgress), .failure(.interrupted):
-            break
+            whileConnecting()
         case .failure(let error):
             Syscall.close(fd)
             return .failure(.refused(error.message))

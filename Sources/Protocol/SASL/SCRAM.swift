@@ -29,6 +29,12 @@ public struct SCRAM: SASLMechanism, Sendable, SecretHolding {
     private let channelBinding: SCRAMChannelBinding
     private let clientNonce: String
     private var state = State.initial
+    /// The salt and iteration count of this exchange, once the server has sent them.
+    public private(set) var keyParameters: SCRAMKeyParameters?
+    /// Whether the keys of this exchange came from `deriveAhead`.
+    public private(set) var derivedKeysAhead = false
+    /// The salted password derived by `deriveAhead`, and from what; wiped once used.
+    private var derivedAhead: (parameters: SCRAMKeyParameters, saltedPassword: [UInt8])?
     /// What the server advertised, to check against its XEP-0474 `h` attribute; nil where
     /// the caller has nothing to compare.
     public var downgradeProtection: SCRAMDowngradeProtection?
@@ -98,6 +104,22 @@ public struct SCRAM: SASLMechanism, Sendable, SecretHolding {
         return Array((gs2Header + clientFirstBare).utf8)
     }
 
+    /// Derives the salted password now for the salt and iteration count the server is
+    /// expected to send (those of the last login), so that the key derivation, the costly
+    /// part of SCRAM, runs while the server-first-message is on its way rather than after
+    /// it. The answer to a server that sends anything else is derived as usual. Call it once
+    /// the first message has been sent.
+    public mutating func deriveAhead(_ expected: SCRAMKeyParameters) {
+        guard case .awaitingServerFirst(_, let preparedPassword) = state, derivedAhead == nil,
+            (1...Self.maximumIterationCount).contains(expected.iterations), !expected.salt.isEmpty
+        else { return }
+        var passwordBytes = Array(preparedPassword.utf8)
+        defer { KeyMaterial.wipe(&passwordBytes) }
+        // A refusal (a FIPS-mode OpenSSL) is left to be reported by the derivation proper.
+        guard let salted = try? deriveSaltedPassword(hash, passwordBytes, expected.salt, expected.iterations) else { return }
+        derivedAhead = (expected, salted)
+    }
+
     public mutating func respond(to challenge: [UInt8]) throws(SASLError) -> [UInt8] {
         switch state {
         case .initial:
@@ -162,11 +184,21 @@ public struct SCRAM: SASLMechanism, Sendable, SecretHolding {
         let clientFinalWithoutProof = "c=\(Base64.encode(channelBindingInput)),r=\(serverFirst.nonce)"
         let authMessage = Array("\(clientFirstBare),\(serverFirst.text),\(clientFinalWithoutProof)".utf8)
 
+        let parameters = SCRAMKeyParameters(salt: serverFirst.salt, iterations: serverFirst.iterations)
+        keyParameters = parameters
         var passwordBytes = Array(password.utf8)
         defer { KeyMaterial.wipe(&passwordBytes) }
         var saltedPassword: [UInt8]
+        var ahead = derivedAhead
+        derivedAhead = nil
+        defer { if ahead != nil { KeyMaterial.wipe(&ahead!.saltedPassword) } }
         do {
-            saltedPassword = try deriveSaltedPassword(hash, passwordBytes, serverFirst.salt, serverFirst.iterations)
+            if let ahead, ahead.parameters == parameters {
+                saltedPassword = ahead.saltedPassword
+                derivedKeysAhead = true
+            } else {
+                saltedPassword = try deriveSaltedPassword(hash, passwordBytes, serverFirst.salt, serverFirst.iterations)
+            }
         } catch {
             throw .keyDerivationFailed(
                 "\(error.operation) with \(serverFirst.iterations) iterations and a salt of \(serverFirst.salt.count) bytes "
@@ -227,7 +259,23 @@ public struct SCRAM: SASLMechanism, Sendable, SecretHolding {
     }
 }
 
+/// What SCRAM's key derivation takes from the server (its server-first-message): the
+/// account's salt and the iteration count. Not secret (the server tells anyone who asks
+/// for the account), and remembered so the next login can derive its keys ahead.
+public struct SCRAMKeyParameters: Sendable, Equatable {
+    public var salt: [UInt8]
+    public var iterations: Int
+
+    public init(salt: [UInt8], iterations: Int) {
+        self.salt = salt
+        self.iterations = iterations
+    }
+}
+
 extension SCRAM {
+    /// The mechanism's hash, as `HashAlgorithm.name` spells it.
+    public var hashName: String { hash.name }
+
     public var visibleFields: KeyValuePairs<String, Any> {
         let step = switch state {
         case .initial: "initial"

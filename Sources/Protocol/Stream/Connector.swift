@@ -11,6 +11,8 @@ enum Connector {
         var peerName: String
         /// The TCP connect's round trip, and those of a direct-TLS handshake.
         var roundTrips: Int
+        /// For STARTTLS: the TLS context made during the TCP connect.
+        var tlsContext: Result<TLSContext, TransportError>
     }
 
     /// The longest one endpoint may take to connect while others remain to be tried, so a
@@ -37,6 +39,15 @@ enum Connector {
             let source = settings.server == nil ? "DNS" : "the given server address"
             tracer(.stage("endpoints for \(domain) from \(source): \(endpoints.map(\.description).joined(separator: ", "))"))
         }
+        // Making a TLS context takes milliseconds (OpenSSL's configuration, the trust store):
+        // done once, while the first TCP handshake is on its way.
+        let tlsConfiguration = TLSUpgrade.configuration(for: settings)
+        var tlsContext: Result<TLSContext, TransportError>?
+        let prepareTLS = {
+            if tlsContext == nil {
+                tlsContext = Result { () throws(TransportError) in try TLSContext(configuration: tlsConfiguration) }
+            }
+        }
         var failures: [String] = []
         for (index, endpoint) in endpoints.enumerated() {
             let isLast = index == endpoints.count - 1
@@ -54,7 +65,8 @@ enum Connector {
             }
             let tcp: TCPConnection
             do {
-                tcp = try TCPConnection.connect(to: addresses, port: endpoint.port, deadline: attemptDeadline)
+                tcp = try TCPConnection.connect(
+                    to: addresses, port: endpoint.port, deadline: attemptDeadline, whileConnecting: prepareTLS)
             } catch {
                 if case .timedOut = error, deadline.hasPassed {
                     throw .timedOut("connecting to \(endpoint.host) port \(endpoint.port)")
@@ -62,15 +74,20 @@ enum Connector {
                 failures.append(describeConnectFailure(error, endpoint: endpoint))
                 continue
             }
+            prepareTLS()
+            let context = tlsContext!
             let peerName = "\(endpoint.host) (\(tcp.remoteAddress))"
             tracer?(.stage("connected to \(endpoint.host) port \(endpoint.port) (\(tcp.remoteAddress))\(endpoint.directTLS ? ", direct TLS" : "")"))
             guard endpoint.directTLS else {
-                return Connected(transport: tcp, tcp: tcp, tls: nil, endpoint: endpoint, peerName: peerName, roundTrips: 1)
+                return Connected(
+                    transport: tcp, tcp: tcp, tls: nil, endpoint: endpoint, peerName: peerName, roundTrips: 1,
+                    tlsContext: context)
             }
-            let tls = try TLSUpgrade.handshake(tcp: tcp, settings: settings, peerName: peerName, deadline: deadline, tracer: tracer)
+            let tls = try TLSUpgrade.handshake(
+                tcp: tcp, context: context, settings: settings, peerName: peerName, deadline: deadline, tracer: tracer)
             return Connected(
                 transport: tls, tcp: tcp, tls: tls, endpoint: endpoint, peerName: peerName,
-                roundTrips: 1 + tls.handshakeRoundTrips)
+                roundTrips: 1 + tls.handshakeRoundTrips, tlsContext: context)
         }
         let summary = failures.isEmpty ? "no address to connect to" : failures.joined(separator: "; ")
         throw .unreachable("cannot connect to the server of \(domain): \(summary)", remedy: .checkServerIsRunning)
@@ -90,15 +107,21 @@ enum Connector {
 
 /// The TLS handshake on a TCP connection, shared by direct TLS and STARTTLS.
 enum TLSUpgrade {
-    static func handshake(
-        tcp: TCPConnection, settings: ConnectionSettings, peerName: String, deadline: Deadline, tracer: Tracer?
-    ) throws(XMPPError) -> TLSConnection {
-        let configuration = TLSConfiguration(
+    static func configuration(for settings: ConnectionSettings) -> TLSConfiguration {
+        TLSConfiguration(
             serverName: settings.jid.domainpart, caFile: settings.caFile,
             verifyCertificate: !settings.insecure, alpn: ["xmpp-client"])
+    }
+
+    /// `context` was made from `configuration(for: settings)`.
+    static func handshake(
+        tcp: TCPConnection, context: Result<TLSContext, TransportError>, settings: ConnectionSettings,
+        peerName: String, deadline: Deadline, tracer: Tracer?
+    ) throws(XMPPError) -> TLSConnection {
         let tls: TLSConnection
         do {
-            tls = try TLSConnection.handshake(over: tcp, configuration: configuration, deadline: deadline)
+            tls = try TLSConnection.handshake(
+                over: tcp, context: context, configuration: configuration(for: settings), deadline: deadline)
         } catch {
             switch error {
             case .tls(let failure): throw .tls(failure, server: peerName)

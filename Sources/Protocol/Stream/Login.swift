@@ -160,7 +160,8 @@ public enum Login {
                 // sent until the certificate has been verified.
                 stream.queueStreamHeader(to: domain, from: nil)
                 let upgraded = try StartTLS.negotiate(
-                    stream: stream, tcp: connected.tcp, settings: settings, deadline: deadline, tracer: tracer)
+                    stream: stream, tcp: connected.tcp, context: connected.tlsContext, settings: settings,
+                    deadline: deadline, tracer: tracer)
                 opened.tls = upgraded
                 stream.replaceTransport(upgraded)
             }
@@ -213,8 +214,11 @@ public enum Login {
             SASLAuthentication.Offer(mechanisms: $0, channelBindingTypes: knowledge.channelBindingTypes)
         }
         var earlyExchange: SASLAuthentication.Exchange?
-        if early, let remembered {
-            earlyExchange = try? SASLAuthentication.begin(stream: stream, offer: remembered, tls: tls, settings: settings, tracer: tracer)
+        if early, let remembered,
+            var exchange = try? SASLAuthentication.begin(stream: stream, offer: remembered, tls: tls, settings: settings, tracer: tracer)
+        {
+            try SASLAuthentication.deriveAhead(&exchange, stream: stream, settings: settings, knowledge: knowledge, deadline: deadline)
+            earlyExchange = exchange
         }
         let features = try stream.readHeaderAndFeatures(deadline: deadline)
         knowledge.sasl2 = SASL2Offer(features: features)
@@ -227,19 +231,27 @@ public enum Login {
                 knowledge: knowledge, deadline: deadline, tracer: tracer)
             return Authenticated(session: session)
         }
-        var outcome: SASLAuthentication.Outcome?
+        var succeeded: SASLAuthentication.Exchange?
         if var earlyExchange {
             let result = try SASLAuthentication.finish(&earlyExchange, stream: stream, deadline: deadline, tracer: tracer)
             if case .refused = result, offer != remembered {
                 tracer?(.stage("the server's mechanisms changed since the last login (now: \(offer.mechanisms.joined(separator: " "))); choosing again"))
             } else {
                 try result.orThrow(earlyExchange)
-                outcome = result
+                succeeded = earlyExchange
             }
         }
-        if outcome == nil {
+        if succeeded == nil {
             var exchange = try SASLAuthentication.begin(stream: stream, offer: offer, tls: tls, settings: settings, tracer: tracer)
+            try SASLAuthentication.deriveAhead(&exchange, stream: stream, settings: settings, knowledge: knowledge, deadline: deadline)
             try SASLAuthentication.finish(&exchange, stream: stream, deadline: deadline, tracer: tracer).orThrow(exchange)
+            succeeded = exchange
+        }
+        if let scram = succeeded?.mechanism as? SCRAM, let parameters = scram.keyParameters {
+            if scram.derivedKeysAhead {
+                tracer?(.stage("SCRAM keys derived while the first message travelled (the salt and iteration count of the last login)"))
+            }
+            knowledge.remember(parameters, username: settings.jid.localpart ?? "", hash: scram.hashName)
         }
         stream.restartParser()
         stream.queueStreamHeader(to: settings.jid.domainpart, from: settings.jid.bare.description)

@@ -81,6 +81,22 @@ enum SASLAuthentication {
         return Exchange(mechanism: mechanism, offer: offer)
     }
 
+    /// For a SCRAM exchange whose account's salt and iteration count the last login was
+    /// given: sends what is queued, then derives the keys while it travels (see
+    /// `SCRAM.deriveAhead`). A server that sends other parameters costs the derivation
+    /// done for nothing, never a failure.
+    static func deriveAhead(
+        _ exchange: inout Exchange, stream: StreamConnection, settings: ConnectionSettings,
+        knowledge: ServerKnowledge, deadline: Deadline
+    ) throws(XMPPError) {
+        guard var scram = exchange.mechanism as? SCRAM,
+            let parameters = knowledge.scramParameters(username: settings.jid.localpart ?? "", hash: scram.hashName)
+        else { return }
+        try stream.flush(deadline: deadline)
+        scram.deriveAhead(parameters)
+        exchange.mechanism = scram
+    }
+
     /// Answers challenges until `<success/>` (whose proof is checked) or `<failure/>`.
     static func finish(
         _ exchange: inout Exchange, stream: StreamConnection, deadline: Deadline, tracer: Tracer?

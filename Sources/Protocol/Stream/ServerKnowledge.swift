@@ -26,6 +26,26 @@ public struct ServerKnowledge: Sendable, Equatable {
     /// a FAST token (XEP-0484), `<authenticate>` then goes with the stream header, the
     /// caller's stanzas right behind it.
     public var sasl2: SASL2Offer?
+    /// The SCRAM salts and iteration counts of the accounts that logged in last, newest
+    /// first: the next SCRAM login derives its keys while the server's first message is
+    /// on its way, rather than after it has arrived.
+    public var scramKeys: [SCRAMAccountKeys] = []
+
+    /// How many accounts' SCRAM parameters are kept.
+    public static let rememberedSCRAMAccounts = 8
+
+    /// What the last SCRAM login of `username` with `hash` was given, if remembered.
+    public func scramParameters(username: String, hash: String) -> SCRAMKeyParameters? {
+        scramKeys.first { $0.username == username && $0.hash == hash }?.parameters
+    }
+
+    /// Remembers `parameters` for `username` and `hash`, first in the list.
+    public mutating func remember(_ parameters: SCRAMKeyParameters, username: String, hash: String) {
+        guard !username.isEmpty else { return }
+        scramKeys.removeAll { $0.username == username && $0.hash == hash }
+        scramKeys.insert(SCRAMAccountKeys(username: username, hash: hash, parameters: parameters), at: 0)
+        scramKeys = Array(scramKeys.prefix(Self.rememberedSCRAMAccounts))
+    }
 
     public init(
         mechanisms: [String]? = nil, channelBindingTypes: [String]? = nil, streamManagement: Bool? = nil,
@@ -37,5 +57,19 @@ public struct ServerKnowledge: Sendable, Equatable {
         self.stanzasBeforeBind = stanzasBeforeBind
         self.legacySession = legacySession
         self.maxStanzaBytes = maxStanzaBytes
+    }
+}
+
+/// One account's SCRAM key parameters: the username as sent in SCRAM (after SASLprep) and
+/// the mechanism's hash (`SHA-1`, `SHA-256`...).
+public struct SCRAMAccountKeys: Sendable, Equatable {
+    public var username: String
+    public var hash: String
+    public var parameters: SCRAMKeyParameters
+
+    public init(username: String, hash: String, parameters: SCRAMKeyParameters) {
+        self.username = username
+        self.hash = hash
+        self.parameters = parameters
     }
 }

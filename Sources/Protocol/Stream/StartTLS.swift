@@ -7,7 +7,7 @@ enum StartTLS {
     /// needs nothing from the features, and asking at once saves a round trip. Returns the
     /// TLS connection, handshake done and certificate verified.
     static func negotiate(
-        stream: StreamConnection, tcp: TCPConnection,
+        stream: StreamConnection, tcp: TCPConnection, context: Result<TLSContext, TransportError>,
         settings: ConnectionSettings, deadline: Deadline, tracer: Tracer?
     ) throws(XMPPError) -> TLSConnection {
         stream.queue(XMLElement("starttls", namespace: Namespace.tls))
@@ -24,7 +24,8 @@ enum StartTLS {
             }
             throw .protocolViolation("expected <proceed/> after STARTTLS, got <\(answer.name)>")
         }
-        let tls = try TLSUpgrade.handshake(tcp: tcp, settings: settings, peerName: stream.peerName, deadline: deadline, tracer: tracer)
+        let tls = try TLSUpgrade.handshake(
+            tcp: tcp, context: context, settings: settings, peerName: stream.peerName, deadline: deadline, tracer: tracer)
         stream.countRoundTrips(tls.handshakeRoundTrips)
         return tls
     }

@@ -69,9 +69,20 @@ public final class TLSConnection: Transport {
     public static func handshake(
         over tcp: TCPConnection, configuration: TLSConfiguration, deadline: Deadline
     ) throws(TransportError) -> TLSConnection {
+        try handshake(
+            over: tcp, context: Result { () throws(TransportError) in try TLSContext(configuration: configuration) },
+            configuration: configuration, deadline: deadline)
+    }
+
+    /// The same with a context made beforehand from `configuration` (or the reason it could
+    /// not be made): `Connector` makes it while the TCP handshake is under way.
+    static func handshake(
+        over tcp: TCPConnection, context prepared: Result<TLSContext, TransportError>,
+        configuration: TLSConfiguration, deadline: Deadline
+    ) throws(TransportError) -> TLSConnection {
         let context: TLSContext
         do {
-            context = try TLSContext(configuration: configuration)
+            context = try prepared.get()
         } catch {
             tcp.close()
             throw error
