@@ -10,7 +10,8 @@ public struct XMPPCLI: ParsableCommand {
             Files: accounts in $XDG_CONFIG_HOME/xmpp-cli/config (yours to write); and, each written 0600 \
             and atomically, \
             what the last login learned about each server (mechanisms, stream management, whether it \
-            takes stanzas before its bind result), to save round trips, in $XDG_CACHE_HOME/xmpp-cli/servers/, \
+            takes stanzas before its bind result, and each account's SCRAM salt and iteration count, \
+            which the server gives anyone who asks), to save round trips and time, in $XDG_CACHE_HOME/xmpp-cli/servers/, \
             safe to delete at any time (--no-cache neither reads nor writes it); FAST tokens (XEP-0484), \
             which log in as the account without the password, in $XDG_DATA_HOME/xmpp-cli/fast/; the \
             console's history in $XDG_STATE_HOME/xmpp-cli/history.
