@@ -21,3 +21,37 @@ final class CommandNamesTests: XCTestCase {
         XCTAssertGreaterThan(count, 10, "the walk missed the subcommands")
     }
 }
+
+/// `XMPPCLI.parseCommandLine`: a command line that names a subcommand is parsed by it alone,
+/// and gives the command the whole tree's parse gives; anything else is the root's parse,
+/// with the root's errors.
+final class CommandLineParseTests: XCTestCase {
+    private func root(_ arguments: [String]) -> String {
+        do { return "\(try XMPPCLI.parseAsRoot(arguments))" } catch { return "error: \(XMPPCLI.fullMessage(for: error)) \(XMPPCLI.exitCode(for: error))" }
+    }
+
+    private func quick(_ arguments: [String]) -> String {
+        do { return "\(try XMPPCLI.parseCommandLine(arguments))" } catch { return "error: \(XMPPCLI.fullMessage(for: error)) \(XMPPCLI.exitCode(for: error))" }
+    }
+
+    func testEachCommandLineGivesWhatTheRootParseGives() {
+        let lines: [[String]] = [
+            ["send", "-j", "alice@example.com", "-m", "hi", "bob@example.com"],
+            ["send", "--room", "room@muc.example.com", "-m", "hi"],
+            ["presence", "set", "--show", "away"],
+            ["roster", "list", "--format", "json"],
+            ["listen", "--format", "json", "--reconnect"],
+            ["raw", "--stage", "tls"],
+            ["send", "--help"], ["presence", "--help"], ["send", "--no-such-option"], ["send", "--version"],
+            ["--version"], ["--help"], [], ["help", "send"], ["sned", "-m", "hi"], ["roster", "nothing"],
+        ]
+        for line in lines {
+            XCTAssertEqual(quick(line), root(line), "\(line)")
+        }
+    }
+
+    func testASubcommandsCommandLineIsParsedAsThatSubcommand() throws {
+        let command = try XMPPCLI.parseCommandLine(["send", "-m", "hi", "bob@example.com"])
+        XCTAssertTrue(command is Send, "\(type(of: command))")
+    }
+}
