@@ -227,14 +227,10 @@ public final class SASL2Exchange {
                 }
                 switch answer.name {
                 case "challenge":
-                    guard let challenge = Base64.decode(answer.text.trimmingXMLWhitespace()) else {
+                    guard let response = try SASLAuthentication.answerChallenge(answer, with: &mechanism) else {
                         throw fail("the server's challenge is not valid base64")
                     }
-                    var response = try mechanism.respond(to: challenge)
-                    var element = XMLElement("response", namespace: Namespace.sasl2)
-                    element.append(text: Base64.encode(response))
-                    KeyMaterial.wipe(&response)
-                    stream.queue(element)
+                    stream.queue(response, redacted: true)
                 case "success":
                     return try succeed(answer, deadline: deadline)
                 case "failure":

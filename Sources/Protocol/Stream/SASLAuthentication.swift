@@ -113,14 +113,10 @@ enum SASLAuthentication {
                 }
                 switch answer.name {
                 case "challenge":
-                    guard let challenge = Base64.decode(answer.text.trimmingXMLWhitespace()) else {
+                    guard let response = try answerChallenge(answer, with: &exchange.mechanism) else {
                         throw fail("the server's challenge is not valid base64")
                     }
-                    var response = try exchange.mechanism.respond(to: challenge)
-                    var element = XMLElement("response", namespace: Namespace.sasl)
-                    if !response.isEmpty { element.append(text: Base64.encode(response)) }
-                    KeyMaterial.wipe(&response)
-                    stream.queue(element, redacted: true)
+                    stream.queue(response, redacted: true)
                 case "success":
                     let text = answer.text.trimmingXMLWhitespace()
                     guard let data = text == "=" ? [] : Base64.decode(text) else {
@@ -144,6 +140,20 @@ enum SASLAuthentication {
         } catch {
             throw fail("\(error)")
         }
+    }
+
+    /// The `<response>` to a `<challenge>`, in the challenge's namespace (SASL, RFC 6120
+    /// §6.4.3, or SASL2, XEP-0388): the mechanism's answer, base64-encoded, its bytes wiped
+    /// once encoded. nil when the challenge is not base64.
+    static func answerChallenge(
+        _ challenge: XMLElement, with mechanism: inout any SASLMechanism
+    ) throws(SASLError) -> XMLElement? {
+        guard let bytes = Base64.decode(challenge.text.trimmingXMLWhitespace()) else { return nil }
+        var response = try mechanism.respond(to: bytes)
+        defer { KeyMaterial.wipe(&response) }
+        var element = XMLElement("response", namespace: challenge.namespace)
+        if !response.isEmpty { element.append(text: Base64.encode(response)) }
+        return element
     }
 
     static func describe(_ error: SASLError, offered: [String]) -> String {
