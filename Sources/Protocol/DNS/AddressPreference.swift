@@ -14,7 +14,7 @@
 ///   IPv4 comes first.
 /// - Loopback destinations are always kept: every machine reaches its own.
 ///
-/// Addresses are tried one after the other in that order (no Happy Eyeballs racing).
+/// `HappyEyeballs` races them from the first, families alternating.
 struct AddressPreference: Equatable, Sendable {
     var hasIPv4: Bool
     var hasIPv6: Bool

@@ -27,79 +27,38 @@ public final class TCPConnection: Transport {
 
     deinit { close() }
 
-    /// Connects to `addresses` on `port` in the order given until one accepts; all attempts
+    /// Connects to `addresses` on `port` with Happy Eyeballs (RFC 8305, `HappyEyeballs`):
+    /// families alternating from the first address's, a new attempt every 250 ms while
+    /// earlier ones wait (at once when one fails), the first to connect kept. All attempts
     /// share `deadline`. Host names are resolved before, by `HostResolver`.
     ///
     /// `whileConnecting` runs once, after the first `connect(2)` has sent its SYN and
     /// before the wait for the answer: work that would otherwise follow the connect (making
-    /// a TLS context) is done during the round trip instead.
+    /// a TLS context) is done during the round trip instead. `report` hears how each
+    /// attempt ended, for `-v`.
     ///
     /// Throws `.timedOut` when the deadline passes, or `.system(call: "connect", ...)` naming
     /// every address tried and why each failed.
     public static func connect(
-        to addresses: [IPAddress], port: UInt16, deadline: Deadline, whileConnecting: () -> Void = {}
+        to addresses: [IPAddress], port: UInt16, deadline: Deadline, whileConnecting: () -> Void = {},
+        report: (ConnectAttempt) -> Void = { _ in }
     ) throws(TransportError) -> TCPConnection {
         var failures: [String] = []
-        var overlapped = false
-        let overlap = {
-            if !overlapped { whileConnecting() }
-            overlapped = true
+        let outcome = HappyEyeballs.race(
+            HappyEyeballs.interleave(addresses).map { SocketAddress($0, port: port) }, deadline: deadline,
+            whileConnecting: whileConnecting
+        ) { attempt in
+            if case .failed(let reason) = attempt.outcome { failures.append("\(reason) to \(attempt.address)") }
+            report(attempt)
         }
-        for address in addresses.map({ SocketAddress($0, port: port) }) {
-            switch attemptConnection(to: address, deadline: deadline, whileConnecting: overlap) {
-            case .success(let fd):
-                Syscall.disableNagle(fd)
-                return TCPConnection(descriptor: fd, remoteAddress: address.description)
-            case .failure(.timedOut):
-                throw .timedOut
-            case .failure(.refused(let reason)):
-                failures.append("\(reason) to \(address.description)")
-            }
-        }
-        throw .system(call: "connect", message: failures.isEmpty ? "no address to connect to" : failures.joined(separator: "; "))
-    }
-
-    private enum AttemptFailure: Error {
-        case timedOut
-        case refused(String)
-    }
-
-    /// One non-blocking `connect` followed by a wait for its outcome.
-    private static func attemptConnection(
-        to address: SocketAddress, deadline: Deadline, whileConnecting: () -> Void
-    ) -> Result<Int32, AttemptFailure> {
-        let fd: Int32
-        switch Syscall.tcpSocket(family: address.family) {
-        case .success(let value): fd = value
-        case .failure(let error): return .failure(.refused("cannot create socket (\(error.message))"))
-        }
-
-        let started = address.withSockaddr { Syscall.connect(fd, $0, $1) }
-        switch started {
-        case .success:
-            return .success(fd)
-        case .failure(.inProgress), .failure(.interrupted):
-            whileConnecting()
-        case .failure(let error):
-            Syscall.close(fd)
-            return .failure(.refused(error.message))
-        }
-
-        do {
-            try waitForSocket(fd, until: .writable, deadline: deadline)
-        } catch {
-            Syscall.close(fd)
-            return .failure(error == .timedOut ? .timedOut : .refused("\(error)"))
-        }
-        switch Syscall.pendingSocketError(fd) {
-        case .success(0):
-            return .success(fd)
-        case .success(let code):
-            Syscall.close(fd)
-            return .failure(.refused(Errno(code: code).message))
-        case .failure(let error):
-            Syscall.close(fd)
-            return .failure(.refused(error.message))
+        switch outcome {
+        case .success(let (fd, address)):
+            Syscall.disableNagle(fd)
+            return TCPConnection(descriptor: fd, remoteAddress: address.description)
+        case .failure(.timedOut):
+            throw .timedOut
+        case .failure(.allFailed):
+            throw .system(call: "connect", message: failures.isEmpty ? "no address to connect to" : failures.joined(separator: "; "))
         }
     }
 

@@ -1,5 +1,6 @@
 /// Opens the byte stream to the account's server: endpoints from the given server or DNS SRV,
-/// TCP to each in turn, and TLS from the first byte on direct-TLS endpoints (XEP-0368).
+/// each tried in turn until one opens, and TLS from the first byte on direct-TLS endpoints
+/// (XEP-0368).
 enum Connector {
     /// A connected transport and what the later stages need to know about it.
     struct Connected {
@@ -15,11 +16,64 @@ enum Connector {
         var tlsContext: Result<TLSContext, TransportError>
     }
 
-    /// The longest one endpoint may take to connect while others remain to be tried, so a
-    /// black-holed first address does not eat the whole `--timeout`.
-    static let perEndpointConnectLimit = 10.0
+    /// The longest one endpoint may take to open while others remain to be tried, so a
+    /// black-holed first endpoint does not eat the whole `--timeout`.
+    static let perEndpointLimit = 10.0
 
-    static func connect(settings: ConnectionSettings, deadline: Deadline, tracer: Tracer?) throws(XMPPError) -> Connected {
+    /// Tries the endpoints in order until one connects and `open` succeeds on it; returns
+    /// what `open` made. `open` gets the connection and the endpoint's own deadline, and
+    /// does what must succeed for the endpoint to count as working (STARTTLS, the stream's
+    /// features): a failure there that another endpoint may not share (unreachable, timed
+    /// out, lost, TLS, a stream that is not XMPP) moves on to the next endpoint, on a new
+    /// connection. Nothing of the account has been sent on a failed attempt, unless `open`
+    /// sent it: it must only send what the server has not processed when it fails.
+    ///
+    /// When every endpoint fails, the error names each and why. A certificate that did not
+    /// verify stays that failure (never a reason to lower the standards elsewhere).
+    static func openFirstWorking<Opened>(
+        settings: ConnectionSettings, deadline: Deadline, tracer: Tracer?,
+        _ open: (Connected, Deadline) throws(XMPPError) -> Opened
+    ) throws(XMPPError) -> Opened {
+        let endpoints = try endpoints(settings: settings, deadline: deadline, tracer: tracer)
+        // Making a TLS context takes milliseconds (OpenSSL's configuration, the trust store):
+        // done once, while the first TCP handshake is on its way.
+        let tlsConfiguration = TLSUpgrade.configuration(for: settings)
+        var tlsContext: Result<TLSContext, TransportError>?
+        let prepareTLS = {
+            if tlsContext == nil {
+                tlsContext = Result { () throws(TransportError) in try TLSContext(configuration: tlsConfiguration) }
+            }
+        }
+        var failures: [(endpoint: Endpoint, error: XMPPError)] = []
+        for (index, endpoint) in endpoints.enumerated() {
+            let remaining = endpoints.count - index
+            let attemptDeadline = remaining == 1
+                ? deadline : deadline.earlier(.after(seconds: min(perEndpointLimit, deadline.remainingSeconds / Double(remaining))))
+            do throws(XMPPError) {
+                let connected = try connect(
+                    to: endpoint, settings: settings, prepareTLS: prepareTLS, tlsContext: { tlsContext! },
+                    deadline: attemptDeadline, tracer: tracer)
+                do throws(XMPPError) {
+                    return try open(connected, attemptDeadline)
+                } catch {
+                    connected.transport.close()
+                    throw error
+                }
+            } catch {
+                guard movesOn(error) else { throw error }
+                failures.append((endpoint, error))
+                if remaining > 1 {
+                    tracer?(.stage("\(endpoint.description) failed (\(error)); trying the next endpoint"))
+                }
+            }
+        }
+        // One endpoint's failure says it best itself, unless it is one of reaching it.
+        if failures.count == 1, case let error = failures[0].error, !error.isUnreachable { throw error }
+        throw summary(of: failures, domain: settings.jid.domainpart, deadline: deadline)
+    }
+
+    /// The endpoints for the account's domain, from `--server` or DNS.
+    private static func endpoints(settings: ConnectionSettings, deadline: Deadline, tracer: Tracer?) throws(XMPPError) -> [Endpoint] {
         let domain = settings.jid.domainpart
         let endpoints: [Endpoint]
         do {
@@ -39,69 +93,92 @@ enum Connector {
             let source = settings.server == nil ? "DNS" : "the given server address"
             tracer(.stage("endpoints for \(domain) from \(source): \(endpoints.map(\.description).joined(separator: ", "))"))
         }
-        // Making a TLS context takes milliseconds (OpenSSL's configuration, the trust store):
-        // done once, while the first TCP handshake is on its way.
-        let tlsConfiguration = TLSUpgrade.configuration(for: settings)
-        var tlsContext: Result<TLSContext, TransportError>?
-        let prepareTLS = {
-            if tlsContext == nil {
-                tlsContext = Result { () throws(TransportError) in try TLSContext(configuration: tlsConfiguration) }
-            }
-        }
-        var failures: [String] = []
-        for (index, endpoint) in endpoints.enumerated() {
-            let isLast = index == endpoints.count - 1
-            let attemptDeadline = isLast ? deadline : deadline.earlier(.after(seconds: perEndpointConnectLimit))
-            let addresses: [IPAddress]
-            do {
-                addresses = try HostResolver().addresses(of: endpoint.host, deadline: attemptDeadline)
-            } catch {
-                // The last endpoint's look-up has the whole deadline: its running out is ours.
-                if case .timedOut = error, isLast || deadline.hasPassed {
-                    throw .timedOut("resolving \(endpoint.host) (\(error.reason))")
-                }
-                failures.append("\(endpoint.host) port \(endpoint.port): \(error.reason)")
-                continue
-            }
-            let tcp: TCPConnection
-            do {
-                tcp = try TCPConnection.connect(
-                    to: addresses, port: endpoint.port, deadline: attemptDeadline, whileConnecting: prepareTLS)
-            } catch {
-                if case .timedOut = error, deadline.hasPassed {
-                    throw .timedOut("connecting to \(endpoint.host) port \(endpoint.port)")
-                }
-                failures.append(describeConnectFailure(error, endpoint: endpoint))
-                continue
-            }
-            prepareTLS()
-            let context = tlsContext!
-            let peerName = "\(endpoint.host) (\(tcp.remoteAddress))"
-            tracer?(.stage("connected to \(endpoint.host) port \(endpoint.port) (\(tcp.remoteAddress))\(endpoint.directTLS ? ", direct TLS" : "")"))
-            guard endpoint.directTLS else {
-                return Connected(
-                    transport: tcp, tcp: tcp, tls: nil, endpoint: endpoint, peerName: peerName, roundTrips: 1,
-                    tlsContext: context)
-            }
-            let tls = try TLSUpgrade.handshake(
-                tcp: tcp, context: context, settings: settings, peerName: peerName, deadline: deadline, tracer: tracer)
-            return Connected(
-                transport: tls, tcp: tcp, tls: tls, endpoint: endpoint, peerName: peerName,
-                roundTrips: 1 + tls.handshakeRoundTrips, tlsContext: context)
-        }
-        let summary = failures.isEmpty ? "no address to connect to" : failures.joined(separator: "; ")
-        throw .unreachable("cannot connect to the server of \(domain): \(summary)", remedy: .checkServerIsRunning)
+        return endpoints
     }
 
-    private static func describeConnectFailure(_ error: TransportError, endpoint: Endpoint) -> String {
+    /// One endpoint: its addresses, TCP (Happy Eyeballs), and on a direct-TLS endpoint the
+    /// handshake, all within `deadline`.
+    private static func connect(
+        to endpoint: Endpoint, settings: ConnectionSettings, prepareTLS: () -> Void,
+        tlsContext: () -> Result<TLSContext, TransportError>, deadline: Deadline, tracer: Tracer?
+    ) throws(XMPPError) -> Connected {
         let target = "\(endpoint.host) port \(endpoint.port)"
-        switch error {
-        case .timedOut: return "\(target): timed out"
-        case .system(_, let message): return "\(target): \(message)"
-        case .connectionLost(let message): return "\(target): \(message)"
-        case .closed: return "\(target): closed"
-        case .tls: return "\(target): TLS failed"
+        let addresses: [IPAddress]
+        do {
+            addresses = try HostResolver().addresses(of: endpoint.host, deadline: deadline)
+        } catch {
+            if case .timedOut = error { throw .timedOut("resolving \(endpoint.host) (\(error.reason))") }
+            throw .unreachable("\(target): \(error.reason)", remedy: .checkDomainOrServer)
         }
+        let tcp: TCPConnection
+        do {
+            tcp = try TCPConnection.connect(
+                to: addresses, port: endpoint.port, deadline: deadline, whileConnecting: prepareTLS,
+                report: { attempt in tracer?(.stage("TCP to \(endpoint.host): \(attempt.description)")) })
+        } catch {
+            throw describeConnectFailure(error, target: target)
+        }
+        prepareTLS()
+        let peerName = "\(endpoint.host) (\(tcp.remoteAddress))"
+        tracer?(.stage("connected to \(target) (\(tcp.remoteAddress))\(endpoint.directTLS ? ", direct TLS" : "")"))
+        guard endpoint.directTLS else {
+            return Connected(
+                transport: tcp, tcp: tcp, tls: nil, endpoint: endpoint, peerName: peerName, roundTrips: 1,
+                tlsContext: tlsContext())
+        }
+        let tls = try TLSUpgrade.handshake(
+            tcp: tcp, context: tlsContext(), settings: settings, peerName: peerName, deadline: deadline, tracer: tracer)
+        return Connected(
+            transport: tls, tcp: tcp, tls: tls, endpoint: endpoint, peerName: peerName,
+            roundTrips: 1 + tls.handshakeRoundTrips, tlsContext: tlsContext())
+    }
+
+    /// Whether another endpoint may do better than one that failed with `error`.
+    private static func movesOn(_ error: XMPPError) -> Bool {
+        switch error {
+        case .tls(.configuration, _):
+            return false  // ours (a CA file), the same everywhere
+        case .unreachable, .timedOut, .connectionLost, .tls, .tlsUnavailable, .protocolViolation, .streamError:
+            return true
+        case .refusedBeforeSession, .authenticationFailed, .tokenRefused, .stanzaError, .refused:
+            return false
+        }
+    }
+
+    /// The error for a run in which every endpoint failed: a certificate failure if there
+    /// was one, a timeout if the whole deadline went, else unreachable; each naming every
+    /// endpoint and why it failed.
+    private static func summary(of failures: [(endpoint: Endpoint, error: XMPPError)], domain: String, deadline: Deadline) -> XMPPError {
+        let each = failures.map { failure in
+            // What `connect` found unreachable names the host and port already.
+            if case .unreachable(let what, _) = failure.error { return what }
+            return "\(failure.endpoint.host) port \(failure.endpoint.port): \(failure.error)"
+        }.joined(separator: "; ")
+        if let certificate = failures.first(where: { if case .tls(.certificateNotTrusted, _) = $0.error { true } else { false } }),
+            case .tls(.certificateNotTrusted(let reason), let server) = certificate.error
+        {
+            return .tls(.certificateNotTrusted("\(reason) (every endpoint of \(domain) failed: \(each))"), server: server)
+        }
+        if deadline.hasPassed {
+            return .timedOut("connecting to the server of \(domain) (every endpoint failed: \(each))")
+        }
+        return .unreachable("cannot connect to the server of \(domain): \(each)", remedy: .checkServerIsRunning)
+    }
+
+    private static func describeConnectFailure(_ error: TransportError, target: String) -> XMPPError {
+        switch error {
+        case .timedOut: return .timedOut("connecting to \(target)")
+        case .system(_, let message): return .unreachable("\(target): \(message)", remedy: .checkServerIsRunning)
+        case .connectionLost(let message): return .unreachable("\(target): \(message)", remedy: .checkServerIsRunning)
+        case .closed: return .unreachable("\(target): closed", remedy: .checkServerIsRunning)
+        case .tls: return .unreachable("\(target): TLS failed", remedy: .checkServerIsRunning)
+        }
+    }
+}
+
+extension XMPPError {
+    fileprivate var isUnreachable: Bool {
+        if case .unreachable = self { true } else { false }
     }
 }
 

@@ -143,15 +143,17 @@ public enum Login {
 
     /// Connects and opens the stream; with `secured`, upgrades it with STARTTLS where the
     /// endpoint is not direct TLS, and opens it again over TLS. With `readFeatures` false the
-    /// last header is queued and its features are left to read.
+    /// last header is queued and its features are left to read. An endpoint that fails
+    /// before that (see `Connector.openFirstWorking`) hands over to the next; nothing of the
+    /// account has been sent by then.
     private static func openStream(
         settings: ConnectionSettings, secured: Bool, deadline: Deadline, tracer: Tracer?,
         readFeatures: Bool = true
     ) throws(XMPPError) -> OpenedStream {
-        let connected = try Connector.connect(settings: settings, deadline: deadline, tracer: tracer)
-        let stream = StreamConnection(transport: connected.transport, peerName: connected.peerName, tracer: tracer)
-        stream.countRoundTrips(connected.roundTrips)
-        do throws(XMPPError) {
+        try Connector.openFirstWorking(settings: settings, deadline: deadline, tracer: tracer) {
+            connected, endpointDeadline throws(XMPPError) in
+            let stream = StreamConnection(transport: connected.transport, peerName: connected.peerName, tracer: tracer)
+            stream.countRoundTrips(connected.roundTrips)
             let domain = settings.jid.domainpart
             let account = settings.jid.bare.description
             var opened = OpenedStream(stream: stream, features: XMLElement("features"), tls: connected.tls)
@@ -161,18 +163,15 @@ public enum Login {
                 stream.queueStreamHeader(to: domain, from: nil)
                 let upgraded = try StartTLS.negotiate(
                     stream: stream, tcp: connected.tcp, context: connected.tlsContext, settings: settings,
-                    deadline: deadline, tracer: tracer)
+                    deadline: endpointDeadline, tracer: tracer)
                 opened.tls = upgraded
                 stream.replaceTransport(upgraded)
             }
             stream.queueStreamHeader(to: domain, from: opened.tls == nil ? nil : account)
             if readFeatures {
-                opened.features = try stream.readHeaderAndFeatures(deadline: deadline)
+                opened.features = try stream.readHeaderAndFeatures(deadline: endpointDeadline)
             }
             return opened
-        } catch {
-            stream.transport.close()
-            throw error
         }
     }
 
