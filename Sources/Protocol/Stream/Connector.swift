@@ -114,7 +114,7 @@ enum Connector {
         do {
             tcp = try TCPConnection.connect(
                 to: addresses, port: endpoint.port, deadline: deadline, whileConnecting: prepareTLS,
-                report: { attempt in tracer?(.stage("TCP to \(endpoint.host): \(attempt.description)")) })
+                report: { attempt in tracer?(.stage("TCP to \(target) at \(attempt.description)")) })
         } catch {
             throw describeConnectFailure(error, target: target)
         }

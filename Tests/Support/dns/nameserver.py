@@ -3,7 +3,7 @@
 
     nameserver.py --address ADDR --port-file F [--port N] [--query-log F] [--silent]
                   [--a NAME=IPV4]... [--aaaa NAME=IPV6]... [--cname NAME=TARGET]...
-                  [--exit-with PID]
+                  [--srv NAME=PRIORITY:WEIGHT:PORT:TARGET]... [--exit-with PID]
 
 Binds UDP ADDR:N (N 0, the default, lets the kernel pick), writes the port to --port-file
 (atomically) once it listens, and answers every query:
@@ -16,7 +16,7 @@ Binds UDP ADDR:N (N 0, the default, lets the kernel pick), writes the port to --
 - any other name: NXDOMAIN.
 
 Names compare without regard to case, without a trailing dot. Each query is appended to
---query-log as a line "NAME TYPE" (TYPE a number: 1 for A, 28 for AAAA). With --exit-with,
+--query-log as a line "NAME TYPE" (TYPE a number: 1 for A, 28 for AAAA, 33 for SRV). With --exit-with,
 the server exits once process PID is gone. Python standard library only.
 """
 import argparse
@@ -30,6 +30,7 @@ import sys
 TYPE_A = 1
 TYPE_CNAME = 5
 TYPE_AAAA = 28
+TYPE_SRV = 33
 CLASS_IN = 1
 RCODE_NXDOMAIN = 3
 
@@ -44,6 +45,7 @@ def arguments():
     parser.add_argument("--a", action="append", default=[], metavar="NAME=IPV4")
     parser.add_argument("--aaaa", action="append", default=[], metavar="NAME=IPV6")
     parser.add_argument("--cname", action="append", default=[], metavar="NAME=TARGET")
+    parser.add_argument("--srv", action="append", default=[], metavar="NAME=PRIORITY:WEIGHT:PORT:TARGET")
     parser.add_argument("--exit-with", type=int, metavar="PID")
     return parser.parse_args()
 
@@ -70,6 +72,9 @@ class Zone:
             self.add(name, TYPE_A, ipaddress.IPv4Address(text).packed)
         for name, text in pairs(args.aaaa, "--aaaa"):
             self.add(name, TYPE_AAAA, ipaddress.IPv6Address(text).packed)
+        for name, text in pairs(args.srv, "--srv"):
+            priority, weight, port, target = text.split(":", 3)
+            self.add(name, TYPE_SRV, struct.pack("!HHH", int(priority), int(weight), int(port)) + encode_name(normalized(target)))
 
     def add(self, name, record_type, data):
         self.records.setdefault(name, {}).setdefault(record_type, []).append(data)
