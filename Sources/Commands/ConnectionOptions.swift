@@ -48,6 +48,16 @@ public struct ConnectionOptions: ParsableArguments {
     @Flag(name: .customLong("no-cache"), help: "Neither read nor write the per-server cache ($XDG_CACHE_HOME/xmpp-cli/servers).")
     var noCache = false
 
+    @Option(help: ArgumentHelp(
+        "On a failure worth retrying (exit 69, 74, 75), try again up to N times, with backoff (1 s doubling, ±50% jitter, at most 60 s); never sends a message twice.",
+        valueName: "N"))
+    var retry: Int?
+
+    @Option(name: .customLong("retry-max-time"), help: ArgumentHelp(
+        "With --retry, the whole run, retries and back-offs included, may take this long (default: --timeout, which still bounds each attempt).",
+        valueName: "SECONDS"))
+    var retryMaxTime: Double?
+
     @Option(help: ArgumentHelp("Config file (env: XMPP_CLI_CONFIG; default: $XDG_CONFIG_HOME/xmpp-cli/config).", valueName: "PATH"))
     var config: String?
 
@@ -62,6 +72,12 @@ public struct ConnectionOptions: ParsableArguments {
     public mutating func validate() throws {
         if let timeout, !(timeout > 0 && timeout.isFinite) {
             throw ValidationError("--timeout must be a positive number of seconds")
+        }
+        if let retry, retry < 0 {
+            throw ValidationError("--retry must be a whole number of retries, 0 or more")
+        }
+        if let retryMaxTime, !(retryMaxTime > 0 && retryMaxTime.isFinite) {
+            throw ValidationError("--retry-max-time must be a positive number of seconds")
         }
         if quiet && verbose > 0 {
             throw ValidationError("--quiet and --verbose cannot be combined")
@@ -95,8 +111,11 @@ struct Account {
     var timeout: Double
     /// Whether logins read and write the per-server cache (`--no-cache` turns it off).
     var usesCache = true
+    /// `--retry` and `--retry-max-time`.
+    var retry = RetryPolicy()
 
-    func deadline() -> Deadline { .after(seconds: timeout) }
+    /// The deadline of the whole run: `--timeout`, or with retries `--retry-max-time`.
+    func deadline() -> Deadline { .after(seconds: retry.maxTime ?? timeout) }
 
     /// The cache of this account's server, unless turned off.
     var serverCache: ServerCache? { usesCache ? ServerCache(settings: settings) : nil }

@@ -170,4 +170,41 @@ final class FakeServerSendTests: XCTestCase {
             run.result.stderr.contains("\(acked) of \(sent) message"),
             "expected \"\(acked) of \(sent) message(s)\": \(run.result.summary)")
     }
+
+    // --retry: no message twice
+
+    private let recipients = ["bob@localhost", "carol@localhost", "dave@localhost"]
+
+    /// A one-shot send with --retry asks for a resumable stream; the server handles one
+    /// message, loses the others and cuts. The stream is resumed at h = 1 and the other two
+    /// go again with their first ids: each handled exactly once.
+    func testRetryResumesTheStreamAndSendsOnlyWhatTheServerDidNotHandle() throws {
+        let run = try send(scenario: "cut-after-one-resumed", ["-v", "--retry", "2", "-m", "to three"] + recipients)
+        XCTAssertEqual(run.result.exitCode, 0, run.result.summary)
+        XCTAssertTrue(run.clientBytes.contains("<enable xmlns='urn:xmpp:sm:3' resume='true'/>"), run.clientBytes)
+        let resumed = try XCTUnwrap(run.events("resumed").first, "the client did not resume: \(run.result.summary)")
+        XCTAssertEqual(resumed.h, 1)
+        let handled = run.events("handled")
+        XCTAssertEqual(handled.count, 3, "\(handled.map(\.id))")
+        XCTAssertEqual(Set(handled.compactMap(\.id)).count, 3, "a message was handled twice")
+        XCTAssertEqual(
+            run.events("dropped", connection: 1).map(\.id), run.events("handled", connection: 2).map(\.id),
+            "what was lost went again, ids unchanged")
+    }
+
+    /// Without resumption, a new login sends only the messages the server had not
+    /// acknowledged, ids unchanged.
+    func testRetryWithoutResumptionSendsOnlyTheUnacknowledgedWithTheirIDs() throws {
+        let run = try send(scenario: "cut-after-first-ack", ["-v", "--retry", "2", "-m", "to three"] + recipients)
+        XCTAssertEqual(run.result.exitCode, 0, run.result.summary)
+        XCTAssertTrue(run.result.stderr.contains("trying again in"), run.result.summary)
+        XCTAssertTrue(run.result.stderr.contains("sending the 2 message(s) the server has not confirmed yet"), run.result.summary)
+        let first = run.events("handled", connection: 1)
+        let second = run.events("handled", connection: 2)
+        XCTAssertEqual(first.count, 1)
+        XCTAssertEqual(run.events("acked", connection: 1).last?.h, 1)
+        XCTAssertEqual(second.map(\.id), run.events("dropped", connection: 1).map(\.id))
+        XCTAssertEqual(Set((first + second).compactMap(\.id)).count, 3, "a message was handled twice")
+        XCTAssertEqual(second.count, 2)
+    }
 }

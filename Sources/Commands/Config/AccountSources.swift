@@ -75,7 +75,9 @@ struct AccountSources {
             jid: jid, password: password, server: try server(options),
             tlsMode: tls, caFile: caFile, insecure: insecure,
             resource: options.resource ?? section["resource"]?.value)
-        return Account(settings: settings, timeout: timeout, usesCache: !options.noCache)
+        var account = Account(settings: settings, timeout: timeout, usesCache: !options.noCache)
+        account.retry = RetryPolicy(retries: options.retry ?? 0, maxTime: options.retryMaxTime)
+        return account
     }
 
     /// `HOST[:PORT]` from the flag, environment or file, checked before anything connects: a

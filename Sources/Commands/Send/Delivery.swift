@@ -25,22 +25,56 @@ final class Delivery {
     }
 
     /// The same body to every target.
+    ///
+    /// With `--retry`, no message is delivered twice by this client's doing: a lost
+    /// connection is first resumed (XEP-0198), where the server said it could be, and the
+    /// server says which stanzas it had; otherwise a new login sends only the messages the
+    /// server had not confirmed, with their first ids (and origin-ids, XEP-0359). A message
+    /// the server took but could not confirm before the connection went is then sent again:
+    /// recipients that de-duplicate by origin-id show it once (the man page says so).
     func sendOnce(body: String) throws(Failure) {
         try CommandRunner.xmpp {
             let deadline = account.deadline()
+            var unconfirmed: [(stanza: XMLElement, target: JID)]?
             try ServerLogin.run(account, diagnostics: diagnostics, deadline: deadline) { session in
                 try begin(session, deadline: deadline)
                 try checkServerLimit(body: body, deadline: deadline)
-                for target in targets { send(body, to: target) }
+                let retrying = unconfirmed != nil
+                let messages = unconfirmed ?? targets.map { (template.stanza(id: session.makeID(), to: $0, body: body), $0) }
+                unconfirmed = messages
+                if retrying {
+                    diagnostics.progress("sending the \(messages.count) message(s) the server has not confirmed yet, with their first ids")
+                }
+                for message in messages { send(message.stanza, to: message.target) }
                 do throws(XMPPError) {
-                    try session.confirmDelivery(deadline: deadline)
-                } catch .connectionLost(let what) {
-                    throw XMPPError.connectionLost("\(what); \(confirmedSummary)")
+                    try confirm(deadline: deadline)
                 } catch {
+                    unconfirmed = Array(messages.dropFirst(min(self.session.confirmedMessageCount, messages.count)))
+                    if case .connectionLost(let what) = error { throw XMPPError.connectionLost("\(what); \(confirmedSummary)") }
                     throw error
                 }
                 try finish()
             }
+        }
+    }
+
+    /// Waits until the server has confirmed everything sent; a connection lost on the way is
+    /// resumed once where the server offered it (`--retry` asks for that).
+    private func confirm(deadline: Deadline) throws(XMPPError) {
+        do {
+            try session.confirmDelivery(deadline: deadline)
+        } catch .connectionLost(let what) {
+            guard account.retry.retries > 0, session.resumption != nil else { throw .connectionLost(what) }
+            diagnostics.progress("connection lost \(what); resuming the stream")
+            let resumed: XMPPSession
+            do {
+                resumed = try Login.resume(session, settings: account.settings, deadline: deadline, tracer: diagnostics.tracer)
+            } catch {
+                diagnostics.progress("the stream could not be resumed (\(error))")
+                throw .connectionLost(what)
+            }
+            replaceSession(resumed)
+            try session.confirmDelivery(deadline: deadline)
         }
     }
 
@@ -89,7 +123,10 @@ final class Delivery {
     }
 
     func send(_ body: String, to target: JID) {
-        let stanza = template.stanza(id: session.makeID(), to: target, body: body)
+        send(template.stanza(id: session.makeID(), to: target, body: body), to: target)
+    }
+
+    private func send(_ stanza: XMLElement, to target: JID) {
         if template.requestsReceipt {
             receipts.expect(id: stanza[attribute: "id"]!, from: target, within: account.timeout)
         }

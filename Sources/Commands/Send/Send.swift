@@ -96,7 +96,9 @@ public struct Send: ParsableCommand {
             }
             let rooms = room ? RoomOptions(nick: nick, password: try RoomOptions.password(flag: roomPassword, file: roomPasswordFile)) : nil
             var account = try connection.resolve(diagnostics: diagnostics)
-            account.settings.resumable = interactive
+            // A lost connection is resumed where the server allows: the interactive loop always
+            // tries, a one-shot send when it may retry (no message twice).
+            account.settings.resumable = interactive || account.retry.retries > 0
             let delivery = Delivery(account: account, targets: targets, template: template, rooms: rooms, diagnostics: diagnostics)
             if let body {
                 try delivery.sendOnce(body: body)

@@ -17,8 +17,36 @@ enum ServerLogin {
     ///
     /// `pipelining` false waits for the bind result anyway: for a command whose input,
     /// once sent, cannot be sent again (`send --interactive` reads it from stdin).
+    ///
+    /// With `--retry`, a failure worth retrying (`RetryPolicy`) makes it log in again after
+    /// a back-off, as long as `deadline` (the whole run's) leaves time, and run `body` again:
+    /// `body` must then send only what the server has not confirmed (see `Delivery`). Each
+    /// attempt's login has at most `--timeout`. A termination request during the back-off
+    /// ends the run by its signal.
     static func run(
         _ account: Account, diagnostics: Diagnostics, deadline: Deadline, pipelining: Bool = true,
+        _ body: (XMPPSession) throws -> Void
+    ) throws {
+        var retried = 0
+        while true {
+            let attemptDeadline = deadline.earlier(.after(seconds: account.timeout))
+            do {
+                return try attempt(account, diagnostics: diagnostics, deadline: attemptDeadline, pipelining: pipelining, body)
+            } catch let error as XMPPError where retried < account.retry.retries && RetryPolicy.isWorthRetrying(error) {
+                retried += 1
+                let delay = account.retry.delay(beforeRetry: retried)
+                // Another attempt needs time to log in after the back-off.
+                guard deadline.remainingSeconds > delay + 1 else { throw error }
+                diagnostics.progress(
+                    "\(error); trying again in \(Double(Int(delay * 10)) / 10) s (retry \(retried) of \(account.retry.retries))")
+                try Signals.whileCatchingTermination { () throws(Failure) in Signals.wait(until: .after(seconds: delay)) }
+            }
+        }
+    }
+
+    /// One login, and `body` on its session; see `run`.
+    private static func attempt(
+        _ account: Account, diagnostics: Diagnostics, deadline: Deadline, pipelining: Bool,
         _ body: (XMPPSession) throws -> Void
     ) throws {
         let cache = account.serverCache

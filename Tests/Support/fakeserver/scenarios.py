@@ -237,6 +237,30 @@ class CutNoResume(CutBeforeLastAck):
     grant_resumption = False
 
 
+class CutAfterOneResumed(CutBeforeLastAck):
+    """cut-before-last-ack for a one-shot send: the first connection handles one message,
+    drops the rest and cuts; the second resumes at h = 1."""
+    handled_before_cut = 1
+
+
+class CutAfterFirstAck(CutBeforeLastAck):
+    """Stream management without resumption. The first connection handles one message,
+    acknowledges it unasked (<a h='1'/>, which XEP-0198 lets either side send at any
+    time), drops the rest and cuts. The second connection is an ordinary login: a client
+    that logs in again must send it only the messages not acknowledged, ids unchanged."""
+    connections = 2
+    grant_resumption = False
+    handled_before_cut = 1
+
+    def dispatch(self, element):
+        first_message = (self.state.connection == 1 and element.tag == CLIENT + "message"
+                         and self.handled == 0)
+        super().dispatch(element)
+        if first_message:
+            self.state.record("acked", h=self.handled)
+            self.send("<a xmlns='%s' h='%d'/>" % (NS_SM, self.handled))
+
+
 def body_of(message):
     return message.findtext(CLIENT + "body")
 
@@ -251,6 +275,8 @@ class SilentIQ(Session):
 
 
 SCENARIOS = {
+    "cut-after-one-resumed": CutAfterOneResumed,
+    "cut-after-first-ack": CutAfterFirstAck,
     "normal": Normal,
     "no-starttls": NoStartTLS,
     "bad-server-signature": BadServerSignature,
