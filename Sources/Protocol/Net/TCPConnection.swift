@@ -111,6 +111,16 @@ public final class TCPConnection: Transport {
         }
     }
 
+    /// Whether input, or the end of the stream, is waiting to be read now, without reading
+    /// it: how a proxy handshake sees that the proxy sent more than its reply.
+    var hasPendingInput: Bool {
+        guard descriptor >= 0 else { return false }
+        if case .success(let revents) = Syscall.poll(descriptor, events: Int16(POLLIN), timeoutMilliseconds: 0) {
+            return revents != 0
+        }
+        return false
+    }
+
     public func close() {
         guard descriptor >= 0 else { return }
         Syscall.close(descriptor)
