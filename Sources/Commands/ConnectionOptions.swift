@@ -49,6 +49,11 @@ public struct ConnectionOptions: ParsableArguments {
     var noCache = false
 
     @Option(help: ArgumentHelp(
+        "Connect through a proxy: socks5://HOST:PORT (names resolved here), socks5h://HOST:PORT (names resolved by the proxy, so .onion works), http://HOST:PORT (HTTP CONNECT); env: ALL_PROXY, all_proxy; NO_PROXY as curl reads it. A user name and password belong in ALL_PROXY, not here, where other users can see them.",
+        valueName: "URL"))
+    var proxy: String?
+
+    @Option(help: ArgumentHelp(
         "On a failure worth retrying (exit 69, 74, 75), try again up to N times, with backoff (1 s doubling, ±50% jitter, at most 60 s); never sends a message twice.",
         valueName: "N"))
     var retry: Int?

@@ -95,12 +95,6 @@ final class FailoverTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("is not trusted"), result.summary)
         XCTAssertTrue(result.stderr.contains("endpoint2.failover.example port \(refused): connection refused"), result.summary)
     }
-
-    /// A closed loopback port: bound, then released.
-    private func closedPort() throws -> Int {
-        let listener = try SilentListener()
-        return listener.port
-    }
 }
 
 /// A loopback TCP listener that never accepts: the kernel completes each handshake into

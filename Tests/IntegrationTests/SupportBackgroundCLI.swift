@@ -21,6 +21,7 @@ final class BackgroundCLI {
 
     var command: String { child.command }
     var isRunning: Bool { child.isRunning }
+    var pid: Int32 { child.pid }
 
     init(_ arguments: [String], environment: [String: String] = [:]) throws {
         scratch = try makeTemporaryDirectory("xmpp-cli-background")

@@ -71,10 +71,13 @@ struct AccountSources {
         let password = try PasswordSource.password(
             file: options.passwordFile, command: options.passwordCommand, config: configValues,
             account: jid.bare.description, timeout: timeout)
-        let settings = ConnectionSettings(
+        var settings = ConnectionSettings(
             jid: jid, password: password, server: try server(options),
             tlsMode: tls, caFile: caFile, insecure: insecure,
             resource: options.resource ?? section["resource"]?.value)
+        settings.proxy = try ProxySource.proxy(flag: options.proxy)
+        settings.noProxy = ProxySource.noProxy()
+        ProxySource.hideCredentialsInArguments()
         var account = Account(settings: settings, timeout: timeout, usesCache: !options.noCache)
         account.retry = RetryPolicy(retries: options.retry ?? 0, maxTime: options.retryMaxTime)
         return account

@@ -56,6 +56,8 @@ extension Failure {
         case .tryDirectTLS: return "check the server's TLS set-up, or try --tls direct"
         case .chooseAnotherNickname: return "choose another with --nick"
         case .checkRoomPassword: return "check --room-password, --room-password-file or XMPP_ROOM_PASSWORD"
+        case .checkProxy: return "check --proxy (or ALL_PROXY) and NO_PROXY"
+        case .checkProxyCredentials: return "give the proxy's user name and password in ALL_PROXY (socks5h://USER:PASSWORD@HOST:PORT)"
         }
     }
 }

@@ -79,6 +79,17 @@ public enum EndpointResolver {
         (directTLS ? "_xmpps-client._tcp." : "_xmpp-client._tcp.") + domain
     }
 
+    /// The RFC 6120 §3.2.2 fallback alone, without SRV: for a proxy that resolves names
+    /// itself and cannot look up SRV records (socks5h).
+    public static func fallbackEndpoints(domain: String, server: String?, mode: TLSMode) throws(EndpointError) -> [Endpoint] {
+        if let server {
+            let (host, port) = try ServerAddress.parse(server)
+            let direct = mode == .direct
+            return [Endpoint(host: host, port: port ?? (direct ? directTLSPort : starttlsPort), directTLS: direct)]
+        }
+        return [fallbackEndpoint(domain: domain, mode: mode)]
+    }
+
     private static func fallbackEndpoint(domain: String, mode: TLSMode) -> Endpoint {
         let direct = mode == .direct
         var host = domain

@@ -17,6 +17,10 @@ public struct ConnectionSettings: Sendable, SecretHolding {
     public var streamManagement: Bool
     /// Whether to ask for a resumable stream (XEP-0198 §5), for long-running commands.
     public var resumable = false
+    /// The proxy to connect through (`--proxy`, `ALL_PROXY`), and the hosts it is not used
+    /// for (`NO_PROXY`).
+    public var proxy: ProxyConfiguration?
+    public var noProxy = NoProxyRules("")
 
     public init(
         jid: JID, password: String, server: String? = nil, tlsMode: TLSMode = .auto,
@@ -39,7 +43,7 @@ extension ConnectionSettings {
         [
             "jid": jid, "password": Redacted(), "server": server as Any, "tlsMode": tlsMode, "caFile": caFile as Any,
             "insecure": insecure, "resource": resource as Any, "streamManagement": streamManagement,
-            "resumable": resumable,
+            "resumable": resumable, "proxy": proxy.map(\.displayName) as Any,
         ]
     }
 }

@@ -76,9 +76,17 @@ enum Connector {
     private static func endpoints(settings: ConnectionSettings, deadline: Deadline, tracer: Tracer?) throws(XMPPError) -> [Endpoint] {
         let domain = settings.jid.domainpart
         let endpoints: [Endpoint]
+        let namesByProxy = settings.proxyFor(domain)?.kind == .socks5h
         do {
-            endpoints = try EndpointResolver.endpoints(
-                domain: domain, server: settings.server, mode: settings.tlsMode, deadline: deadline)
+            if namesByProxy {
+                if settings.server == nil {
+                    tracer?(.stage("no DNS SRV look-up: the socks5h proxy resolves names itself and cannot look up SRV records"))
+                }
+                endpoints = try EndpointResolver.fallbackEndpoints(domain: domain, server: settings.server, mode: settings.tlsMode)
+            } else {
+                endpoints = try EndpointResolver.endpoints(
+                    domain: domain, server: settings.server, mode: settings.tlsMode, deadline: deadline)
+            }
         } catch {
             switch error {
             case .invalidServer(let server):
@@ -90,7 +98,7 @@ enum Connector {
             }
         }
         if let tracer {
-            let source = settings.server == nil ? "DNS" : "the given server address"
+            let source = settings.server != nil ? "the given server address" : namesByProxy ? "the domain (no SRV)" : "DNS"
             tracer(.stage("endpoints for \(domain) from \(source): \(endpoints.map(\.description).joined(separator: ", "))"))
         }
         return endpoints
@@ -103,24 +111,19 @@ enum Connector {
         tlsContext: () -> Result<TLSContext, TransportError>, deadline: Deadline, tracer: Tracer?
     ) throws(XMPPError) -> Connected {
         let target = "\(endpoint.host) port \(endpoint.port)"
-        let addresses: [IPAddress]
-        do {
-            addresses = try HostResolver().addresses(of: endpoint.host, deadline: deadline)
-        } catch {
-            if case .timedOut = error { throw .timedOut("resolving \(endpoint.host) (\(error.reason))") }
-            throw .unreachable("\(target): \(error.reason)", remedy: .checkDomainOrServer)
-        }
         let tcp: TCPConnection
-        do {
-            tcp = try TCPConnection.connect(
-                to: addresses, port: endpoint.port, deadline: deadline, whileConnecting: prepareTLS,
-                report: { attempt in tracer?(.stage("TCP to \(target) at \(attempt.description)")) })
-        } catch {
-            throw describeConnectFailure(error, target: target)
+        let peerName: String
+        if let proxy = settings.proxyFor(endpoint.host) {
+            tcp = try connectThrough(proxy, to: endpoint, prepareTLS: prepareTLS, deadline: deadline, tracer: tracer)
+            peerName = "\(endpoint.host) (through \(proxy.displayName))"
+            tracer?(.stage("connected to \(target) through \(proxy.displayName)\(endpoint.directTLS ? ", direct TLS" : "")"))
+        } else {
+            let addresses = try resolve(endpoint.host, target: target, deadline: deadline)
+            tcp = try tcpConnect(addresses, port: endpoint.port, target: target, prepareTLS: prepareTLS, deadline: deadline, tracer: tracer)
+            peerName = "\(endpoint.host) (\(tcp.remoteAddress))"
+            tracer?(.stage("connected to \(target) (\(tcp.remoteAddress))\(endpoint.directTLS ? ", direct TLS" : "")"))
         }
         prepareTLS()
-        let peerName = "\(endpoint.host) (\(tcp.remoteAddress))"
-        tracer?(.stage("connected to \(target) (\(tcp.remoteAddress))\(endpoint.directTLS ? ", direct TLS" : "")"))
         guard endpoint.directTLS else {
             return Connected(
                 transport: tcp, tcp: tcp, tls: nil, endpoint: endpoint, peerName: peerName, roundTrips: 1,
@@ -131,6 +134,29 @@ enum Connector {
         return Connected(
             transport: tls, tcp: tcp, tls: tls, endpoint: endpoint, peerName: peerName,
             roundTrips: 1 + tls.handshakeRoundTrips, tlsContext: tlsContext())
+    }
+
+    /// The addresses of `host`, for connecting to `target`.
+    static func resolve(_ host: String, target: String, deadline: Deadline) throws(XMPPError) -> [IPAddress] {
+        do {
+            return try HostResolver().addresses(of: host, deadline: deadline)
+        } catch {
+            if case .timedOut = error { throw .timedOut("resolving \(host) (\(error.reason))") }
+            throw .unreachable("\(target): \(error.reason)", remedy: .checkDomainOrServer)
+        }
+    }
+
+    /// TCP with Happy Eyeballs to `addresses`, each attempt traced.
+    static func tcpConnect(
+        _ addresses: [IPAddress], port: UInt16, target: String, prepareTLS: () -> Void, deadline: Deadline, tracer: Tracer?
+    ) throws(XMPPError) -> TCPConnection {
+        do {
+            return try TCPConnection.connect(
+                to: addresses, port: port, deadline: deadline, whileConnecting: prepareTLS,
+                report: { attempt in tracer?(.stage("TCP to \(target) at \(attempt.description)")) })
+        } catch {
+            throw describeConnectFailure(error, target: target)
+        }
     }
 
     /// Whether another endpoint may do better than one that failed with `error`.
@@ -162,10 +188,13 @@ enum Connector {
         if deadline.hasPassed {
             return .timedOut("connecting to the server of \(domain) (every endpoint failed: \(each))")
         }
-        return .unreachable("cannot connect to the server of \(domain): \(each)", remedy: .checkServerIsRunning)
+        // What every endpoint's failure says to check, if they agree (the proxy, say).
+        let remedies = failures.map(\.error.remedy)
+        let remedy = remedies.allSatisfy { $0 == remedies.first } ? remedies.first ?? nil : nil
+        return .unreachable("cannot connect to the server of \(domain): \(each)", remedy: remedy ?? .checkServerIsRunning)
     }
 
-    private static func describeConnectFailure(_ error: TransportError, target: String) -> XMPPError {
+    static func describeConnectFailure(_ error: TransportError, target: String) -> XMPPError {
         switch error {
         case .timedOut: return .timedOut("connecting to \(target)")
         case .system(_, let message): return .unreachable("\(target): \(message)", remedy: .checkServerIsRunning)

@@ -54,6 +54,10 @@ public enum Remedy: Sendable, Equatable {
     case chooseAnotherNickname
     /// A room wants a password, or another one.
     case checkRoomPassword
+    /// The proxy refused or failed: its address, or whether it can reach the server.
+    case checkProxy
+    /// The proxy wants a user name and password, or others.
+    case checkProxyCredentials
 }
 
 extension XMPPError {
