@@ -1,0 +1,59 @@
+import Foundation
+import XCTest
+
+/// `--retry` against the real Prosody behind a server that comes up late
+/// (Tests/Support/late-forwarder: nothing listens for its first 3 s); slixmpp counts what
+/// arrives.
+final class RetryTests: XCTestCase {
+    func testASendWithRetryOutlastsAServerThatComesUpLateAndDeliversOnce() throws {
+        let server = try ProsodyServer.shared
+        let port = try closedPort()
+        let scratch = try makeScratchDirectory()
+        let forwarder = try ChildProcess(
+            SupportPaths.python,
+            [
+                SupportPaths.support.appendingPathComponent("late-forwarder").path, "--port", String(port),
+                "--target", "127.0.0.1:\(server.starttlsPort)", "--after", "3",
+            ],
+            outputIn: scratch)
+        defer { forwarder.terminate() }
+        let bob = try Peer.receive(as: server.bob, on: server, scratch: scratch)
+        let result = try runCLI(
+            [
+                "send", "-v", "--retry", "5", "-j", server.alice.jid, "--server", "localhost:\(port)",
+                "--tls", "starttls", "--ca-file", server.caFile, "--timeout", "30", "-m", "once, late", server.bob.jid,
+            ],
+            environment: ["XMPP_PASSWORD": server.alice.password], timeout: 40)
+        XCTAssertEqual(result.exitCode, 0, result.summary)
+        guard result.exitCode == 0 else { _ = try? bob.stop(); return }
+        XCTAssertEqual(try bob.messages().map(\.body), ["once, late"])
+        XCTAssertTrue(result.stderr.contains("connection refused"), result.summary)
+        XCTAssertTrue(result.stderr.contains("trying again in"), result.summary)
+    }
+
+    /// Without --retry the same server is refused at once: exit 69.
+    func testWithoutRetryAServerNotYetUpIsExit69() throws {
+        let server = try ProsodyServer.shared
+        let port = try closedPort()
+        let result = try runCLI(
+            [
+                "send", "-j", server.alice.jid, "--server", "localhost:\(port)", "--tls", "starttls",
+                "--ca-file", server.caFile, "--timeout", "10", "-m", "never sent", server.bob.jid,
+            ],
+            environment: ["XMPP_PASSWORD": server.alice.password])
+        assertFailure(result, exitCode: 69, secrets: [server.alice.password])
+    }
+
+    /// A failure not worth retrying (a wrong password) is not retried.
+    func testAnAuthenticationFailureIsNotRetried() throws {
+        let server = try ProsodyServer.shared
+        let result = try runCLI(
+            [
+                "send", "-v", "--retry", "3", "-j", server.alice.jid, "--server", server.starttlsAddress, "--tls", "starttls",
+                "--ca-file", server.caFile, "--timeout", "10", "-m", "never sent", server.bob.jid,
+            ],
+            environment: ["XMPP_PASSWORD": "not-alice's-Pa55"])
+        XCTAssertEqual(result.exitCode, 77, result.summary)
+        XCTAssertFalse(result.stderr.contains("trying again"), result.summary)
+    }
+}
