@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 
 /// `--retry` against the real Prosody behind a server that comes up late
-/// (Tests/Support/late-forwarder: nothing listens for its first 3 s); slixmpp counts what
+/// (Tests/Support/relay with --after: nothing listens for its first 3 s); slixmpp counts what
 /// arrives.
 final class RetryTests: XCTestCase {
     func testASendWithRetryOutlastsAServerThatComesUpLateAndDeliversOnce() throws {
@@ -12,8 +12,8 @@ final class RetryTests: XCTestCase {
         let forwarder = try ChildProcess(
             SupportPaths.python,
             [
-                SupportPaths.support.appendingPathComponent("late-forwarder").path, "--port", String(port),
-                "--target", "127.0.0.1:\(server.starttlsPort)", "--after", "3",
+                SupportPaths.support.appendingPathComponent("relay").path, "--listen", "tcp:127.0.0.1:\(port)",
+                "--target", "tcp:127.0.0.1:\(server.starttlsPort)", "--after", "3",
             ],
             outputIn: scratch)
         defer { forwarder.terminate() }
