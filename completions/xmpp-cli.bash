@@ -188,7 +188,7 @@ _xmpp-cli_send() {
     repeating_flags=(--verbose -v)
     non_repeating_flags=(--insecure --no-cache --quiet -q -i --interactive -r --room --receipt --version -h --help)
     repeating_options=()
-    non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --config -m --message -f --file -t --type --subject --thread --nick --room-password --room-password-file)
+    non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --proxy --retry --retry-max-time --config -m --message -f --file -t --type --subject --thread --nick --room-password --room-password-file)
     __xmpp-cli_offer_flags_options -1
 
     # Offer option value completions
@@ -220,6 +220,15 @@ _xmpp-cli_send() {
         return
         ;;
     '--timeout')
+        return
+        ;;
+    '--proxy')
+        return
+        ;;
+    '--retry')
+        return
+        ;;
+    '--retry-max-time')
         return
         ;;
     '--config')
@@ -257,7 +266,7 @@ _xmpp-cli_presence() {
     repeating_flags=(--verbose -v)
     non_repeating_flags=(--insecure --no-cache --quiet -q --version -h --help)
     repeating_options=()
-    non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --config)
+    non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --proxy --retry --retry-max-time --config)
     __xmpp-cli_offer_flags_options 0
 
     # Offer option value completions
@@ -291,6 +300,15 @@ _xmpp-cli_presence() {
     '--timeout')
         return
         ;;
+    '--proxy')
+        return
+        ;;
+    '--retry')
+        return
+        ;;
+    '--retry-max-time')
+        return
+        ;;
     '--config')
         return
         ;;
@@ -316,7 +334,7 @@ _xmpp-cli_presence_set() {
     repeating_flags=(--verbose -v)
     non_repeating_flags=(--insecure --no-cache --quiet -q --forever --version -h --help)
     repeating_options=()
-    non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --config --show --status --priority --hold)
+    non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --proxy --retry --retry-max-time --config --show --status --priority --hold)
     __xmpp-cli_offer_flags_options 0
 
     # Offer option value completions
@@ -350,6 +368,15 @@ _xmpp-cli_presence_set() {
     '--timeout')
         return
         ;;
+    '--proxy')
+        return
+        ;;
+    '--retry')
+        return
+        ;;
+    '--retry-max-time')
+        return
+        ;;
     '--config')
         return
         ;;
@@ -373,7 +400,7 @@ _xmpp-cli_presence_get() {
     repeating_flags=(--verbose -v)
     non_repeating_flags=(--insecure --no-cache --quiet -q --version -h --help)
     repeating_options=()
-    non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --config --wait --format)
+    non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --proxy --retry --retry-max-time --config --wait --format)
     __xmpp-cli_offer_flags_options -1
 
     # Offer option value completions
@@ -407,6 +434,15 @@ _xmpp-cli_presence_get() {
     '--timeout')
         return
         ;;
+    '--proxy')
+        return
+        ;;
+    '--retry')
+        return
+        ;;
+    '--retry-max-time')
+        return
+        ;;
     '--config')
         return
         ;;
@@ -424,7 +460,7 @@ _xmpp-cli_presence_subscribe() {
     repeating_flags=(--verbose -v)
     non_repeating_flags=(--insecure --no-cache --quiet -q --version -h --help)
     repeating_options=()
-    non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --config --message)
+    non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --proxy --retry --retry-max-time --config --message)
     __xmpp-cli_offer_flags_options 1
 
     # Offer option value completions
@@ -458,6 +494,15 @@ _xmpp-cli_presence_subscribe() {
     '--timeout')
         return
         ;;
+    '--proxy')
+        return
+        ;;
+    '--retry')
+        return
+        ;;
+    '--retry-max-time')
+        return
+        ;;
     '--config')
         return
         ;;
@@ -471,7 +516,7 @@ _xmpp-cli_presence_unsubscribe() {
     repeating_flags=(--verbose -v)
     non_repeating_flags=(--insecure --no-cache --quiet -q --version -h --help)
     repeating_options=()
-    non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --config)
+    non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --proxy --retry --retry-max-time --config)
     __xmpp-cli_offer_flags_options 1
 
     # Offer option value completions
@@ -505,6 +550,15 @@ _xmpp-cli_presence_unsubscribe() {
     '--timeout')
         return
         ;;
+    '--proxy')
+        return
+        ;;
+    '--retry')
+        return
+        ;;
+    '--retry-max-time')
+        return
+        ;;
     '--config')
         return
         ;;
@@ -515,7 +569,7 @@ _xmpp-cli_presence_approve() {
     repeating_flags=(--verbose -v)
     non_repeating_flags=(--insecure --no-cache --quiet -q --version -h --help)
     repeating_options=()
-    non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --config)
+    non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --proxy --retry --retry-max-time --config)
     __xmpp-cli_offer_flags_options 1
 
     # Offer option value completions
@@ -549,6 +603,15 @@ _xmpp-cli_presence_approve() {
     '--timeout')
         return
         ;;
+    '--proxy')
+        return
+        ;;
+    '--retry')
+        return
+        ;;
+    '--retry-max-time')
+        return
+        ;;
     '--config')
         return
         ;;
@@ -559,7 +622,7 @@ _xmpp-cli_presence_deny() {
     repeating_flags=(--verbose -v)
     non_repeating_flags=(--insecure --no-cache --quiet -q --version -h --help)
     repeating_options=()
-    non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --config)
+    non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --proxy --retry --retry-max-time --config)
     __xmpp-cli_offer_flags_options 1
 
     # Offer option value completions
@@ -593,6 +656,15 @@ _xmpp-cli_presence_deny() {
     '--timeout')
         return
         ;;
+    '--proxy')
+        return
+        ;;
+    '--retry')
+        return
+        ;;
+    '--retry-max-time')
+        return
+        ;;
     '--config')
         return
         ;;
@@ -603,7 +675,7 @@ _xmpp-cli_roster() {
     repeating_flags=(--verbose -v)
     non_repeating_flags=(--insecure --no-cache --quiet -q --version -h --help)
     repeating_options=()
-    non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --config)
+    non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --proxy --retry --retry-max-time --config)
     __xmpp-cli_offer_flags_options 0
 
     # Offer option value completions
@@ -637,6 +709,15 @@ _xmpp-cli_roster() {
     '--timeout')
         return
         ;;
+    '--proxy')
+        return
+        ;;
+    '--retry')
+        return
+        ;;
+    '--retry-max-time')
+        return
+        ;;
     '--config')
         return
         ;;
@@ -662,7 +743,7 @@ _xmpp-cli_roster_list() {
     repeating_flags=(--verbose -v)
     non_repeating_flags=(--insecure --no-cache --quiet -q --version -h --help)
     repeating_options=()
-    non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --config --format)
+    non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --proxy --retry --retry-max-time --config --format)
     __xmpp-cli_offer_flags_options 0
 
     # Offer option value completions
@@ -696,6 +777,15 @@ _xmpp-cli_roster_list() {
     '--timeout')
         return
         ;;
+    '--proxy')
+        return
+        ;;
+    '--retry')
+        return
+        ;;
+    '--retry-max-time')
+        return
+        ;;
     '--config')
         return
         ;;
@@ -710,7 +800,7 @@ _xmpp-cli_roster_add() {
     repeating_flags=(--verbose -v)
     non_repeating_flags=(--insecure --no-cache --quiet -q --subscribe --version -h --help)
     repeating_options=(--group)
-    non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --config --name)
+    non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --proxy --retry --retry-max-time --config --name)
     __xmpp-cli_offer_flags_options 1
 
     # Offer option value completions
@@ -744,6 +834,15 @@ _xmpp-cli_roster_add() {
     '--timeout')
         return
         ;;
+    '--proxy')
+        return
+        ;;
+    '--retry')
+        return
+        ;;
+    '--retry-max-time')
+        return
+        ;;
     '--config')
         return
         ;;
@@ -760,7 +859,7 @@ _xmpp-cli_roster_set() {
     repeating_flags=(--verbose -v)
     non_repeating_flags=(--insecure --no-cache --quiet -q --version -h --help)
     repeating_options=(--group)
-    non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --config --name)
+    non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --proxy --retry --retry-max-time --config --name)
     __xmpp-cli_offer_flags_options 1
 
     # Offer option value completions
@@ -794,6 +893,15 @@ _xmpp-cli_roster_set() {
     '--timeout')
         return
         ;;
+    '--proxy')
+        return
+        ;;
+    '--retry')
+        return
+        ;;
+    '--retry-max-time')
+        return
+        ;;
     '--config')
         return
         ;;
@@ -810,7 +918,7 @@ _xmpp-cli_roster_remove() {
     repeating_flags=(--verbose -v)
     non_repeating_flags=(--insecure --no-cache --quiet -q --version -h --help)
     repeating_options=()
-    non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --config)
+    non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --proxy --retry --retry-max-time --config)
     __xmpp-cli_offer_flags_options 1
 
     # Offer option value completions
@@ -844,6 +952,15 @@ _xmpp-cli_roster_remove() {
     '--timeout')
         return
         ;;
+    '--proxy')
+        return
+        ;;
+    '--retry')
+        return
+        ;;
+    '--retry-max-time')
+        return
+        ;;
     '--config')
         return
         ;;
@@ -854,7 +971,7 @@ _xmpp-cli_roster_export() {
     repeating_flags=(--verbose -v)
     non_repeating_flags=(--insecure --no-cache --quiet -q --version -h --help)
     repeating_options=()
-    non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --config)
+    non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --proxy --retry --retry-max-time --config)
     __xmpp-cli_offer_flags_options 0
 
     # Offer option value completions
@@ -888,6 +1005,15 @@ _xmpp-cli_roster_export() {
     '--timeout')
         return
         ;;
+    '--proxy')
+        return
+        ;;
+    '--retry')
+        return
+        ;;
+    '--retry-max-time')
+        return
+        ;;
     '--config')
         return
         ;;
@@ -898,7 +1024,7 @@ _xmpp-cli_roster_import() {
     repeating_flags=(--verbose -v)
     non_repeating_flags=(--insecure --no-cache --quiet -q --dry-run --prune --version -h --help)
     repeating_options=()
-    non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --config)
+    non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --proxy --retry --retry-max-time --config)
     __xmpp-cli_offer_flags_options 1
 
     # Offer option value completions
@@ -932,6 +1058,15 @@ _xmpp-cli_roster_import() {
     '--timeout')
         return
         ;;
+    '--proxy')
+        return
+        ;;
+    '--retry')
+        return
+        ;;
+    '--retry-max-time')
+        return
+        ;;
     '--config')
         return
         ;;
@@ -942,7 +1077,7 @@ _xmpp-cli_listen() {
     repeating_flags=(--verbose -v)
     non_repeating_flags=(--insecure --no-cache --quiet -q --presence --iq --carbons --reconnect --version -h --help)
     repeating_options=(--from --room)
-    non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --config --format --nick --count --duration --idle-timeout --exec --exec-timeout)
+    non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --proxy --retry --retry-max-time --config --format --nick --count --duration --idle-timeout --exec --exec-timeout)
     __xmpp-cli_offer_flags_options 0
 
     # Offer option value completions
@@ -974,6 +1109,15 @@ _xmpp-cli_listen() {
         return
         ;;
     '--timeout')
+        return
+        ;;
+    '--proxy')
+        return
+        ;;
+    '--retry')
+        return
+        ;;
+    '--retry-max-time')
         return
         ;;
     '--config')
@@ -1014,7 +1158,7 @@ _xmpp-cli_raw() {
     repeating_flags=(--verbose -v)
     non_repeating_flags=(--insecure --no-cache --quiet -q --pretty --version -h --help)
     repeating_options=()
-    non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --config --stage --wait)
+    non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --proxy --retry --retry-max-time --config --stage --wait)
     __xmpp-cli_offer_flags_options 0
 
     # Offer option value completions
@@ -1046,6 +1190,15 @@ _xmpp-cli_raw() {
         return
         ;;
     '--timeout')
+        return
+        ;;
+    '--proxy')
+        return
+        ;;
+    '--retry')
+        return
+        ;;
+    '--retry-max-time')
         return
         ;;
     '--config')

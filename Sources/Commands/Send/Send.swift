@@ -10,7 +10,12 @@ public struct Send: ParsableCommand {
             The body comes from --message, else --file, else all of standard input; with \
             --interactive, every line of standard input (or --file) is a message of its own, sent \
             as it arrives. Exit 0 means the server acknowledged every message (XEP-0198, or a ping \
-            after the last one).
+            after the last one). With --retry, a lost connection is resumed where the server allows \
+            it (XEP-0198), and then nothing is sent twice; otherwise the next attempt sends only the \
+            messages the server had not confirmed, with their first ids and origin-ids (XEP-0359). A \
+            message the server took but could not confirm before the connection went is then sent \
+            again: clients that de-duplicate by origin-id (Conversations, Dino, Gajim) show it once, \
+            others may show it twice.
             """)
 
     enum MessageType: String, ExpressibleByArgument, CaseIterable {
