@@ -10,7 +10,7 @@ enum Connector {
         var endpoint: Endpoint
         /// "host (address)" for messages.
         var peerName: String
-        /// The TCP connect's round trip, and those of a direct-TLS handshake.
+        /// The TCP connect's round trip, a proxy's handshake, and a direct-TLS handshake's.
         var roundTrips: Int
         /// For STARTTLS: the TLS context made during the TCP connect.
         var tlsContext: Result<TLSContext, TransportError>
@@ -113,7 +113,9 @@ enum Connector {
         let target = "\(endpoint.host) port \(endpoint.port)"
         let tcp: TCPConnection
         let peerName: String
+        var roundTrips = 1
         if let proxy = settings.proxyFor(endpoint.host) {
+            roundTrips += handshakeRoundTrips(proxy)
             tcp = try connectThrough(proxy, to: endpoint, prepareTLS: prepareTLS, deadline: deadline, tracer: tracer)
             peerName = "\(endpoint.host) (through \(proxy.displayName))"
             tracer?(.stage("connected to \(target) through \(proxy.displayName)\(endpoint.directTLS ? ", direct TLS" : "")"))
@@ -126,14 +128,14 @@ enum Connector {
         prepareTLS()
         guard endpoint.directTLS else {
             return Connected(
-                transport: tcp, tcp: tcp, tls: nil, endpoint: endpoint, peerName: peerName, roundTrips: 1,
+                transport: tcp, tcp: tcp, tls: nil, endpoint: endpoint, peerName: peerName, roundTrips: roundTrips,
                 tlsContext: tlsContext())
         }
         let tls = try TLSUpgrade.handshake(
             tcp: tcp, context: tlsContext(), settings: settings, peerName: peerName, deadline: deadline, tracer: tracer)
         return Connected(
             transport: tls, tcp: tcp, tls: tls, endpoint: endpoint, peerName: peerName,
-            roundTrips: 1 + tls.handshakeRoundTrips, tlsContext: tlsContext())
+            roundTrips: roundTrips + tls.handshakeRoundTrips, tlsContext: tlsContext())
     }
 
     /// The addresses of `host`, for connecting to `target`.

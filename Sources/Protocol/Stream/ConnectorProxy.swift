@@ -3,6 +3,15 @@
 /// endpoint's name is resolved here and its addresses asked for in turn; socks5h:// and
 /// http:// hand the proxy the name.
 extension Connector {
+    /// The round trips of the proxy's handshake: HTTP CONNECT's request; SOCKS5's greeting
+    /// and request, and its username/password exchange between them when the URL has them.
+    static func handshakeRoundTrips(_ proxy: ProxyConfiguration) -> Int {
+        switch proxy.kind {
+        case .http: 1
+        case .socks5, .socks5h: proxy.hasCredentials ? 3 : 2
+        }
+    }
+
     static func connectThrough(
         _ proxy: ProxyConfiguration, to endpoint: Endpoint, prepareTLS: () -> Void, deadline: Deadline, tracer: Tracer?
     ) throws(XMPPError) -> TCPConnection {
