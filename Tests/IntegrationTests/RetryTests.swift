@@ -31,6 +31,31 @@ final class RetryTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("trying again in"), result.summary)
     }
 
+    /// send -i retries reaching the server too; no line has been read before it is reached.
+    func testSendInteractiveWithRetryOutlastsAServerThatComesUpLate() throws {
+        let server = try ProsodyServer.shared
+        let port = try closedPort()
+        let scratch = try makeScratchDirectory()
+        let forwarder = try ChildProcess(
+            SupportPaths.python,
+            [
+                SupportPaths.support.appendingPathComponent("relay").path, "--listen", "tcp:127.0.0.1:\(port)",
+                "--target", "tcp:127.0.0.1:\(server.starttlsPort)", "--after", "2",
+            ],
+            outputIn: scratch)
+        defer { forwarder.terminate() }
+        let bob = try Peer.receive(as: server.bob, on: server, scratch: scratch)
+        let result = try runCLI(
+            [
+                "send", "-i", "--retry", "5", "-j", server.alice.jid, "--server", "localhost:\(port)",
+                "--tls", "starttls", "--ca-file", server.caFile, "--timeout", "30", server.bob.jid,
+            ],
+            environment: ["XMPP_PASSWORD": server.alice.password], stdin: Data("first line\nsecond line\n".utf8), timeout: 40)
+        XCTAssertEqual(result.exitCode, 0, result.summary)
+        guard result.exitCode == 0 else { _ = try? bob.stop(); return }
+        XCTAssertEqual(try bob.messages().map(\.body), ["first line", "second line"])
+    }
+
     /// Without --retry the same server is refused at once: exit 69.
     func testWithoutRetryAServerNotYetUpIsExit69() throws {
         let server = try ProsodyServer.shared

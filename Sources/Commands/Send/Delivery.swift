@@ -84,7 +84,13 @@ final class Delivery {
         var reader = try LineInput.open(file, maxLineBytes: OutgoingMessage.defaultStanzaLimit)
         try CommandRunner.xmpp {
             let deadline = account.deadline()
-            try ServerLogin.run(account, diagnostics: diagnostics, deadline: deadline, pipelining: false) { session in
+            // Lines once taken from the input are not kept for another login: --retry covers
+            // reaching the server, and after the first line a lost connection is resumed
+            // (XEP-0198) or reported with what was confirmed.
+            try ServerLogin.run(
+                account, diagnostics: diagnostics, deadline: deadline, pipelining: false,
+                mayRetry: { reader.lineNumber == 0 }
+            ) { session in
                 try begin(session, deadline: deadline)
                 var loop = InteractiveLoop(delivery: self)
                 try loop.run(reader: &reader)

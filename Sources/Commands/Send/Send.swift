@@ -15,7 +15,9 @@ public struct Send: ParsableCommand {
             messages the server had not confirmed, with their first ids and origin-ids (XEP-0359). A \
             message the server took but could not confirm before the connection went is then sent \
             again: clients that de-duplicate by origin-id (Conversations, Dino, Gajim) show it once, \
-            others may show it twice.
+            others may show it twice. With --interactive, lines once read are not kept for another \
+            login: --retry then covers reaching the server, and a connection lost later is resumed \
+            where the server allows it, else exit 74 with what was confirmed.
             """)
 
     enum MessageType: String, ExpressibleByArgument, CaseIterable {

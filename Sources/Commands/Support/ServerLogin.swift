@@ -23,16 +23,21 @@ enum ServerLogin {
     /// `body` must then send only what the server has not confirmed (see `Delivery`). Each
     /// attempt's login has at most `--timeout`. A termination request during the back-off
     /// ends the run by its signal.
+    ///
+    /// `mayRetry` says whether another attempt could still keep that promise (`send -i`,
+    /// whose sent lines are not kept, may not once it has sent one).
     static func run(
         _ account: Account, diagnostics: Diagnostics, deadline: Deadline, pipelining: Bool = true,
-        _ body: (XMPPSession) throws -> Void
+        mayRetry: () -> Bool = { true }, _ body: (XMPPSession) throws -> Void
     ) throws {
         var retried = 0
         while true {
             let attemptDeadline = deadline.earlier(.after(seconds: account.timeout))
             do {
                 return try attempt(account, diagnostics: diagnostics, deadline: attemptDeadline, pipelining: pipelining, body)
-            } catch let error as XMPPError where retried < account.retry.retries && RetryPolicy.isWorthRetrying(error) {
+            } catch let error as XMPPError
+                where retried < account.retry.retries && RetryPolicy.isWorthRetrying(error) && mayRetry()
+            {
                 retried += 1
                 let delay = account.retry.delay(beforeRetry: retried)
                 // Another attempt needs time to log in after the back-off.
