@@ -15,6 +15,7 @@ final class ServerCacheTests: XCTestCase {
         knowledge.sasl2 = SASL2Offer(
             mechanisms: ["SCRAM-SHA-1"], offersBind2: true, bind2Features: ["urn:xmpp:sm:3", "urn:xmpp:carbons:2"],
             offersInlineResumption: true, fastMechanisms: ["HT-SHA-256-NONE"])
+        knowledge.endpoint = Endpoint(host: "xmpp2.example.org", port: 5223, directTLS: true)
         knowledge.remember(SCRAMKeyParameters(salt: [0, 1, 0xFE, 0xFF], iterations: 4096), username: "bob", hash: "SHA-256")
         knowledge.remember(SCRAMKeyParameters(salt: Array("salt".utf8), iterations: 10000), username: "ał,ice=", hash: "SHA-1")
         XCTAssertEqual(ServerCache.parse(ServerCache.format(knowledge)), knowledge)
@@ -30,6 +31,8 @@ final class ServerCacheTests: XCTestCase {
             "", "xmpp-cli server cache 2\n", String(good.dropLast()), good.replacingOccurrences(of: "yes", with: "maybe"),
             good + "unknown-key 1\n", good + "mechanisms\n", good + "max-stanza-bytes -5\n",
             good + "mechanisms ../../etc/passwd\n", good + "mechanisms SCRAM\u{1}\n",
+            good + "endpoint xmpp.example.org 5222\n", good + "endpoint xmpp.example.org 0 starttls\n",
+            good + "endpoint xmpp.example.org 5222 plain\n", good + "endpoint ../x 5222 direct/\n",
             good + "scram-salt SHA-1 616c696365 4096\n", good + "scram-salt SHA-1 616c69636 4096 00\n",
             good + "scram-salt SHA-1 616c696365 0 00\n", good + "scram-salt SHA-1 616c696365 4096 zz\n",
             good + String(repeating: "scram-salt SHA-1 616c696365 4096 00\n", count: ServerKnowledge.rememberedSCRAMAccounts + 1),

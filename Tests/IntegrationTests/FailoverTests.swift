@@ -27,16 +27,18 @@ final class FailoverTests: XCTestCase {
     }
 
     private func send(
-        _ body: String, tls: String, timeout: Int, caFile: String? = nil, verbose: Bool = true, resolver: PrivateResolver
+        _ body: String, tls: String, timeout: Int, caFile: String? = nil, verbose: Bool = true, resolver: PrivateResolver,
+        cache: URL? = nil
     ) throws -> CLIResult {
         let server = try ProsodyServer.shared
+        var environment = ["XMPP_PASSWORD": server.alice.password]
+        if let cache { environment["XDG_CACHE_HOME"] = cache.path }
         return try runCLI(
             ["send"] + (verbose ? ["-v"] : []) + [
                 "-j", server.alice.jid, "--tls", tls, "--ca-file", caFile ?? server.caFile,
                 "--timeout", String(timeout), "-m", body, server.bob.jid,
             ],
-            environment: ["XMPP_PASSWORD": server.alice.password], timeout: TimeInterval(timeout) + exitAllowance,
-            launcher: resolver.launcher)
+            environment: environment, timeout: TimeInterval(timeout) + exitAllowance, launcher: resolver.launcher)
     }
 
     func testAFirstTargetThatNeverAnswersTLSHandsOverToTheNext() throws {
@@ -55,6 +57,24 @@ final class FailoverTests: XCTestCase {
         XCTAssertTrue(
             result.stderr.contains("TCP to endpoint1.failover.example port \(silent.port) at 127.0.0.1:\(silent.port): connected"),
             result.summary)
+    }
+
+    /// The endpoint that worked is remembered (the per-server cache) and tried first next
+    /// time: the silent one is not waited for again.
+    func testTheEndpointThatWorkedIsTriedFirstNextTime() throws {
+        let server = try ProsodyServer.shared
+        let silent = try SilentListener()
+        let resolver = try resolver(directTLS: true, ports: [silent.port, server.directTLSPort])
+        let cache = try makeScratchDirectory().appendingPathComponent("cache")
+        let first = try send("learning", tls: "direct", timeout: 8, resolver: resolver, cache: cache)
+        XCTAssertEqual(first.exitCode, 0, first.summary)
+        XCTAssertTrue(first.stderr.contains("trying the next endpoint"), first.summary)
+        let second = try send("remembered", tls: "direct", timeout: 8, resolver: resolver, cache: cache)
+        XCTAssertEqual(second.exitCode, 0, second.summary)
+        XCTAssertTrue(
+            second.stderr.contains("trying endpoint2.failover.example:\(server.directTLSPort) (direct TLS) first: it worked last time"),
+            second.summary)
+        XCTAssertFalse(second.stderr.contains("TCP to endpoint1.failover.example"), "tried again: \(second.summary)")
     }
 
     func testAFirstTargetThatNeverOpensTheStreamHandsOverToTheNext() throws {

@@ -58,6 +58,9 @@ struct ServerCache {
             flag("sasl2-inline-resumption", sasl2.offersInlineResumption)
             lines.append((["fast-mechanisms"] + sasl2.fastMechanisms).joined(separator: " "))
         }
+        if let endpoint = knowledge.endpoint {
+            lines.append("endpoint \(endpoint.host) \(endpoint.port) \(endpoint.directTLS ? "direct" : "starttls")")
+        }
         for account in knowledge.scramKeys {
             lines.append(
                 "scram-salt \(account.hash) \(Hex.encode(Array(account.username.utf8))) \(account.parameters.iterations) "
@@ -114,6 +117,10 @@ struct ServerCache {
                 sasl2.offersInlineResumption = value
             case "fast-mechanisms":
                 sasl2.fastMechanisms = values
+            case "endpoint":
+                guard values.count == 3, let port = UInt16(values[1]), port > 0, ["direct", "starttls"].contains(values[2])
+                else { return nil }
+                knowledge.endpoint = Endpoint(host: values[0], port: port, directTLS: values[2] == "direct")
             case "scram-salt":
                 guard values.count == 4, let username = Hex.decode(values[1]), let iterations = Int(values[2]),
                     iterations > 0, let salt = Hex.decode(values[3]), !salt.isEmpty,

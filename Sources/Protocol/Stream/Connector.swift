@@ -30,11 +30,16 @@ enum Connector {
     ///
     /// When every endpoint fails, the error names each and why. A certificate that did not
     /// verify stays that failure (never a reason to lower the standards elsewhere).
+    /// `preferred`, the endpoint that worked last time, goes first if it is still one of them.
     static func openFirstWorking<Opened>(
-        settings: ConnectionSettings, deadline: Deadline, tracer: Tracer?,
+        settings: ConnectionSettings, preferring preferred: Endpoint? = nil, deadline: Deadline, tracer: Tracer?,
         _ open: (Connected, Deadline) throws(XMPPError) -> Opened
     ) throws(XMPPError) -> Opened {
-        let endpoints = try endpoints(settings: settings, deadline: deadline, tracer: tracer)
+        var endpoints = try endpoints(settings: settings, deadline: deadline, tracer: tracer)
+        if let preferred, let index = endpoints.firstIndex(of: preferred), index > 0 {
+            endpoints.insert(endpoints.remove(at: index), at: 0)
+            tracer?(.stage("trying \(preferred.description) first: it worked last time"))
+        }
         // Making a TLS context takes milliseconds (OpenSSL's configuration, the trust store):
         // done once, while the first TCP handshake is on its way.
         let tlsConfiguration = TLSUpgrade.configuration(for: settings)

@@ -17,7 +17,10 @@ public enum Login {
         deadline: Deadline, tracer: Tracer?
     ) throws(XMPPError) -> XMPPSession {
         var learned = knowledge
-        let opened = try openStream(settings: settings, secured: true, deadline: deadline, tracer: tracer, readFeatures: false)
+        let opened = try openStream(
+            settings: settings, secured: true, preferring: knowledge.endpoint, deadline: deadline, tracer: tracer,
+            readFeatures: false)
+        learned.endpoint = opened.endpoint
         let stream = opened.stream
         do throws(XMPPError) {
             guard let tls = opened.tls else { throw .tlsUnavailable("the stream is not secured by TLS") }
@@ -139,6 +142,7 @@ public enum Login {
         var features: XMLElement
         /// Set once TLS is up: always when `secured` was asked for.
         var tls: TLSConnection?
+        var endpoint: Endpoint
     }
 
     /// Connects and opens the stream; with `secured`, upgrades it with STARTTLS where the
@@ -147,16 +151,17 @@ public enum Login {
     /// before that (see `Connector.openFirstWorking`) hands over to the next; nothing of the
     /// account has been sent by then.
     private static func openStream(
-        settings: ConnectionSettings, secured: Bool, deadline: Deadline, tracer: Tracer?,
-        readFeatures: Bool = true
+        settings: ConnectionSettings, secured: Bool, preferring preferred: Endpoint? = nil, deadline: Deadline,
+        tracer: Tracer?, readFeatures: Bool = true
     ) throws(XMPPError) -> OpenedStream {
-        try Connector.openFirstWorking(settings: settings, deadline: deadline, tracer: tracer) {
+        try Connector.openFirstWorking(settings: settings, preferring: preferred, deadline: deadline, tracer: tracer) {
             connected, endpointDeadline throws(XMPPError) in
             let stream = StreamConnection(transport: connected.transport, peerName: connected.peerName, tracer: tracer)
             stream.countRoundTrips(connected.roundTrips)
             let domain = settings.jid.domainpart
             let account = settings.jid.bare.description
-            var opened = OpenedStream(stream: stream, features: XMLElement("features"), tls: connected.tls)
+            var opened = OpenedStream(
+                stream: stream, features: XMLElement("features"), tls: connected.tls, endpoint: connected.endpoint)
             if secured && opened.tls == nil {
                 // Before TLS the header names only the domain: nothing of the account is
                 // sent until the certificate has been verified.

@@ -26,6 +26,10 @@ public struct ServerKnowledge: Sendable, Equatable {
     /// a FAST token (XEP-0484), `<authenticate>` then goes with the stream header, the
     /// caller's stanzas right behind it.
     public var sasl2: SASL2Offer?
+    /// The endpoint the last login reached the server at: tried first next time, while the
+    /// endpoints (SRV) still include it, so that one that failed before it is not waited
+    /// for again.
+    public var endpoint: Endpoint?
     /// The SCRAM salts and iteration counts of the accounts that logged in last, newest
     /// first: the next SCRAM login derives its keys while the server's first message is
     /// on its way, rather than after it has arrived.
