@@ -7,15 +7,8 @@ import XCTest
 final class RetryTests: XCTestCase {
     func testASendWithRetryOutlastsAServerThatComesUpLateAndDeliversOnce() throws {
         let server = try ProsodyServer.shared
-        let port = try closedPort()
         let scratch = try makeScratchDirectory()
-        let forwarder = try ChildProcess(
-            SupportPaths.python,
-            [
-                SupportPaths.support.appendingPathComponent("relay").path, "--listen", "tcp:127.0.0.1:\(port)",
-                "--target", "tcp:127.0.0.1:\(server.starttlsPort)", "--after", "3",
-            ],
-            outputIn: scratch)
+        let (port, forwarder) = try lateServer(after: 3, scratch: scratch)
         defer { forwarder.terminate() }
         let bob = try Peer.receive(as: server.bob, on: server, scratch: scratch)
         let result = try runCLI(
@@ -34,15 +27,8 @@ final class RetryTests: XCTestCase {
     /// send -i retries reaching the server too; no line has been read before it is reached.
     func testSendInteractiveWithRetryOutlastsAServerThatComesUpLate() throws {
         let server = try ProsodyServer.shared
-        let port = try closedPort()
         let scratch = try makeScratchDirectory()
-        let forwarder = try ChildProcess(
-            SupportPaths.python,
-            [
-                SupportPaths.support.appendingPathComponent("relay").path, "--listen", "tcp:127.0.0.1:\(port)",
-                "--target", "tcp:127.0.0.1:\(server.starttlsPort)", "--after", "2",
-            ],
-            outputIn: scratch)
+        let (port, forwarder) = try lateServer(after: 2, scratch: scratch)
         defer { forwarder.terminate() }
         let bob = try Peer.receive(as: server.bob, on: server, scratch: scratch)
         let result = try runCLI(
@@ -80,5 +66,20 @@ final class RetryTests: XCTestCase {
             environment: ["XMPP_PASSWORD": "not-alice's-Pa55"])
         XCTAssertEqual(result.exitCode, 77, result.summary)
         XCTAssertFalse(result.stderr.contains("trying again"), result.summary)
+    }
+
+    /// The test Prosody's STARTTLS port on a port of its own, where nothing listens for the
+    /// first `seconds` (Tests/Support/relay --after): a server that comes up late.
+    private func lateServer(after seconds: Int, scratch: URL) throws -> (port: Int, relay: ChildProcess) {
+        let server = try ProsodyServer.shared
+        let port = try closedPort()
+        let relay = try ChildProcess(
+            SupportPaths.python,
+            [
+                SupportPaths.support.appendingPathComponent("relay").path, "--listen", "tcp:127.0.0.1:\(port)",
+                "--target", "tcp:127.0.0.1:\(server.starttlsPort)", "--after", String(seconds),
+            ],
+            outputIn: scratch)
+        return (port, relay)
     }
 }

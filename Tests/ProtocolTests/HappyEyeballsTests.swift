@@ -114,34 +114,29 @@ private final class IPv4Listener {
     /// Connections that fill the accept queue (never accepted), so that further SYNs are
     /// dropped; kept open as long as the result lives.
     func fillAcceptQueue() throws -> HeldSockets {
-        var sockets: [Int32] = []
-        for _ in 0..<3 {
-            let client = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
-            var target = sockaddr_in()
-            target.sin_family = sa_family_t(AF_INET)
-            target.sin_port = port.bigEndian
-            inet_pton(AF_INET, address, &target.sin_addr)
-            _ = withUnsafePointer(to: &target) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(client, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
-            sockets.append(client)
-        }
+        let sockets = (0..<3).map { _ in startConnecting() }
         // The queue is full once a probe's SYN goes unanswered (a condition, not a pause).
-        let probe = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+        let probe = startConnecting()
         defer { Glibc.close(probe) }
-        var target = sockaddr_in()
-        target.sin_family = sa_family_t(AF_INET)
-        target.sin_port = port.bigEndian
-        inet_pton(AF_INET, address, &target.sin_addr)
-        _ = withUnsafePointer(to: &target) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(probe, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
         var entry = pollfd(fd: probe, events: Int16(POLLOUT), revents: 0)
         guard poll(&entry, 1, 300) == 0 else {
             sockets.forEach { Glibc.close($0) }
             throw TestSetupError("the accept queue of \(address):\(port) did not fill")
         }
         return HeldSockets(sockets)
+    }
+
+    /// A non-blocking socket whose connect to this listener has begun.
+    private func startConnecting() -> Int32 {
+        let client = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+        var target = sockaddr_in()
+        target.sin_family = sa_family_t(AF_INET)
+        target.sin_port = port.bigEndian
+        inet_pton(AF_INET, address, &target.sin_addr)
+        _ = withUnsafePointer(to: &target) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(client, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        return client
     }
 }
 

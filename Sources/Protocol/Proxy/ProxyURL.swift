@@ -123,7 +123,7 @@ extension ProxyConfiguration {
                 bytes.append(byte)
                 continue
             }
-            guard input.count >= 2, let high = hexValue(input.removeFirst()), let low = hexValue(input.removeFirst()) else {
+            guard input.count >= 2, let high = Hex.digitValue(input.removeFirst()), let low = Hex.digitValue(input.removeFirst()) else {
                 throw .invalidURL("the \(what) has a \"%\" that is not followed by two hexadecimal digits")
             }
             bytes.append(high << 4 | low)
@@ -132,15 +132,6 @@ extension ProxyConfiguration {
             throw .invalidURL("the \(what) is not UTF-8 once percent-decoded")
         }
         return decoded
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }
 
