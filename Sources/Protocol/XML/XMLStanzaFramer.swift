@@ -173,6 +173,10 @@ struct XMLStanzaFramer {
                 } else if case .markupStart = lexical {
                     scanAfterTopLevelLessThan(byte)
                 } else if case .text = lexical, byte == UInt8(ascii: "<") {
+                    if let end = takeWholeElement(in: bytes, from: current) {
+                        index = end
+                        continue
+                    }
                     lexical = .markupStart  // held back until the next byte says what it starts
                 } else {
                     emitMarkup(at: current)
