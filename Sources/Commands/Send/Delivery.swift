@@ -75,6 +75,9 @@ final class Delivery {
                 diagnostics.progress("joined \(room) as \(nick)")
             }
         }
+        // Of what comes in, only receipts are read: the rooms' echoes of every message, and
+        // presences, are counted and left unparsed into trees.
+        session.readsStanza = template.requestsReceipt ? { $0.name == "message" } : { _ in false }
     }
 
     /// After a resumption the session object is new; incoming stanzas still go to the tracker.

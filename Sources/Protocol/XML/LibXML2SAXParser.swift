@@ -200,6 +200,11 @@ private final class SAXBridge {
         attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?
     ) {
         guard isActive else { return }
+        if builder.isInUnreadStanza {
+            builder.startUnreadElement()
+            afterCallback()
+            return
+        }
         var defaultNamespace: String?
         for index in 0..<namespaceCount where namespaces?[2 * index] == nil {
             defaultNamespace = namespaces?[2 * index + 1].map(namespaceName)

@@ -31,6 +31,14 @@ public final class XMLStreamParser {
     private var bytesInSession = 0
     private var failure: XMLStreamError?
 
+    /// Asked at the start of each first-level element (its name, namespace and attributes,
+    /// no children yet) whether the caller will read it. One it will not is still parsed
+    /// whole, so malformed XML in it ends the stream as anywhere else, but no tree is
+    /// built: it becomes `.unreadElement`, its start tag only. nil: every element is read.
+    public var readsElement: ((XMLElement) -> Bool)? {
+        didSet { session.builder.readsElement = readsElement }
+    }
+
     public init(limits: XMLLimits = .default) {
         self.limits = limits
         framer = XMLStanzaFramer(limits: limits)
@@ -56,7 +64,10 @@ public final class XMLStreamParser {
                     try startFreshParse()
                     var element: XMLElement?
                     if let stub {
+                        // The stub is the caller's to see whole, whatever it would read.
+                        session.builder.readsElement = nil
                         for case .element(let parsed) in try session.feed(stub) { element = parsed }
+                        session.builder.readsElement = readsElement
                     }
                     events.append(.droppedStanza(DroppedStanza(reason: reason, qualifiedName: name, element: element)))
                 }
@@ -72,6 +83,7 @@ public final class XMLStreamParser {
     public func reset() {
         framer = XMLStanzaFramer(limits: limits)
         session = XMLPushSession(limits: limits, rootPolicy: .xmppStream)
+        session.builder.readsElement = readsElement
         bytesInSession = 0
         failure = nil
     }
@@ -82,6 +94,7 @@ public final class XMLStreamParser {
     private func startFreshParse() throws(XMLStreamError) {
         let fresh = XMLPushSession(limits: limits, rootPolicy: .xmppStream)
         _ = try fresh.feed(framer.header)
+        fresh.builder.readsElement = readsElement
         session = fresh
         bytesInSession = 0
     }

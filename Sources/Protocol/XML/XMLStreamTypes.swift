@@ -60,6 +60,10 @@ public enum XMLStreamEvent: Equatable, Sendable {
     case streamClosed
     /// A first-level element broke a limit and was left out whole; the stream goes on.
     case droppedStanza(DroppedStanza)
+    /// A stanza the reader said it would not read (`XMLStreamParser.readsElement`): its
+    /// name, namespace and attributes, without children. Its content was parsed, so it was
+    /// well-formed, but nothing of it was kept.
+    case unreadElement(XMLElement)
 }
 
 /// A first-level element of the stream that was not parsed because it broke a limit

@@ -32,6 +32,12 @@ final class XMLTreeBuilder {
     /// The most room `pendingText` keeps once a stanza with more text has gone.
     private static let keptTextCapacity = 64 << 10
     private var stanzaContentBytes = 0
+    /// Asked, at the start of each stanza (its name, namespace and attributes, no children
+    /// yet), whether anyone will read it; nil: every stanza is read.
+    var readsElement: ((XMLElement) -> Bool)?
+    /// Set while a stanza nobody reads is under way: its descendants open below it, whose
+    /// content is parsed by libxml2 but not kept.
+    private var unreadDepth: Int?
 
     init(limits: XMLLimits, rootPolicy: RootPolicy) {
         self.limits = limits
@@ -43,6 +49,10 @@ final class XMLTreeBuilder {
 
     /// The name of the innermost element under construction, if any.
     var innermostOpenElementName: String? { openElements.last?.element.name }
+
+    /// Whether a stanza nobody reads is under way: an element that starts inside it goes to
+    /// `startUnreadElement` instead of `startElement`, so that nothing of it is decoded.
+    var isInUnreadStanza: Bool { unreadDepth != nil }
 
     func takeEvents() -> [XMLStreamEvent] {
         defer { events.removeAll() }
@@ -82,12 +92,35 @@ final class XMLTreeBuilder {
         for attribute in attributes { size += attribute.name.utf8.count + attribute.value.utf8.count }
         guard account(size) else { return }
         flushText()
-        openElements.append(OpenElement(element: XMLElement(
-            name, namespace: namespace, orderedAttributes: attributes)))
+        let element = XMLElement(name, namespace: namespace, orderedAttributes: attributes)
+        if openElements.isEmpty, let readsElement, !readsElement(element) { unreadDepth = 0 }
+        openElements.append(OpenElement(element: element))
+    }
+
+    /// An element inside a stanza nobody reads: only its depth is kept. (Nor is its size
+    /// counted: what it would hold is never more than its bytes as received, which
+    /// `XMLStanzaFramer` has already bounded.)
+    func startUnreadElement() {
+        guard failure == nil, let depth = unreadDepth else { return }
+        guard openElements.count + depth < limits.maxDepth else {
+            fail(.tooDeep(limit: limits.maxDepth))
+            return
+        }
+        unreadDepth = depth + 1
     }
 
     func endElement() {
         guard failure == nil else { return }
+        if let depth = unreadDepth {
+            guard depth == 0 else {
+                unreadDepth = depth - 1
+                return
+            }
+            unreadDepth = nil
+            stanzaContentBytes = 0
+            if let stanza = openElements.popLast() { events.append(.unreadElement(stanza.element)) }
+            return
+        }
         flushText()
         guard let finished = openElements.popLast() else {
             rootClosed = true
@@ -111,7 +144,7 @@ final class XMLTreeBuilder {
             }
             return
         }
-        guard account(bytes.count) else { return }
+        guard unreadDepth == nil, account(bytes.count) else { return }
         pendingText.append(contentsOf: bytes)
     }
 
