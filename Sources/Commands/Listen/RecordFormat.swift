@@ -55,7 +55,7 @@ enum RecordFormat: String, CaseIterable, ExpressibleByArgument {
     static func json(_ record: IncomingRecord) -> JSONValue {
         switch record.kind {
         case .message:
-            var members: [(String, JSONValue)] = [
+            var members: [(StaticString, JSONValue)] = [
                 ("kind", .string("message")), ("from", .optional(record.from)), ("to", .optional(record.to)),
                 ("type", .string(record.type)), ("id", .optional(record.id)), ("body", .optional(record.body)),
                 ("subject", .optional(record.subject)), ("thread", .optional(record.thread)),

@@ -17,7 +17,7 @@ enum JSONStringEscaping {
             var index = 0
             while index < bytes.count {
                 if index + 8 <= bytes.count,
-                    isPlainASCII(UnsafeRawPointer(bytes.baseAddress! + index).loadUnaligned(as: UInt64.self))
+                    holdsNoEscapeLead(UnsafeRawPointer(bytes.baseAddress! + index).loadUnaligned(as: UInt64.self))
                 {
                     index += 8
                     continue
@@ -42,24 +42,39 @@ enum JSONStringEscaping {
         out.append(UInt8(ascii: "\""))
     }
 
+    /// An object's key. Keys are the program's own names, which need no escape: they are
+    /// checked as any string is and then go out whole, unless one does need an escape.
+    static func write(_ key: StaticString, to out: inout [UInt8]) {
+        key.withUTF8Buffer { bytes in
+            guard bytes.allSatisfy({ $0 < 0x80 && !mayStartEscape($0) }) else {
+                write(String(decoding: bytes, as: UTF8.self), to: &out)
+                return
+            }
+            out.append(UInt8(ascii: "\""))
+            out.append(contentsOf: bytes)
+            out.append(UInt8(ascii: "\""))
+        }
+    }
+
     private enum Escape {
         case short(UInt8)
         case unicode(UInt32)
     }
 
-    /// Whether eight bytes read as one word are all ASCII that needs no escape: none from
-    /// 0x80 up, none below 0x20, no DEL, quote or backslash. Text is mostly that, and eight
-    /// bytes at once make the scan a fraction of the rest of a record. (A byte is zero in
-    /// `v` exactly when `(v - 0x01…) & ~v & 0x80…` has its top bit; below `n`, when
-    /// `(v - n…) & ~v & 0x80…` has, for bytes under 0x80.)
+    /// Whether eight bytes read as one word hold none of the bytes `mayStartEscape` looks
+    /// at: none below 0x20, no quote, backslash, DEL, 0xC2 or 0xE2. Text is mostly that, in
+    /// any language, and eight bytes at once make the scan a fraction of the rest of a
+    /// record. (A byte is zero in `v` exactly when `(v - 0x01…) & ~v & 0x80…` has its top
+    /// bit; below 0x20, when `(v - 0x20…) & ~v & 0x80…` has. Both tests are exact for
+    /// whether there is such a byte, whatever the other bytes are.)
     @inline(__always)
-    private static func isPlainASCII(_ word: UInt64) -> Bool {
+    private static func holdsNoEscapeLead(_ word: UInt64) -> Bool {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
         func hasZeroByte(_ value: UInt64) -> Bool { (value &- ones) & ~value & highs != 0 }
-        guard word & highs == 0 else { return false }
         guard (word &- 0x20 &* ones) & ~word & highs == 0 else { return false }
         return !hasZeroByte(word ^ (0x22 &* ones)) && !hasZeroByte(word ^ (0x5C &* ones)) && !hasZeroByte(word ^ (0x7F &* ones))
+            && !hasZeroByte(word ^ (0xC2 &* ones)) && !hasZeroByte(word ^ (0xE2 &* ones))
     }
 
     @inline(__always)

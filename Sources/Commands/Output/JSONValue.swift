@@ -6,7 +6,9 @@ enum JSONValue: Equatable {
     case bool(Bool)
     case null
     case array([JSONValue])
-    case object([(String, JSONValue)])
+    /// Keys are names written in the program's source, never data: as static strings they
+    /// are written without a `String` being made of each for every record.
+    case object([(StaticString, JSONValue)])
 
     static func == (a: JSONValue, b: JSONValue) -> Bool { a.encoded == b.encoded }
 
