@@ -1,9 +1,8 @@
 import XCTest
 import XMPPProtocol
 
-/// Elements the caller does not read (`XMLStreamParser.readsElement`): their start tags
-/// alone come out, in stream order, in any chunking, and they are parsed as strictly as the
-/// rest.
+/// Elements the caller does not read (`XMLStreamParser.readsElement`): their names alone
+/// come out, in stream order, in any chunking, and they are parsed as strictly as the rest.
 final class XMLStreamUnreadTests: XCTestCase {
     private let stanzas = "<message id='1' type='groupchat'><body>echo &amp; more</body><x xmlns='y'><z a='b'/></x></message>"
         + "<presence id='2'/><message id='3'><body>kept</body></message>"
@@ -20,16 +19,28 @@ final class XMLStreamUnreadTests: XCTestCase {
         let bytes = Array((streamHeaderXML + stanzas).utf8)
         let whole = try parse([bytes])
         XCTAssertEqual(whole.dropFirst(), [
-            .unreadElement(XMLElement("message", namespace: "jabber:client", orderedAttributes: [
-                XMLAttribute(name: "id", value: "1"), XMLAttribute(name: "type", value: "groupchat"),
-            ])),
-            .unreadElement(XMLElement("presence", namespace: "jabber:client", orderedAttributes: [XMLAttribute(name: "id", value: "2")])),
+            .unreadElement(XMLElement("message", namespace: "jabber:client", orderedAttributes: [])),
+            .unreadElement(XMLElement("presence", namespace: "jabber:client", orderedAttributes: [])),
             .element(XMLElement("message", namespace: "jabber:client", orderedAttributes: [XMLAttribute(name: "id", value: "3")],
                                 children: [.element(XMLElement("body", namespace: "jabber:client", children: [.text("kept")]))])),
         ])
         for split in 0...bytes.count {
             XCTAssertEqual(try parse([Array(bytes[..<split]), Array(bytes[split...])]), whole, "split at \(split)")
         }
+    }
+
+    /// The reader is asked with the attributes as a tree would hold them, prefixed or not,
+    /// entities decoded.
+    func testTheReaderSeesTheAttributesDecoded() throws {
+        var seen: [[String?]] = []
+        let parser = XMLStreamParser()
+        parser.readsElement = { start in
+            seen.append([start.name, start.namespace, start[attribute: "type"], start[attribute: "xml:lang"], start[attribute: "lang"],
+                         start[attribute: "a"], start[attribute: "missing"]])
+            return false
+        }
+        _ = try parser.feed(Array((streamHeaderXML + "<message type='a&amp;b&#38;c' xml:lang='en' a=\"'&lt;\"/><x:y xmlns:x='urn:x'/>").utf8))
+        XCTAssertEqual(seen, [["message", "jabber:client", "a&b&c", "en", nil, "'<", nil], ["y", "urn:x", nil, nil, nil, nil, nil]])
     }
 
     func testMalformedXMLInAnUnreadElementStillEndsTheStream() {

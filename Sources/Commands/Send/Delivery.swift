@@ -7,6 +7,8 @@ import XMPPProtocol
 final class Delivery {
     let account: Account
     let targets: [JID]
+    /// The targets' addresses as written, made once rather than for every message.
+    private let addresses: [String]
     let template: OutgoingMessage
     let rooms: RoomOptions?
     let diagnostics: Diagnostics
@@ -19,6 +21,7 @@ final class Delivery {
     init(account: Account, targets: [JID], template: OutgoingMessage, rooms: RoomOptions?, diagnostics: Diagnostics) {
         self.account = account
         self.targets = targets
+        addresses = targets.map(\.description)
         self.template = template
         self.rooms = rooms
         self.diagnostics = diagnostics
@@ -31,7 +34,7 @@ final class Delivery {
             try ServerLogin.run(account, diagnostics: diagnostics, deadline: deadline) { session in
                 try begin(session, deadline: deadline)
                 try checkServerLimit(body: body, deadline: deadline)
-                for target in targets { send(body, to: target) }
+                sendToEveryTarget(body)
                 do throws(XMPPError) {
                     try session.confirmDelivery(deadline: deadline)
                 } catch .connectionLost(let what) {
@@ -91,8 +94,13 @@ final class Delivery {
         session.onStanza = { stanza in receipts.handle(stanza) }
     }
 
-    func send(_ body: String, to target: JID) {
-        let stanza = template.stanza(id: session.makeID(), to: target, body: body)
+    /// The same body to every target, one message each.
+    func sendToEveryTarget(_ body: String) {
+        for (target, address) in zip(targets, addresses) { send(body, to: target, address: address) }
+    }
+
+    private func send(_ body: String, to target: JID, address: String) {
+        let stanza = template.stanza(id: session.makeID(), to: address, body: body)
         if template.requestsReceipt {
             receipts.expect(id: stanza[attribute: "id"]!, from: target, within: account.timeout)
         }

@@ -12,11 +12,13 @@ struct OutgoingMessage {
     /// Prosody and ejabberd accept by default from clients.
     static let defaultStanzaLimit = 256 * 1024
 
-    func stanza(id: String, to: JID, body: String) -> XMLElement {
+    /// `to` is the recipient's address as written (`JID.description`), made once per
+    /// recipient rather than for every line.
+    func stanza(id: String, to: String, body: String) -> XMLElement {
         // In the order `XMLElement(_:attributes:)` would sort them into, without a dictionary.
         var message = XMLElement(
             "message", namespace: nil,
-            orderedAttributes: [XMLAttribute(name: "id", value: id), XMLAttribute(name: "to", value: to.description), XMLAttribute(name: "type", value: type)])
+            orderedAttributes: [XMLAttribute(name: "id", value: id), XMLAttribute(name: "to", value: to), XMLAttribute(name: "type", value: type)])
         if let subject { message.append(textElement("subject", subject)) }
         message.append(textElement("body", body))
         if let thread { message.append(textElement("thread", thread)) }
@@ -31,7 +33,7 @@ struct OutgoingMessage {
     func checkSize(body: String, recipients: [JID], limit: Int, limitSource: String) throws(Failure) {
         let longest = recipients.max { $0.description.utf8.count < $1.description.utf8.count }
         guard let longest else { return }
-        let size = stanza(id: "0123456789abcdef-0000000000", to: longest, body: body)
+        let size = stanza(id: "0123456789abcdef-0000000000", to: longest.description, body: body)
             .serialized(parentNamespace: Namespace.client).utf8.count
         if size > limit {
             throw Failure(.dataError, "the message is \(size) bytes as XML, over \(limitSource) of \(limit) bytes")

@@ -55,7 +55,7 @@ public final class XMPPSession {
     /// from the start tag alone; the others are parsed without a tree and never delivered,
     /// but still counted as handled (XEP-0198). IQs and error messages are always read. nil:
     /// every stanza is delivered.
-    public var readsStanza: ((XMLElement) -> Bool)? {
+    public var readsStanza: ((XMLElementStart) -> Bool)? {
         didSet { watchUnreadStanzas() }
     }
     /// Answers get/set IQs from others before the defaults (ping, roster push,

@@ -10,7 +10,7 @@ extension XMPPSession {
         guard element.namespace == Namespace.client else {
             throw .protocolViolation("unexpected <\(element.name)> from \(stream.peerName)")
         }
-        if let readsStanza, !Self.mustRead(element), !readsStanza(element) {
+        if let readsStanza, case let start = XMLElementStart(element), !Self.mustRead(start), !readsStanza(start) {
             // Built only because a trace is watching: handled as the stream would have had it.
             handleUnread(element)
             return
@@ -80,7 +80,7 @@ extension XMPPSession {
     /// with their payload, results are matched), error messages (bounces are recorded), and
     /// anything that is not a message or presence of the client namespace (which `dispatch`
     /// refuses).
-    static func mustRead(_ element: XMLElement) -> Bool {
+    static func mustRead(_ element: XMLElementStart) -> Bool {
         guard element.namespace == Namespace.client, element.name == "message" || element.name == "presence" else { return true }
         return element[attribute: "type"] == "error"
     }

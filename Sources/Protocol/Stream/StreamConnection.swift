@@ -38,7 +38,7 @@ public final class StreamConnection {
     /// built, and goes to `onUnreadElement`, in stream order, instead of being returned.
     /// While a trace or `onReceive` is watching, every element is read: they show elements
     /// whole.
-    public var readsElement: ((XMLElement) -> Bool)?
+    public var readsElement: ((XMLElementStart) -> Bool)?
     public var onUnreadElement: ((XMLElement) -> Void)?
 
     public init(transport: Transport, peerName: String, limits: XMLLimits = .default, tracer: Tracer?) {

@@ -205,6 +205,12 @@ private final class SAXBridge {
             afterCallback()
             return
         }
+        if builder.readsElement != nil, builder.isBetweenStanzas,
+            startsUnreadStanza(localName: localName, uri: uri, attributeCount: attributeCount, attributes: attributes)
+        {
+            afterCallback()
+            return
+        }
         var defaultNamespace: String?
         for index in 0..<namespaceCount where namespaces?[2 * index] == nil {
             defaultNamespace = namespaces?[2 * index + 1].map(namespaceName)
@@ -230,6 +236,45 @@ private final class SAXBridge {
             name: Self.string(localName), namespace: uri.map(namespaceName) ?? "",
             attributes: parsed, defaultNamespace: defaultNamespace)
         afterCallback()
+    }
+
+    /// Asks the builder whether anyone reads the stanza that starts, with its attributes
+    /// decoded only as the question needs them.
+    private func startsUnreadStanza(
+        localName: UnsafePointer<xmlChar>?, uri: UnsafePointer<xmlChar>?, attributeCount: Int,
+        attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?
+    ) -> Bool {
+        let value = { (wanted: String) -> String? in
+            for index in 0..<attributeCount {
+                guard let fields = attributes?.advanced(by: 5 * index),
+                    let local = fields[0], let start = fields[3], let end = fields[4],
+                    Self.qualifiedName(prefix: fields[1], local: local, is: wanted)
+                else { continue }
+                return Self.decodeAttributeValue(UnsafeBufferPointer(start: start, count: end - start))
+            }
+            return nil
+        }
+        return withoutActuallyEscaping(value) { value in
+            builder.startsUnreadStanza(XMLElementStart(
+                name: Self.string(localName), namespace: uri.map(namespaceName) ?? "", attribute: value))
+        }
+    }
+
+    /// Whether `prefix:local` (or `local` without a prefix) is `wanted`, without making it a string.
+    private static func qualifiedName(prefix: UnsafePointer<xmlChar>?, local: UnsafePointer<xmlChar>, is wanted: String) -> Bool {
+        var wanted = wanted
+        return wanted.withUTF8 { bytes in
+            var offset = 0
+            if let prefix {
+                let length = Int(xmlStrlen(prefix))
+                guard length + 1 < bytes.count, memcmp(bytes.baseAddress!, prefix, length) == 0,
+                    bytes[length] == UInt8(ascii: ":")
+                else { return false }
+                offset = length + 1
+            }
+            let length = Int(xmlStrlen(local))
+            return length == bytes.count - offset && memcmp(bytes.baseAddress! + offset, local, length) == 0
+        }
     }
 
     func endElement() {

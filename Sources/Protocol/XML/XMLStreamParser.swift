@@ -31,11 +31,11 @@ public final class XMLStreamParser {
     private var bytesInSession = 0
     private var failure: XMLStreamError?
 
-    /// Asked at the start of each first-level element (its name, namespace and attributes,
-    /// no children yet) whether the caller will read it. One it will not is still parsed
-    /// whole, so malformed XML in it ends the stream as anywhere else, but no tree is
-    /// built: it becomes `.unreadElement`, its start tag only. nil: every element is read.
-    public var readsElement: ((XMLElement) -> Bool)? {
+    /// Asked at the start of each first-level element whether the caller will read it. One
+    /// it will not is still parsed whole, so malformed XML in it ends the stream as anywhere
+    /// else, but nothing of it is decoded: it becomes `.unreadElement`, its name and
+    /// namespace only. nil: every element is read.
+    public var readsElement: ((XMLElementStart) -> Bool)? {
         didSet { session.builder.readsElement = readsElement }
     }
 

@@ -32,9 +32,9 @@ final class XMLTreeBuilder {
     /// The most room `pendingText` keeps once a stanza with more text has gone.
     private static let keptTextCapacity = 64 << 10
     private var stanzaContentBytes = 0
-    /// Asked, at the start of each stanza (its name, namespace and attributes, no children
-    /// yet), whether anyone will read it; nil: every stanza is read.
-    var readsElement: ((XMLElement) -> Bool)?
+    /// Asked, at the start of each stanza, whether anyone will read it; nil: every stanza is
+    /// read.
+    var readsElement: ((XMLElementStart) -> Bool)?
     /// Set while a stanza nobody reads is under way: its descendants open below it, whose
     /// content is parsed by libxml2 but not kept.
     private var unreadDepth: Int?
@@ -92,9 +92,20 @@ final class XMLTreeBuilder {
         for attribute in attributes { size += attribute.name.utf8.count + attribute.value.utf8.count }
         guard account(size) else { return }
         flushText()
-        let element = XMLElement(name, namespace: namespace, orderedAttributes: attributes)
-        if openElements.isEmpty, let readsElement, !readsElement(element) { unreadDepth = 0 }
-        openElements.append(OpenElement(element: element))
+        openElements.append(OpenElement(element: XMLElement(
+            name, namespace: namespace, orderedAttributes: attributes)))
+    }
+
+    /// The start of a stanza, before its attributes are decoded, when someone may not read
+    /// it (`readsElement`): true when nobody will, and the stanza has then begun, unread
+    /// (or the stream failed); false when it is to be given to `startElement` as usual.
+    func startsUnreadStanza(_ start: XMLElementStart) -> Bool {
+        guard failure == nil, rootOpened, openElements.isEmpty, let readsElement else { return false }
+        if rootPolicy == .xmppStream, start.name == "stream", start.namespace == Namespace.streams { return false }
+        guard !readsElement(start) else { return false }
+        unreadDepth = 0
+        openElements.append(OpenElement(element: XMLElement(start.name, namespace: start.namespace, orderedAttributes: [])))
+        return true
     }
 
     /// An element inside a stanza nobody reads: only its depth is kept. (Nor is its size
