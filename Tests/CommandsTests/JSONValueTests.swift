@@ -95,6 +95,21 @@ final class JSONValueTests: XCTestCase {
         }
     }
 
+    /// The encoding is written into room made for the most it could take: text that is all
+    /// escapes, the longest of them (a control character takes six bytes), nested, still fits
+    /// and comes out whole, with the terminator after it.
+    func testTheLongestEncodingsFitTheRoomMadeForThem() {
+        let controls = String(repeating: "\u{1}", count: 1000), separators = String(repeating: "\u{2028}", count: 300)
+        let value = JSONValue.object([
+            ("c", .string(controls)), ("s", .array([.string(separators), .number(Int.min), .bool(false), .null, .array([])])),
+            ("\u{1}", .object([("q\"", .string("\"\\"))])),
+        ])
+        let expected = "{\"c\":" + Self.byTheRule(controls) + ",\"s\":[" + Self.byTheRule(separators) + ",-9223372036854775808,false,null,[]],"
+            + "\"\\u0001\":{\"q\\\"\":\"\\\"\\\\\"}}"
+        XCTAssertEqual(value.encoded, expected)
+        XCTAssertEqual(value.bytes(followedBy: UInt8(ascii: "\n")), Array((expected + "\n").utf8))
+    }
+
     /// RFC 8259 §7 as `JSONValue` applies it, one scalar at a time.
     private static func byTheRule(_ text: String) -> String {
         var out = "\""
