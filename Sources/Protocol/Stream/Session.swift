@@ -136,7 +136,29 @@ public final class XMPPSession {
     /// A fresh stanza id, unique within this session and unpredictable across sessions.
     public func makeID() -> String {
         idCounter += 1
-        return "\(idPrefix)-\(idCounter)"
+        // `PREFIX-COUNTER`, written as bytes: an id is made for every stanza sent, and
+        // interpolation would cost a good part of what the rest of a message does.
+        var digitCount = 1
+        var rest = idCounter / 10
+        while rest > 0 {
+            digitCount += 1
+            rest /= 10
+        }
+        let count = idPrefix.utf8.count + 1 + digitCount
+        return String(unsafeUninitializedCapacity: count) { buffer in
+            var index = 0
+            for byte in idPrefix.utf8 {
+                buffer[index] = byte
+                index += 1
+            }
+            buffer[index] = UInt8(ascii: "-")
+            var number = idCounter
+            for position in stride(from: count - 1, to: index, by: -1) {
+                buffer[position] = UInt8(ascii: "0") + UInt8(number % 10)
+                number /= 10
+            }
+            return count
+        }
     }
 
     /// Queues a stanza; it goes out with the next flush or wait.
