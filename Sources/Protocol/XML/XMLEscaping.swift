@@ -19,8 +19,15 @@ public enum XMLEscaping {
         escaped(s, attribute: true)
     }
 
-    /// The most bytes `write` can make of `utf8Count` bytes: every one a quote (`&quot;`).
-    static func mostBytes(_ utf8Count: Int) -> Int { 6 * utf8Count }
+    /// `escapeText` appended to UTF-8 output, for the serializer.
+    static func appendText(_ s: String, to out: inout [UInt8]) {
+        append(s, attribute: false, to: &out)
+    }
+
+    /// `escapeAttribute` appended to UTF-8 output, for the serializer.
+    static func appendAttribute(_ s: String, to out: inout [UInt8]) {
+        append(s, attribute: true, to: &out)
+    }
 
     /// Serialized XML made safe to show on a terminal or in a line-based log, meaning the
     /// same XML: the characters XML allows but a terminal or a line reader acts on become
@@ -67,11 +74,9 @@ public enum XMLEscaping {
         var text = s
         let needsWork = text.withUTF8 { bytes in bytes.contains { mayNeedWork($0, attribute: attribute) } }
         guard needsWork else { return s }
-        let out = [UInt8](unsafeUninitializedCapacity: mostBytes(s.utf8.count)) { buffer, count in
-            var cursor = buffer.baseAddress!
-            write(s, attribute: attribute, at: &cursor)
-            count = buffer.baseAddress!.distance(to: cursor)
-        }
+        var out: [UInt8] = []
+        out.reserveCapacity(s.utf8.count + 16)
+        append(s, attribute: attribute, to: &out)
         return String(decoding: out, as: UTF8.self)
     }
 
@@ -79,10 +84,7 @@ public enum XMLEscaping {
     /// that is escaped or replaced starts with a byte below 0x20, one of `& < > " '`, or 0xEF
     /// (the lead byte of U+FFFE and U+FFFF), so runs of other bytes are copied whole. A
     /// `String` is valid UTF-8, so the bytes after such a lead are there to look at.
-    ///
-    /// Writes at `cursor`, which must have `mostBytes` of room, and moves it past what it
-    /// wrote: the serializer makes room for a whole stanza once.
-    static func write(_ s: String, attribute: Bool, at cursor: inout UnsafeMutablePointer<UInt8>) {
+    private static func append(_ s: String, attribute: Bool, to out: inout [UInt8]) {
         var text = s
         text.withUTF8 { bytes in
             var runStart = 0
@@ -122,49 +124,17 @@ public enum XMLEscaping {
                     index += length
                     continue
                 }
-                put(UnsafeBufferPointer(rebasing: bytes[runStart..<index]), at: &cursor)
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
                 if let replacement {
-                    put(replacement, at: &cursor)
+                    out.append(contentsOf: UnsafeBufferPointer(start: replacement.utf8Start, count: replacement.utf8CodeUnitCount))
                 } else {
-                    put("\u{FFFD}", at: &cursor)  // REPLACEMENT CHARACTER
+                    out.append(contentsOf: [0xEF, 0xBF, 0xBD])  // U+FFFD REPLACEMENT CHARACTER
                 }
                 index += length
                 runStart = index
             }
-            put(UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]), at: &cursor)
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
         }
-    }
-
-    // MARK: Writing at a cursor, for the serializer
-
-    @inline(__always)
-    static func put(_ byte: UInt8, at cursor: inout UnsafeMutablePointer<UInt8>) {
-        cursor.pointee = byte
-        cursor += 1
-    }
-
-    @inline(__always)
-    static func put(_ bytes: UnsafeBufferPointer<UInt8>, at cursor: inout UnsafeMutablePointer<UInt8>) {
-        guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
-        cursor.update(from: base, count: bytes.count)
-        cursor += bytes.count
-    }
-
-    /// Markup as it is.
-    static func put(_ markup: StaticString, at cursor: inout UnsafeMutablePointer<UInt8>) {
-        markup.withUTF8Buffer { put($0, at: &cursor) }
-    }
-
-    /// A name as it is: names need no escape.
-    static func put(_ name: String, at cursor: inout UnsafeMutablePointer<UInt8>) {
-        var name = name
-        name.withUTF8 { put($0, at: &cursor) }
-    }
-
-    static func putSpaces(_ count: Int, at cursor: inout UnsafeMutablePointer<UInt8>) {
-        guard count > 0 else { return }
-        cursor.update(repeating: UInt8(ascii: " "), count: count)
-        cursor += count
     }
 
     /// Whether none of eight bytes read as one word is one `mayNeedWork` looks at: text is
@@ -185,7 +155,7 @@ public enum XMLEscaping {
         return !attribute || !(has(UInt8(ascii: "\"")) || has(UInt8(ascii: "'")))
     }
 
-    /// Whether `write` must look at a byte more closely (quotes only matter in attributes).
+    /// Whether `append` must look at a byte more closely (quotes only matter in attributes).
     @inline(__always)
     private static func mayNeedWork(_ byte: UInt8, attribute: Bool) -> Bool {
         switch byte {

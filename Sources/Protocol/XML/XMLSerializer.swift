@@ -9,13 +9,15 @@ extension XMLElement {
     /// Text and attribute values go through `XMLEscaping`, so the output is always
     /// well-formed; characters XML 1.0 forbids are replaced with U+FFFD.
     public func serialized(parentNamespace: String? = nil) -> String {
-        String(decoding: serializedBytes(parentNamespace: parentNamespace, indentation: nil), as: UTF8.self)
+        var output: [UInt8] = []
+        write(to: &output, parentNamespace: parentNamespace, indentation: nil)
+        return String(decoding: output, as: UTF8.self)
     }
 
     /// `serialized(parentNamespace:)` appended to UTF-8 output: what a stream writes, with
     /// no `String` made on the way. Output is built as bytes because every stanza sent is.
     public func appendSerialized(to output: inout [UInt8], parentNamespace: String? = nil) {
-        output.append(contentsOf: serializedBytes(parentNamespace: parentNamespace, indentation: nil))
+        write(to: &output, parentNamespace: parentNamespace, indentation: nil)
     }
 
     /// Like `serialized(parentNamespace:)`, with child elements on their own lines indented
@@ -23,111 +25,79 @@ extension XMLElement {
     /// an element that holds any other text is written on one line, since re-indenting it
     /// would change its content.
     public func prettySerialized(parentNamespace: String? = nil) -> String {
-        String(decoding: serializedBytes(parentNamespace: parentNamespace, indentation: 0), as: UTF8.self)
+        var output: [UInt8] = []
+        write(to: &output, parentNamespace: parentNamespace, indentation: "")
+        return String(decoding: output, as: UTF8.self)
     }
 
-    /// The serialization, written into room made once, as much as the element could take:
-    /// appending piece by piece to an array costs more than all the escaping of a stanza.
-    private func serializedBytes(parentNamespace: String?, indentation: Int?) -> [UInt8] {
-        let room = mostBytes(indentation: indentation)
-        return [UInt8](unsafeUninitializedCapacity: room) { buffer, count in
-            var cursor = buffer.baseAddress!
-            write(at: &cursor, parentNamespace: parentNamespace, indentation: indentation)
-            count = buffer.baseAddress!.distance(to: cursor)
-            precondition(count <= room, "a serialization outgrew the room made for it")
-        }
-    }
-
-    /// The most bytes `write` can take for this element, at `indentation` (nil: compact):
-    /// escaped text at most `XMLEscaping.mostBytes`, names and markup as they are.
-    private func mostBytes(indentation: Int?) -> Int {
-        // `<xml:name xmlns='…'` and `</xml:name>`, or `/>`.
-        var total = 2 * (name.utf8.count + 4) + 24 + XMLEscaping.mostBytes((namespace ?? "").utf8.count)
-        for attribute in attributes {
-            // ` xmlns:prefix='…'` before it, and ` name='…'`.
-            total += 2 * attribute.name.utf8.count + 24 + XMLEscaping.mostBytes((attribute.namespace ?? "").utf8.count)
-                + XMLEscaping.mostBytes(attribute.value.utf8.count)
-        }
-        for child in children {
-            switch child {
-            case .text(let run): total += XMLEscaping.mostBytes(run.utf8.count)
-            case .element(let element):
-                // A line feed and the child's indent before it, at most.
-                total += element.mostBytes(indentation: indentation.map { $0 + 2 }) + 1 + (indentation ?? 0) + 2
-            }
-        }
-        // The line feed and indent before the end tag.
-        return total + 1 + (indentation ?? 0)
-    }
-
-    /// `indentation` is nil for compact output, else the current line's indent in spaces.
-    private func write(at cursor: inout UnsafeMutablePointer<UInt8>, parentNamespace: String?, indentation: Int?) {
+    /// `indentation` is nil for compact output, else the current line's indent.
+    private func write(to output: inout [UInt8], parentNamespace: String?, indentation: String?) {
         // The XML namespace is bound to the `xml` prefix by definition and may never be a
         // default namespace: an element in it keeps the prefix, and its children see the
         // namespace in scope around it.
         let inXMLNamespace = namespace == Namespace.xml
-        XMLEscaping.put(UInt8(ascii: "<"), at: &cursor)
-        writeQualifiedName(at: &cursor, inXMLNamespace: inXMLNamespace)
+        output.append(UInt8(ascii: "<"))
+        writeQualifiedName(to: &output, inXMLNamespace: inXMLNamespace)
         let effectiveNamespace = inXMLNamespace ? parentNamespace : namespace ?? parentNamespace
         if effectiveNamespace != parentNamespace && !(effectiveNamespace == "" && parentNamespace == nil) {
-            XMLEscaping.put(" xmlns='", at: &cursor)
-            XMLEscaping.write(effectiveNamespace ?? "", attribute: true, at: &cursor)
-            XMLEscaping.put(UInt8(ascii: "'"), at: &cursor)
+            output.append(literal: " xmlns='")
+            XMLEscaping.appendAttribute(effectiveNamespace ?? "", to: &output)
+            output.append(UInt8(ascii: "'"))
         }
         var declaredPrefixes: Set<String> = []
         for attribute in attributes {
             if let uri = attribute.namespace, let colon = attribute.name.firstIndex(of: ":") {
                 let prefix = String(attribute.name[..<colon])
                 if prefix != "xml", declaredPrefixes.insert(prefix).inserted {
-                    XMLEscaping.put(" xmlns:", at: &cursor)
-                    XMLEscaping.put(prefix, at: &cursor)
-                    XMLEscaping.put("='", at: &cursor)
-                    XMLEscaping.write(uri, attribute: true, at: &cursor)
-                    XMLEscaping.put(UInt8(ascii: "'"), at: &cursor)
+                    output.append(literal: " xmlns:")
+                    output.append(utf8Of: prefix)
+                    output.append(literal: "='")
+                    XMLEscaping.appendAttribute(uri, to: &output)
+                    output.append(UInt8(ascii: "'"))
                 }
             }
-            XMLEscaping.put(UInt8(ascii: " "), at: &cursor)
-            XMLEscaping.put(attribute.name, at: &cursor)
-            XMLEscaping.put("='", at: &cursor)
-            XMLEscaping.write(attribute.value, attribute: true, at: &cursor)
-            XMLEscaping.put(UInt8(ascii: "'"), at: &cursor)
+            output.append(UInt8(ascii: " "))
+            output.append(utf8Of: attribute.name)
+            output.append(literal: "='")
+            XMLEscaping.appendAttribute(attribute.value, to: &output)
+            output.append(UInt8(ascii: "'"))
         }
         if children.isEmpty {
-            XMLEscaping.put("/>", at: &cursor)
+            output.append(literal: "/>")
             return
         }
-        XMLEscaping.put(UInt8(ascii: ">"), at: &cursor)
+        output.append(UInt8(ascii: ">"))
         if let indentation, !hasSignificantText {
-            let inner = indentation + 2
+            let inner = indentation + "  "
             var wroteChild = false
             for case .element(let child) in children {
-                XMLEscaping.put(UInt8(ascii: "\n"), at: &cursor)
-                XMLEscaping.putSpaces(inner, at: &cursor)
-                child.write(at: &cursor, parentNamespace: effectiveNamespace, indentation: inner)
+                output.append(UInt8(ascii: "\n"))
+                output.append(contentsOf: inner.utf8)
+                child.write(to: &output, parentNamespace: effectiveNamespace, indentation: inner)
                 wroteChild = true
             }
             if wroteChild {
-                XMLEscaping.put(UInt8(ascii: "\n"), at: &cursor)
-                XMLEscaping.putSpaces(indentation, at: &cursor)
+                output.append(UInt8(ascii: "\n"))
+                output.append(contentsOf: indentation.utf8)
             }
         } else {
             for child in children {
                 switch child {
                 case .text(let run):
-                    XMLEscaping.write(run, attribute: false, at: &cursor)
+                    XMLEscaping.appendText(run, to: &output)
                 case .element(let element):
-                    element.write(at: &cursor, parentNamespace: effectiveNamespace, indentation: nil)
+                    element.write(to: &output, parentNamespace: effectiveNamespace, indentation: nil)
                 }
             }
         }
-        XMLEscaping.put("</", at: &cursor)
-        writeQualifiedName(at: &cursor, inXMLNamespace: inXMLNamespace)
-        XMLEscaping.put(UInt8(ascii: ">"), at: &cursor)
+        output.append(literal: "</")
+        writeQualifiedName(to: &output, inXMLNamespace: inXMLNamespace)
+        output.append(UInt8(ascii: ">"))
     }
 
-    private func writeQualifiedName(at cursor: inout UnsafeMutablePointer<UInt8>, inXMLNamespace: Bool) {
-        if inXMLNamespace { XMLEscaping.put("xml:", at: &cursor) }
-        XMLEscaping.put(name, at: &cursor)
+    private func writeQualifiedName(to output: inout [UInt8], inXMLNamespace: Bool) {
+        if inXMLNamespace { output.append(literal: "xml:") }
+        output.append(utf8Of: name)
     }
 
     private var hasSignificantText: Bool {
@@ -137,5 +107,19 @@ extension XMLElement {
             }
             return false
         }
+    }
+}
+
+extension [UInt8] {
+    /// Appends a string's UTF-8 through its contiguous storage: a fraction of what appending
+    /// its `utf8` view costs, which counts for every name and value of every stanza sent.
+    mutating func append(utf8Of text: String) {
+        var text = text
+        text.withUTF8 { append(contentsOf: $0) }
+    }
+
+    /// Appends a literal's UTF-8 as it is stored in the program.
+    mutating func append(literal: StaticString) {
+        literal.withUTF8Buffer { append(contentsOf: $0) }
     }
 }
