@@ -52,15 +52,34 @@ public final class XMLStreamParser {
         if let failure { throw failure }
         do {
             var events: [XMLStreamEvent] = []
+            // Pieces that follow one another in `bytes` go to libxml2 as one: a call for every
+            // stanza would cost more than many of them take to parse.
+            var given: ArraySlice<UInt8> = []
+            func giveAll() throws(XMLStreamError) {
+                if !given.isEmpty { try session.feed(given, into: &events) }
+                given = []
+            }
+            func give(_ piece: ArraySlice<UInt8>) throws(XMLStreamError) {
+                if !given.isEmpty, Self.follows(piece, given) {
+                    given = bytes[given.startIndex..<piece.endIndex]
+                    return
+                }
+                try giveAll()
+                given = piece
+            }
             for piece in try framer.split(bytes) {
                 switch piece {
                 case .markup(let markup):
-                    try session.feed(markup, into: &events)
+                    try give(markup)
                 case .element(let bytes, let starts):
-                    if starts && bytesInSession >= Self.bytesPerParse { try startFreshParse() }
+                    if starts && bytesInSession >= Self.bytesPerParse {
+                        try giveAll()
+                        try startFreshParse()
+                    }
                     bytesInSession += bytes.count
-                    try session.feed(bytes, into: &events)
+                    try give(bytes)
                 case .dropped(let reason, let name, let stub):
+                    try giveAll()
                     try startFreshParse()
                     var element: XMLElement?
                     if let stub {
@@ -72,10 +91,22 @@ public final class XMLStreamParser {
                     events.append(.droppedStanza(DroppedStanza(reason: reason, qualifiedName: name, element: element)))
                 }
             }
+            try giveAll()
             return events
         } catch {
             failure = error
             throw error
+        }
+    }
+
+    /// Whether `piece` begins where `earlier` ends, in the same memory: then both are slices
+    /// of the bytes being fed (the framer copies only a `<` held back from the previous call,
+    /// into memory of its own, whose end no other slice can begin at).
+    private static func follows(_ piece: ArraySlice<UInt8>, _ earlier: ArraySlice<UInt8>) -> Bool {
+        earlier.withUnsafeBufferPointer { earlierBuffer in
+            piece.withUnsafeBufferPointer { pieceBuffer in
+                earlierBuffer.baseAddress.map { $0 + earlierBuffer.count } == pieceBuffer.baseAddress
+            }
         }
     }
 
