@@ -77,11 +77,12 @@ final class JSONValueTests: XCTestCase {
         XCTAssertEqual(encoded(all), Self.byTheRule(all))
     }
 
-    /// Plain ASCII is taken eight bytes at a time: mixtures of it and of everything that
-    /// needs a look, at every length and offset, still come out as the rule says.
+    /// Text with no byte that may start an escape is taken eight bytes at a time, in any
+    /// language: mixtures of it and of everything that needs a look, at every length and
+    /// offset, still come out as the rule says.
     func testLongMixedTextIsEncodedAsTheScalarRuleSays() {
         let pieces: [String] = ["a", "plain text", "\"", "\\", "\n", "\u{1}", "\u{1F}", " ", "~", "\u{7F}", "\u{80}", "\u{9F}", "\u{A0}", "é",
-                                "\u{2028}", "\u{2029}", "\u{2027}", "東京", "🚀", "0123456789abcdef"]
+                                "\u{2028}", "\u{2029}", "\u{2027}", "東京", "🚀", "0123456789abcdef", "zürich café ✓ 東京 über"]
         var state: UInt64 = 20261201
         for _ in 0..<2000 {
             var text = ""
@@ -92,6 +93,21 @@ final class JSONValueTests: XCTestCase {
             state = state &* 6364136223846793005 &+ 1442695040888963407
             XCTAssertEqual(encoded(text), Self.byTheRule(text), text.debugDescription)
         }
+    }
+
+    /// The encoding is written into room made for the most it could take: text that is all
+    /// escapes, the longest of them (a control character takes six bytes), nested, still fits
+    /// and comes out whole, with the terminator after it.
+    func testTheLongestEncodingsFitTheRoomMadeForThem() {
+        let controls = String(repeating: "\u{1}", count: 1000), separators = String(repeating: "\u{2028}", count: 300)
+        let value = JSONValue.object([
+            ("c", .string(controls)), ("s", .array([.string(separators), .number(Int.min), .bool(false), .null, .array([])])),
+            ("\u{1}", .object([("q\"", .string("\"\\"))])),
+        ])
+        let expected = "{\"c\":" + Self.byTheRule(controls) + ",\"s\":[" + Self.byTheRule(separators) + ",-9223372036854775808,false,null,[]],"
+            + "\"\\u0001\":{\"q\\\"\":\"\\\"\\\\\"}}"
+        XCTAssertEqual(value.encoded, expected)
+        XCTAssertEqual(value.bytes(followedBy: UInt8(ascii: "\n")), Array((expected + "\n").utf8))
     }
 
     /// RFC 8259 §7 as `JSONValue` applies it, one scalar at a time.

@@ -62,6 +62,27 @@ final class MessageInputTests: XCTestCase {
         }
     }
 
+    /// Text XML can carry passes, whatever its script; every control character XML forbids,
+    /// and U+FFFE and U+FFFF, are refused, naming what was checked, which is made only then.
+    func testCheckTextRefusesWhatXMLCannotCarry() throws {
+        var described = 0
+        func what() -> String {
+            described += 1
+            return "line 7"
+        }
+        for fine in ["plain", "tab\tline\ncr\r", "zürich 東京 ✓ \u{FFFD} \u{EFFF} \u{FEFF} 🚀", ""] {
+            XCTAssertNoThrow(try MessageInput.checkText(fine, what: what()), fine.debugDescription)
+        }
+        XCTAssertEqual(described, 0)
+        for (bad, code) in [("a\u{1}b", "0001"), ("\u{1F}", "001F"), ("x\u{FFFE}", "FFFE"), ("東京\u{FFFF}", "FFFF"), ("\u{0}", "0000")] {
+            XCTAssertThrowsError(try MessageInput.checkText(bad, what: what()), bad.debugDescription) { error in
+                XCTAssertEqual((error as? Failure)?.status, .dataError)
+                XCTAssertEqual((error as? Failure)?.message, "line 7 contains the control character U+\(code), which XMPP cannot carry")
+            }
+        }
+        XCTAssertEqual(described, 5)
+    }
+
     private func temporaryFile(_ bytes: [UInt8]) throws -> String {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("xmpp-cli-test-\(UUID().uuidString)")
         try Data(bytes).write(to: url)

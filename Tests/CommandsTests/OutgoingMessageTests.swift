@@ -11,7 +11,7 @@ final class OutgoingMessageTests: XCTestCase {
 
     func testFullStanzaShape() throws {
         let template = OutgoingMessage(type: "normal", subject: "Subject <&>", thread: "t-1", requestsReceipt: true)
-        let stanza = template.stanza(id: "abc-7", to: bob, body: "body <&> \"'")
+        let stanza = template.stanza(id: "abc-7", to: bob.description, body: "body <&> \"'")
         XCTAssertEqual(stanza.name, "message")
         XCTAssertEqual(stanza[attribute: "id"], "abc-7")
         XCTAssertEqual(stanza[attribute: "to"], "bob@example.org")
@@ -26,7 +26,7 @@ final class OutgoingMessageTests: XCTestCase {
 
     func testMinimalStanzaHasOnlyBodyAndOriginID() throws {
         let template = OutgoingMessage(type: "chat", subject: nil, thread: nil, requestsReceipt: false)
-        let stanza = template.stanza(id: "x1", to: bob, body: "hi")
+        let stanza = template.stanza(id: "x1", to: bob.description, body: "hi")
         XCTAssertEqual(stanza[attribute: "type"], "chat")
         XCTAssertEqual(stanza.elementChildren.map(\.name), ["body", "origin-id"])
         XCTAssertNil(stanza.child("request", namespace: "urn:xmpp:receipts"))
@@ -34,7 +34,7 @@ final class OutgoingMessageTests: XCTestCase {
 
     func testGroupchatStanzaForARoom() throws {
         let template = OutgoingMessage(type: "groupchat", subject: nil, thread: nil, requestsReceipt: false)
-        let stanza = template.stanza(id: "g1", to: try JID("room@conference.example.org"), body: "hello room")
+        let stanza = template.stanza(id: "g1", to: try JID("room@conference.example.org").description, body: "hello room")
         XCTAssertEqual(stanza[attribute: "type"], "groupchat")
         XCTAssertEqual(stanza[attribute: "to"], "room@conference.example.org")
     }
@@ -43,7 +43,7 @@ final class OutgoingMessageTests: XCTestCase {
     func testSerializedStanzaRoundTrips() throws {
         let template = OutgoingMessage(type: "chat", subject: "s", thread: nil, requestsReceipt: true)
         let body = "</body><body>injected</body> ]]> &amp; 🚀"
-        let xml = template.stanza(id: "r1", to: bob, body: body).serialized(parentNamespace: Namespace.client)
+        let xml = template.stanza(id: "r1", to: bob.description, body: body).serialized(parentNamespace: Namespace.client)
         let parser = XMLFragmentParser()
         let parsed = try parser.feed(Array(xml.utf8))
         XCTAssertEqual(parsed.count, 1, xml)
@@ -83,7 +83,7 @@ final class OutgoingMessageTests: XCTestCase {
         let template = OutgoingMessage(type: "headline", subject: "s", thread: "t", requestsReceipt: true)
         let body = String(repeating: "é<", count: 300)
         let realID = "\(String(UInt64.max, radix: 36))-\(Int32.max)"
-        let real = template.stanza(id: realID, to: bob, body: body).serialized(parentNamespace: Namespace.client)
+        let real = template.stanza(id: realID, to: bob.description, body: body).serialized(parentNamespace: Namespace.client)
         let checked = try XCTUnwrap(sizeOfRefusal(template, body: body, recipients: [bob]))
         XCTAssertGreaterThanOrEqual(checked, real.utf8.count)
         XCTAssertLessThan(checked, real.utf8.count + 64, "the estimate is far off")

@@ -26,6 +26,25 @@ final class XMLSerializerTests: XCTestCase {
         }
     }
 
+    /// Runs of bytes that need no work are taken eight at a time: mixtures of them and of
+    /// everything that needs a look, at every length and offset, still come out as the
+    /// rules say.
+    func testLongMixedTextIsEscapedAsTheScalarRulesSay() {
+        let pieces = ["a", "plain text", "&", "<", ">", "\"", "'", "\r", "\t", "\n", "\u{1}", "\u{1F}", "\u{7F}", "é", "\u{FFFE}", "\u{FFFF}",
+                      "\u{FFFD}", "\u{EFFF}", "東京", "🚀", "0123456789abcdef", "zürich café ✓ 東京 über"]
+        var state: UInt64 = 20261201
+        for _ in 0..<2000 {
+            var text = ""
+            for _ in 0..<Int(state % 24) {
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                text += pieces[Int(state >> 33) % pieces.count]
+            }
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            XCTAssertEqual(XMLEscaping.escapeText(text), Self.byTheRules(text, attribute: false), text.debugDescription)
+            XCTAssertEqual(XMLEscaping.escapeAttribute(text), Self.byTheRules(text, attribute: true), text.debugDescription)
+        }
+    }
+
     /// `escapeText` and `escapeAttribute` one scalar at a time, as documented.
     private static func byTheRules(_ text: String, attribute: Bool) -> String {
         var out = String.UnicodeScalarView()

@@ -345,4 +345,25 @@ final class XMLStreamParserTests: XCTestCase {
             }
         }
     }
+
+    /// Names that come again are the strings made the first time (the parser keeps the last
+    /// few): more names than it keeps, each back after others, prefixed and not, must still
+    /// come out as written.
+    func testNamesThatComeAgainComeOutAsWritten() throws {
+        let names = (0..<40).map { "n\($0)" + String(repeating: "x", count: $0 % 5) }
+        var body = ""
+        var expected: [XMLElement] = []
+        for round in 0..<3 {
+            for (index, name) in names.enumerated() where (index + round) % 3 != 0 {
+                let other = names[(index * 7 + round) % names.count]
+                body += "<\(name) \(other)='\(index)' xml:lang='en' p:\(name)='q' xmlns:p='urn:p\(round)'><\(other)/></\(name)>"
+                expected.append(XMLElement(name, namespace: "jabber:client", orderedAttributes: [
+                    XMLAttribute(name: other, value: "\(index)"), XMLAttribute(name: "xml:lang", value: "en"),
+                    XMLAttribute(name: "p:\(name)", value: "q", namespace: "urn:p\(round)"),
+                ], children: [.element(XMLElement(other, namespace: "jabber:client"))]))
+            }
+        }
+        let events = try parseStream([Array((streamHeaderXML + body).utf8)])
+        XCTAssertEqual(Array(events.dropFirst()), expected.map(XMLStreamEvent.element))
+    }
 }

@@ -16,17 +16,14 @@ enum RecordFormat: String, CaseIterable, ExpressibleByArgument {
     /// The record as one line for stdout, as UTF-8 with its line feed: what `render` gives,
     /// without a `String` in between for JSON.
     func line(_ record: IncomingRecord) -> [UInt8] {
-        var bytes: [UInt8]
         switch self {
         case .json:
-            bytes = []
-            bytes.reserveCapacity(256)
-            Self.json(record).write(to: &bytes)
+            return Self.json(record).bytes(followedBy: UInt8(ascii: "\n"))
         case .text, .xml:
-            bytes = Array(render(record).utf8)
+            var bytes = Array(render(record).utf8)
+            bytes.append(UInt8(ascii: "\n"))
+            return bytes
         }
-        bytes.append(UInt8(ascii: "\n"))
-        return bytes
     }
 
     /// `STAMP FROM: body`, continuation lines indented by two spaces, every control
@@ -55,7 +52,7 @@ enum RecordFormat: String, CaseIterable, ExpressibleByArgument {
     static func json(_ record: IncomingRecord) -> JSONValue {
         switch record.kind {
         case .message:
-            var members: [(String, JSONValue)] = [
+            var members: [(StaticString, JSONValue)] = [
                 ("kind", .string("message")), ("from", .optional(record.from)), ("to", .optional(record.to)),
                 ("type", .string(record.type)), ("id", .optional(record.id)), ("body", .optional(record.body)),
                 ("subject", .optional(record.subject)), ("thread", .optional(record.thread)),

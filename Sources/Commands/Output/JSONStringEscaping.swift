@@ -9,15 +9,21 @@
 /// looked at more closely. A `String` is always valid UTF-8, so the bytes after such a lead
 /// are there to look at.
 enum JSONStringEscaping {
-    static func write(_ text: String, to out: inout [UInt8]) {
+    /// The most bytes a string of `utf8Count` bytes can take, quotes included: every byte a
+    /// control character written as `\u001f`.
+    static func mostBytes(_ utf8Count: Int) -> Int { 6 * utf8Count + 2 }
+
+    /// Writes `text` quoted and escaped at `cursor`, which must have `mostBytes` of room, and
+    /// moves `cursor` past it.
+    static func write(_ text: String, at cursor: inout UnsafeMutablePointer<UInt8>) {
         var text = text
-        out.append(UInt8(ascii: "\""))
+        put(UInt8(ascii: "\""), at: &cursor)
         text.withUTF8 { bytes in
             var runStart = 0
             var index = 0
             while index < bytes.count {
                 if index + 8 <= bytes.count,
-                    isPlainASCII(UnsafeRawPointer(bytes.baseAddress! + index).loadUnaligned(as: UInt64.self))
+                    holdsNoEscapeLead(UnsafeRawPointer(bytes.baseAddress! + index).loadUnaligned(as: UInt64.self))
                 {
                     index += 8
                     continue
@@ -32,14 +38,47 @@ enum JSONStringEscaping {
                     index += length
                     continue
                 }
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
-                appendEscape(escape, to: &out)
+                put(UnsafeBufferPointer(rebasing: bytes[runStart..<index]), at: &cursor)
+                putEscape(escape, at: &cursor)
                 index += length
                 runStart = index
             }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
+            put(UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]), at: &cursor)
         }
-        out.append(UInt8(ascii: "\""))
+        put(UInt8(ascii: "\""), at: &cursor)
+    }
+
+    /// An object's key. Keys are the program's own names, which need no escape: they are
+    /// checked as any string is and then go out whole, unless one does need an escape.
+    static func write(_ key: StaticString, at cursor: inout UnsafeMutablePointer<UInt8>) {
+        key.withUTF8Buffer { bytes in
+            guard bytes.allSatisfy({ $0 < 0x80 && !mayStartEscape($0) }) else {
+                write(String(decoding: bytes, as: UTF8.self), at: &cursor)
+                return
+            }
+            put(UInt8(ascii: "\""), at: &cursor)
+            put(bytes, at: &cursor)
+            put(UInt8(ascii: "\""), at: &cursor)
+        }
+    }
+
+    @inline(__always)
+    static func put(_ byte: UInt8, at cursor: inout UnsafeMutablePointer<UInt8>) {
+        cursor.pointee = byte
+        cursor += 1
+    }
+
+    @inline(__always)
+    static func put(_ bytes: UnsafeBufferPointer<UInt8>, at cursor: inout UnsafeMutablePointer<UInt8>) {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
+        cursor.update(from: base, count: bytes.count)
+        cursor += bytes.count
+    }
+
+    /// Text that needs no escape, as it is (numbers, `true`, `null`).
+    static func put(_ plain: String, at cursor: inout UnsafeMutablePointer<UInt8>) {
+        var plain = plain
+        plain.withUTF8 { put($0, at: &cursor) }
     }
 
     private enum Escape {
@@ -47,19 +86,20 @@ enum JSONStringEscaping {
         case unicode(UInt32)
     }
 
-    /// Whether eight bytes read as one word are all ASCII that needs no escape: none from
-    /// 0x80 up, none below 0x20, no DEL, quote or backslash. Text is mostly that, and eight
-    /// bytes at once make the scan a fraction of the rest of a record. (A byte is zero in
-    /// `v` exactly when `(v - 0x01…) & ~v & 0x80…` has its top bit; below `n`, when
-    /// `(v - n…) & ~v & 0x80…` has, for bytes under 0x80.)
+    /// Whether eight bytes read as one word hold none of the bytes `mayStartEscape` looks
+    /// at: none below 0x20, no quote, backslash, DEL, 0xC2 or 0xE2. Text is mostly that, in
+    /// any language, and eight bytes at once make the scan a fraction of the rest of a
+    /// record. (A byte is zero in `v` exactly when `(v - 0x01…) & ~v & 0x80…` has its top
+    /// bit; below 0x20, when `(v - 0x20…) & ~v & 0x80…` has. Both tests are exact for
+    /// whether there is such a byte, whatever the other bytes are.)
     @inline(__always)
-    private static func isPlainASCII(_ word: UInt64) -> Bool {
+    private static func holdsNoEscapeLead(_ word: UInt64) -> Bool {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
         func hasZeroByte(_ value: UInt64) -> Bool { (value &- ones) & ~value & highs != 0 }
-        guard word & highs == 0 else { return false }
         guard (word &- 0x20 &* ones) & ~word & highs == 0 else { return false }
         return !hasZeroByte(word ^ (0x22 &* ones)) && !hasZeroByte(word ^ (0x5C &* ones)) && !hasZeroByte(word ^ (0x7F &* ones))
+            && !hasZeroByte(word ^ (0xC2 &* ones)) && !hasZeroByte(word ^ (0xE2 &* ones))
     }
 
     @inline(__always)
@@ -90,17 +130,17 @@ enum JSONStringEscaping {
         }
     }
 
-    private static func appendEscape(_ escape: Escape, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\\"))
+    private static func putEscape(_ escape: Escape, at cursor: inout UnsafeMutablePointer<UInt8>) {
+        put(UInt8(ascii: "\\"), at: &cursor)
         switch escape {
         case .short(let letter):
-            out.append(letter)
+            put(letter, at: &cursor)
         case .unicode(let value):
             // `\u` and four lowercase hexadecimal digits.
-            out.append(UInt8(ascii: "u"))
+            put(UInt8(ascii: "u"), at: &cursor)
             for shift: UInt32 in [12, 8, 4, 0] {
                 let digit = UInt8((value >> shift) & 0xF)
-                out.append(digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") + digit - 10)
+                put(digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") + digit - 10, at: &cursor)
             }
         }
     }

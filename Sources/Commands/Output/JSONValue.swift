@@ -6,45 +6,69 @@ enum JSONValue: Equatable {
     case bool(Bool)
     case null
     case array([JSONValue])
-    case object([(String, JSONValue)])
+    /// Keys are names written in the program's source, never data: as static strings they
+    /// are written without a `String` being made of each for every record.
+    case object([(StaticString, JSONValue)])
 
     static func == (a: JSONValue, b: JSONValue) -> Bool { a.encoded == b.encoded }
 
     /// A string, or null for nil.
     static func optional(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }
 
-    var encoded: String {
-        var out: [UInt8] = []
-        out.reserveCapacity(256)
-        write(to: &out)
-        return String(decoding: out, as: UTF8.self)
+    var encoded: String { String(decoding: bytes(), as: UTF8.self) }
+
+    /// The encoding as UTF-8 bytes, then `terminator` if given (a record's line feed): what
+    /// goes to stdout, without a `String` made first. It is written into room made once, as
+    /// much as the value could take, since appending piece by piece to an array costs more
+    /// than the escaping itself.
+    func bytes(followedBy terminator: UInt8? = nil) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: mostBytes + 1) { buffer, count in
+            var cursor = buffer.baseAddress!
+            write(at: &cursor)
+            if let terminator {
+                cursor.pointee = terminator
+                cursor += 1
+            }
+            count = buffer.baseAddress!.distance(to: cursor)
+            precondition(count <= buffer.count, "a JSON encoding outgrew the room made for it")
+        }
     }
 
-    /// Appends the encoding as UTF-8 bytes: records are built byte by byte, not scalar by
-    /// scalar, since appending one scalar at a time to a `String` costs more than all the
-    /// rest of a record; and bytes go to stdout without being made a `String` first.
-    func write(to out: inout [UInt8]) {
+    /// The most bytes the encoding can take (`JSONStringEscaping.mostBytes` for strings).
+    private var mostBytes: Int {
         switch self {
-        case .string(let text): JSONStringEscaping.write(text, to: &out)
-        case .number(let value): out.append(contentsOf: String(value).utf8)
-        case .bool(let value): out.append(contentsOf: (value ? "true" : "false").utf8)
-        case .null: out.append(contentsOf: "null".utf8)
-        case .array(let values):
-            out.append(UInt8(ascii: "["))
-            for (index, value) in values.enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                value.write(to: &out)
-            }
-            out.append(UInt8(ascii: "]"))
+        case .string(let text): return JSONStringEscaping.mostBytes(text.utf8.count)
+        case .number: return 20
+        case .bool, .null: return 5
+        case .array(let values): return values.reduce(2) { $0 + $1.mostBytes + 1 }
         case .object(let members):
-            out.append(UInt8(ascii: "{"))
-            for (index, (key, value)) in members.enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                JSONStringEscaping.write(key, to: &out)
-                out.append(UInt8(ascii: ":"))
-                value.write(to: &out)
+            return members.reduce(2) { $0 + JSONStringEscaping.mostBytes($1.0.withUTF8Buffer(\.count)) + 2 + $1.1.mostBytes }
+        }
+    }
+
+    /// Writes the encoding at `cursor`, which moves past it.
+    private func write(at cursor: inout UnsafeMutablePointer<UInt8>) {
+        switch self {
+        case .string(let text): JSONStringEscaping.write(text, at: &cursor)
+        case .number(let value): JSONStringEscaping.put(String(value), at: &cursor)
+        case .bool(let value): JSONStringEscaping.put(value ? "true" : "false", at: &cursor)
+        case .null: JSONStringEscaping.put("null", at: &cursor)
+        case .array(let values):
+            JSONStringEscaping.put(UInt8(ascii: "["), at: &cursor)
+            for (index, value) in values.enumerated() {
+                if index > 0 { JSONStringEscaping.put(UInt8(ascii: ","), at: &cursor) }
+                value.write(at: &cursor)
             }
-            out.append(UInt8(ascii: "}"))
+            JSONStringEscaping.put(UInt8(ascii: "]"), at: &cursor)
+        case .object(let members):
+            JSONStringEscaping.put(UInt8(ascii: "{"), at: &cursor)
+            for (index, (key, value)) in members.enumerated() {
+                if index > 0 { JSONStringEscaping.put(UInt8(ascii: ","), at: &cursor) }
+                JSONStringEscaping.write(key, at: &cursor)
+                JSONStringEscaping.put(UInt8(ascii: ":"), at: &cursor)
+                value.write(at: &cursor)
+            }
+            JSONStringEscaping.put(UInt8(ascii: "}"), at: &cursor)
         }
     }
 }

@@ -17,6 +17,9 @@ struct ElementPrinter {
         case .streamOpened: return decorate("<stream:stream>", direction)
         case .droppedStanza(let dropped):
             return decorate(TerminalText.escape("[dropped <\(dropped.qualifiedName)>: \(dropped.reason)]"), .note)
+        case .unreadElement(let element):
+            // Not made while raw watches the stream, which reads everything.
+            return decorate(TerminalText.escape("[unread <\(element.name)>]"), .note)
         }
     }
 

@@ -7,6 +7,8 @@ import XMPPProtocol
 final class Delivery {
     let account: Account
     let targets: [JID]
+    /// The targets' addresses as written, made once rather than for every message.
+    private let addresses: [String]
     let template: OutgoingMessage
     let rooms: RoomOptions?
     let diagnostics: Diagnostics
@@ -19,6 +21,7 @@ final class Delivery {
     init(account: Account, targets: [JID], template: OutgoingMessage, rooms: RoomOptions?, diagnostics: Diagnostics) {
         self.account = account
         self.targets = targets
+        addresses = targets.map(\.description)
         self.template = template
         self.rooms = rooms
         self.diagnostics = diagnostics
@@ -40,7 +43,9 @@ final class Delivery {
                 try begin(session, deadline: deadline)
                 try checkServerLimit(body: body, deadline: deadline)
                 let retrying = unconfirmed != nil
-                let messages = unconfirmed ?? targets.map { (template.stanza(id: session.makeID(), to: $0, body: body), $0) }
+                let messages = unconfirmed ?? zip(targets, addresses).map { target, address in
+                    (template.stanza(id: session.makeID(), to: address, body: body), target)
+                }
                 unconfirmed = messages
                 if retrying {
                     diagnostics.progress("sending the \(messages.count) message(s) the server has not confirmed yet, with their first ids")
@@ -115,6 +120,9 @@ final class Delivery {
                 diagnostics.progress("joined \(room) as \(nick)")
             }
         }
+        // Of what comes in, only receipts are read: the rooms' echoes of every message, and
+        // presences, are counted and left unparsed into trees.
+        session.readsStanza = template.requestsReceipt ? { $0.name == "message" } : { _ in false }
     }
 
     /// After a resumption the session object is new; incoming stanzas still go to the tracker.
@@ -128,8 +136,11 @@ final class Delivery {
         session.onStanza = { stanza in receipts.handle(stanza) }
     }
 
-    func send(_ body: String, to target: JID) {
-        send(template.stanza(id: session.makeID(), to: target, body: body), to: target)
+    /// The same body to every target, one message each.
+    func sendToEveryTarget(_ body: String) {
+        for (target, address) in zip(targets, addresses) {
+            send(template.stanza(id: session.makeID(), to: address, body: body), to: target)
+        }
     }
 
     private func send(_ stanza: XMLElement, to target: JID) {

@@ -114,7 +114,7 @@ struct InteractiveLoop {
                 return
             }
             if session.unconfirmedCount == 0 { lastProgress = .now() }
-            for target in delivery.targets { delivery.send(text, to: target) }
+            delivery.sendToEveryTarget(text)
             sinceRequest += delivery.targets.count
             if sinceRequest >= Self.requestEvery {
                 session.requestConfirmation()

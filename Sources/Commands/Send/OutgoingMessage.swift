@@ -12,18 +12,23 @@ struct OutgoingMessage {
     /// Prosody and ejabberd accept by default from clients.
     static let defaultStanzaLimit = 256 * 1024
 
-    func stanza(id: String, to: JID, body: String) -> XMLElement {
+    /// `to` is the recipient's address as written (`JID.description`), made once per
+    /// recipient rather than for every line.
+    func stanza(id: String, to: String, body: String) -> XMLElement {
         // In the order `XMLElement(_:attributes:)` would sort them into, without a dictionary.
-        var message = XMLElement(
-            "message", namespace: nil,
-            orderedAttributes: [XMLAttribute(name: "id", value: id), XMLAttribute(name: "to", value: to.description), XMLAttribute(name: "type", value: type)])
-        if let subject { message.append(textElement("subject", subject)) }
-        message.append(textElement("body", body))
-        if let thread { message.append(textElement("thread", thread)) }
-        if requestsReceipt { message.append(DeliveryReceipts.request) }
+        // The children in one array, made at its size: a message is made for every line.
+        var children: [XMLNode] = []
+        children.reserveCapacity(5)
+        if let subject { children.append(.element(textElement("subject", subject))) }
+        children.append(.element(textElement("body", body)))
+        if let thread { children.append(.element(textElement("thread", thread))) }
+        if requestsReceipt { children.append(.element(DeliveryReceipts.request)) }
         // XEP-0359: a stable id of our own, kept by archives and servers that rewrite ids.
-        message.append(XMLElement("origin-id", namespace: Namespace.stanzaID, orderedAttributes: [XMLAttribute(name: "id", value: id)]))
-        return message
+        children.append(.element(XMLElement("origin-id", namespace: Namespace.stanzaID, orderedAttributes: [XMLAttribute(name: "id", value: id)])))
+        return XMLElement(
+            "message", namespace: nil,
+            orderedAttributes: [XMLAttribute(name: "id", value: id), XMLAttribute(name: "to", value: to), XMLAttribute(name: "type", value: type)],
+            children: children)
     }
 
     /// Refuses a body whose stanza would exceed `limit` bytes, naming the limit, so the
@@ -31,16 +36,15 @@ struct OutgoingMessage {
     func checkSize(body: String, recipients: [JID], limit: Int, limitSource: String) throws(Failure) {
         let longest = recipients.max { $0.description.utf8.count < $1.description.utf8.count }
         guard let longest else { return }
-        let size = stanza(id: "0123456789abcdef-0000000000", to: longest, body: body)
+        let size = stanza(id: "0123456789abcdef-0000000000", to: longest.description, body: body)
             .serialized(parentNamespace: Namespace.client).utf8.count
         if size > limit {
             throw Failure(.dataError, "the message is \(size) bytes as XML, over \(limitSource) of \(limit) bytes")
         }
     }
 
+    /// An element holding `text` (nothing, when it is empty, as `XMLElement.append(text:)` has it).
     private func textElement(_ name: String, _ text: String) -> XMLElement {
-        var element = XMLElement(name)
-        element.append(text: text)
-        return element
+        XMLElement(name, namespace: nil, orderedAttributes: [], children: text.isEmpty ? [] : [.text(text)])
     }
 }

@@ -44,9 +44,13 @@ enum MessageInput {
     }
 
     /// XML 1.0 cannot carry most control characters: refuse them instead of mangling them.
-    static func checkText(_ text: String, what: String) throws(Failure) {
+    /// `what` is made only for the error: `send -i` checks every line.
+    static func checkText(_ text: String, what: @autoclosure () -> String) throws(Failure) {
+        // Every character XML forbids starts with a byte below 0x20 or with 0xEF (U+FFFE and
+        // U+FFFF): text without them needs no closer look.
+        guard text.utf8.contains(where: { $0 < 0x20 || $0 == 0xEF }) else { return }
         for scalar in text.unicodeScalars where !XMLEscaping.isValidXMLScalar(scalar) {
-            throw Failure(.dataError, "\(what) contains the control character U+\(hex(scalar.value)), which XMPP cannot carry")
+            throw Failure(.dataError, "\(what()) contains the control character U+\(hex(scalar.value)), which XMPP cannot carry")
         }
     }
 

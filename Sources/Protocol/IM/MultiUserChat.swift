@@ -44,7 +44,13 @@ public enum MultiUserChat {
                 previous?(stanza)
             }
         }
-        defer { session.onStanza = previous }
+        // The room's presences are read, whatever the caller reads otherwise.
+        let previousReads = session.readsStanza
+        session.readsStanza = nil
+        defer {
+            session.onStanza = previous
+            session.readsStanza = previousReads
+        }
         try session.waitFor(deadline: deadline, waitingFor: "the room \(room) to confirm the join") { answer != nil }
 
         let presence = answer!

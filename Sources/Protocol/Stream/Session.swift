@@ -51,6 +51,13 @@ public final class XMPPSession {
     /// When set, incoming messages and presences go here instead of the inbox, so a command
     /// that only sends keeps flat memory however busy the account is.
     public var onStanza: ((XMLElement) -> Void)?
+    /// Which incoming messages and presences `onStanza` (or `nextStanza`) looks at, judged
+    /// from the start tag alone; the others are parsed without a tree and never delivered,
+    /// but still counted as handled (XEP-0198). IQs and error messages are always read. nil:
+    /// every stanza is delivered.
+    public var readsStanza: ((XMLElementStart) -> Bool)? {
+        didSet { watchUnreadStanzas() }
+    }
     /// Answers get/set IQs from others before the defaults (ping, roster push,
     /// service-unavailable): return the reply's payload (and `type`), or nil to decline.
     public var onRequest: ((XMLElement) -> XMLElement?)?
@@ -84,6 +91,7 @@ public final class XMPPSession {
         self.tracer = tracer
         self.idPrefix = Self.randomPrefix()
         stream.onDroppedStanza = { [weak self] in self?.handleDropped($0) }
+        stream.onUnreadElement = { [weak self] in self?.handleUnread($0) }
     }
 
     /// The same session on a new stream, after `<resumed/>`: counts, ids and the stanzas
@@ -100,6 +108,7 @@ public final class XMPPSession {
         self.recentMessageIDs = previous.recentMessageIDs
         self.bounces = previous.bounces
         self.onStanza = previous.onStanza
+        self.readsStanza = previous.readsStanza
         self.onRequest = previous.onRequest
         self.responders = previous.responders
         self.onDroppedStanza = previous.onDroppedStanza
@@ -111,6 +120,8 @@ public final class XMPPSession {
         self.countingStopped = previous.countingStopped
         self.stanzasSinceAckRequest = previous.stanzasSinceAckRequest
         stream.onDroppedStanza = { [weak self] in self?.handleDropped($0) }
+        stream.onUnreadElement = { [weak self] in self?.handleUnread($0) }
+        watchUnreadStanzas()
     }
 
     /// Applies the server's count from `<resumed h='…'/>` and sends the rest again.
@@ -125,7 +136,29 @@ public final class XMPPSession {
     /// A fresh stanza id, unique within this session and unpredictable across sessions.
     public func makeID() -> String {
         idCounter += 1
-        return "\(idPrefix)-\(idCounter)"
+        // `PREFIX-COUNTER`, written as bytes: an id is made for every stanza sent, and
+        // interpolation would cost a good part of what the rest of a message does.
+        var digitCount = 1
+        var rest = idCounter / 10
+        while rest > 0 {
+            digitCount += 1
+            rest /= 10
+        }
+        let count = idPrefix.utf8.count + 1 + digitCount
+        return String(unsafeUninitializedCapacity: count) { buffer in
+            var index = 0
+            for byte in idPrefix.utf8 {
+                buffer[index] = byte
+                index += 1
+            }
+            buffer[index] = UInt8(ascii: "-")
+            var number = idCounter
+            for position in stride(from: count - 1, to: index, by: -1) {
+                buffer[position] = UInt8(ascii: "0") + UInt8(number % 10)
+                number /= 10
+            }
+            return count
+        }
     }
 
     /// Queues a stanza; it goes out with the next flush or wait.
@@ -393,7 +426,7 @@ public final class XMPPSession {
                 switch event {
                 case .element(let element): try dispatch(element)
                 case .streamOpened: throw .protocolViolation("unexpected stream header from \(stream.peerName)")
-                case .streamClosed, .droppedStanza: break  // thrown, or handed to onDroppedStanza, by the stream
+                case .streamClosed, .droppedStanza, .unreadElement: break  // thrown, or handed on, by the stream
                 }
             }
         } catch {

@@ -10,6 +10,11 @@ extension XMPPSession {
         guard element.namespace == Namespace.client else {
             throw .protocolViolation("unexpected <\(element.name)> from \(stream.peerName)")
         }
+        if let readsStanza, case let start = XMLElementStart(element), !Self.mustRead(start), !readsStanza(start) {
+            // Built only because a trace is watching: handled as the stream would have had it.
+            handleUnread(element)
+            return
+        }
         if refusesFurtherMessages && element.name == "message" {
             // Messages stay with the server. Presences and IQs are still processed, so a
             // room join or a request under way can finish, but nothing is counted any
@@ -60,6 +65,35 @@ extension XMPPSession {
             send(reply)
         }
         onDroppedStanza?(dropped)
+    }
+
+    /// Has the stream build trees only for the stanzas someone reads (`readsStanza`).
+    func watchUnreadStanzas() {
+        guard let readsStanza else {
+            stream.readsElement = nil
+            return
+        }
+        stream.readsElement = { element in Self.mustRead(element) || readsStanza(element) }
+    }
+
+    /// What the session itself reads whatever the command does: IQs (requests are answered
+    /// with their payload, results are matched), error messages (bounces are recorded), and
+    /// anything that is not a message or presence of the client namespace (which `dispatch`
+    /// refuses).
+    static func mustRead(_ element: XMLElementStart) -> Bool {
+        guard element.namespace == Namespace.client, element.name == "message" || element.name == "presence" else { return true }
+        return element[attribute: "type"] == "error"
+    }
+
+    /// A message or presence nobody reads: counted as `dispatch` counts it, and no more.
+    func handleUnread(_ stanza: XMLElement) {
+        if refusesFurtherMessages && stanza.name == "message" {
+            countingStopped = true
+            return
+        }
+        if !countingStopped && delivery.sm.isEnabledForInbound {
+            delivery.sm.handled &+= 1
+        }
     }
 
     func deliverIncoming(_ stanza: XMLElement) {

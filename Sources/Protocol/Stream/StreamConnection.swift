@@ -33,6 +33,13 @@ public final class StreamConnection {
     /// Takes the stanzas that broke a limit and were left out (`XMLStreamParser`); while it
     /// is nil (before a session exists) such a stanza ends the stream.
     public var onDroppedStanza: ((DroppedStanza) -> Void)?
+    /// Says, from a first-level element's start tag, whether anyone will read it
+    /// (`XMLStreamParser.readsElement`): one nobody reads is parsed without a tree being
+    /// built, and goes to `onUnreadElement`, in stream order, instead of being returned.
+    /// While a trace or `onReceive` is watching, every element is read: they show elements
+    /// whole.
+    public var readsElement: ((XMLElementStart) -> Bool)?
+    public var onUnreadElement: ((XMLElement) -> Void)?
 
     public init(transport: Transport, peerName: String, limits: XMLLimits = .default, tracer: Tracer?) {
         self.transport = transport
@@ -153,6 +160,9 @@ public final class StreamConnection {
             case .droppedStanza(let dropped):
                 try handOver(dropped)
                 continue
+            case .unreadElement(let element):
+                onUnreadElement?(element)
+                continue
             default:
                 break
             }
@@ -184,8 +194,8 @@ public final class StreamConnection {
                 throw .connectionLost("waiting for \(what): the server closed the stream")
             case .streamOpened:
                 throw .protocolViolation("unexpected stream header from \(peerName) while waiting for \(what)")
-            case .droppedStanza:
-                continue  // never returned: handed to onDroppedStanza
+            case .droppedStanza, .unreadElement:
+                continue  // never returned: handed to onDroppedStanza or onUnreadElement
             }
         }
     }
@@ -208,6 +218,8 @@ public final class StreamConnection {
             throw .connectionLost("while opening the stream: the server closed it")
         case .droppedStanza(let dropped):
             throw .protocolViolation("expected a stream header from \(peerName), got <\(dropped.qualifiedName)>")
+        case .unreadElement(let element):
+            throw .protocolViolation("expected a stream header from \(peerName), got <\(element.name)>")
         }
         let features = try nextElement(deadline: deadline, waitingFor: "stream features")
         guard features.name == "features", features.namespace == Namespace.streams else {
@@ -275,6 +287,7 @@ public final class StreamConnection {
             throw .connectionLost("while waiting for \(what): \(peerName) closed the connection")
         }
         lastReceived = .now()
+        parser.readsElement = tracer == nil && onReceive == nil ? readsElement : nil
         let parsed: [XMLStreamEvent]
         do {
             parsed = try parser.feed(bytes)
@@ -367,6 +380,8 @@ public final class StreamConnection {
         case .droppedStanza(let dropped):
             let shown = dropped.element.map { $0.serialized(parentNamespace: Namespace.client) } ?? "<\(dropped.qualifiedName)>"
             return "[dropped \(shown): \(dropped.reason)]"
+        case .unreadElement(let element):
+            return "[unread \(element.serialized(parentNamespace: Namespace.client))]"  // not made while tracing
         }
     }
 }

@@ -200,6 +200,17 @@ private final class SAXBridge {
         attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?
     ) {
         guard isActive else { return }
+        if builder.isInUnreadStanza {
+            builder.startUnreadElement()
+            afterCallback()
+            return
+        }
+        if builder.readsElement != nil, builder.isBetweenStanzas,
+            startsUnreadStanza(localName: localName, uri: uri, attributeCount: attributeCount, attributes: attributes)
+        {
+            afterCallback()
+            return
+        }
         var defaultNamespace: String?
         for index in 0..<namespaceCount where namespaces?[2 * index] == nil {
             defaultNamespace = namespaces?[2 * index + 1].map(namespaceName)
@@ -211,10 +222,10 @@ private final class SAXBridge {
             guard let fields = attributes?.advanced(by: 5 * index),
                 let local = fields[0], let start = fields[3], let end = fields[4]
             else { continue }
-            var name = String(cString: local)
+            var name = self.name(local)
             var namespace: String?
             if let prefix = fields[1] {
-                let prefixString = String(cString: prefix)
+                let prefixString = self.name(prefix)
                 name = prefixString + ":" + name
                 if prefixString != "xml" { namespace = fields[2].map(namespaceName) }
             }
@@ -222,9 +233,48 @@ private final class SAXBridge {
             parsed.append(XMLAttribute(name: name, value: value, namespace: namespace))
         }
         builder.startElement(
-            name: Self.string(localName), namespace: uri.map(namespaceName) ?? "",
+            name: localName.map(name) ?? "", namespace: uri.map(namespaceName) ?? "",
             attributes: parsed, defaultNamespace: defaultNamespace)
         afterCallback()
+    }
+
+    /// Asks the builder whether anyone reads the stanza that starts, with its attributes
+    /// decoded only as the question needs them.
+    private func startsUnreadStanza(
+        localName: UnsafePointer<xmlChar>?, uri: UnsafePointer<xmlChar>?, attributeCount: Int,
+        attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?
+    ) -> Bool {
+        let value = { (wanted: String) -> String? in
+            for index in 0..<attributeCount {
+                guard let fields = attributes?.advanced(by: 5 * index),
+                    let local = fields[0], let start = fields[3], let end = fields[4],
+                    Self.qualifiedName(prefix: fields[1], local: local, is: wanted)
+                else { continue }
+                return Self.decodeAttributeValue(UnsafeBufferPointer(start: start, count: end - start))
+            }
+            return nil
+        }
+        return withoutActuallyEscaping(value) { value in
+            builder.startsUnreadStanza(XMLElementStart(
+                name: localName.map(name) ?? "", namespace: uri.map(namespaceName) ?? "", attribute: value))
+        }
+    }
+
+    /// Whether `prefix:local` (or `local` without a prefix) is `wanted`, without making it a string.
+    private static func qualifiedName(prefix: UnsafePointer<xmlChar>?, local: UnsafePointer<xmlChar>, is wanted: String) -> Bool {
+        var wanted = wanted
+        return wanted.withUTF8 { bytes in
+            var offset = 0
+            if let prefix {
+                let length = Int(xmlStrlen(prefix))
+                guard length + 1 < bytes.count, memcmp(bytes.baseAddress!, prefix, length) == 0,
+                    bytes[length] == UInt8(ascii: ":")
+                else { return false }
+                offset = length + 1
+            }
+            let length = Int(xmlStrlen(local))
+            return length == bytes.count - offset && memcmp(bytes.baseAddress! + offset, local, length) == 0
+        }
     }
 
     func endElement() {
@@ -245,25 +295,18 @@ private final class SAXBridge {
         afterCallback()
     }
 
-    /// A namespace name is an attribute value too, handed over the same way. Every element
-    /// has one and a stream uses a handful, so the last few are kept with the bytes they
-    /// were decoded from, and one that comes again is the same string, not a new one.
+    /// A namespace name is an attribute value too, handed over the same way.
     func namespaceName(_ pointer: UnsafePointer<xmlChar>) -> String {
-        let length = Int(xmlStrlen(pointer))
-        let bytes = UnsafeBufferPointer(start: pointer, count: length)
-        for recent in recentNamespaces where recent.bytes.count == length
-            && (length == 0 || recent.bytes.withUnsafeBufferPointer { memcmp($0.baseAddress!, pointer, length) == 0 })
-        {
-            return recent.name
-        }
-        let name = Self.decodeAttributeValue(bytes)
-        if recentNamespaces.count == Self.recentNamespaceCount { recentNamespaces.removeFirst() }
-        recentNamespaces.append((Array(bytes), name))
-        return name
+        recentNamespaces.string(at: pointer, decode: Self.decodeAttributeValue)
     }
 
-    private var recentNamespaces: [(bytes: [UInt8], name: String)] = []
-    private static let recentNamespaceCount = 4
+    /// An element's or attribute's name, or a prefix.
+    func name(_ pointer: UnsafePointer<xmlChar>) -> String {
+        recentNames.string(at: pointer) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    private var recentNamespaces = RecentStrings(capacity: 4)
+    private var recentNames = RecentStrings(capacity: 16)
 
     /// Without entity substitution libxml2 hands attribute values over with every `&`
     /// (from `&amp;`, `&#38;` or `&#x26;`) written as `&#38;`, and no other `&` can remain.
@@ -288,5 +331,39 @@ private final class SAXBridge {
             }
         }
         return String(decoding: decoded, as: UTF8.self)
+    }
+}
+
+/// The strings made of the last few names libxml2 handed over, with the bytes they were
+/// made of. A stream uses a handful of element, attribute and namespace names, so most come
+/// again, and one that does is the same string, not a new one. libxml2 hands names over
+/// from its dictionary, where each keeps its address: that address is looked for first,
+/// and the bytes are compared whichever entry is found.
+private struct RecentStrings {
+    private var entries: [(address: UnsafePointer<xmlChar>, bytes: [UInt8], string: String)] = []
+    private var oldest = 0
+    let capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = capacity
+    }
+
+    mutating func string(at pointer: UnsafePointer<xmlChar>, decode: (UnsafeBufferPointer<UInt8>) -> String) -> String {
+        let length = Int(xmlStrlen(pointer))
+        func holds(_ entry: (address: UnsafePointer<xmlChar>, bytes: [UInt8], string: String)) -> Bool {
+            entry.bytes.count == length
+                && (length == 0 || entry.bytes.withUnsafeBufferPointer { memcmp($0.baseAddress!, pointer, length) == 0 })
+        }
+        if let entry = entries.first(where: { $0.address == pointer }), holds(entry) { return entry.string }
+        if let entry = entries.first(where: holds) { return entry.string }
+        let bytes = UnsafeBufferPointer(start: pointer, count: length)
+        let string = decode(bytes)
+        if entries.count < capacity {
+            entries.append((pointer, Array(bytes), string))
+        } else {
+            entries[oldest] = (pointer, Array(bytes), string)
+            oldest = (oldest + 1) % capacity
+        }
+        return string
     }
 }

@@ -18,8 +18,9 @@ import Glibc
 /// part of a dropped element reaches it unchanged.
 ///
 /// It looks at every byte of a stream, so it is written to be cheap: pieces are slices of
-/// the bytes given (no copies), a byte kept only moves the end of the pending slice, and
-/// character data and attribute values are taken in runs.
+/// the bytes given (no copies), a byte kept only moves the end of the pending slice,
+/// character data and attribute values are taken in runs, and a stanza that came whole in
+/// the usual shape is taken in one pass (XMLStanzaFramerWholeElement.swift).
 ///
 /// Its state is internal rather than private only so that the lexer (the byte-by-byte
 /// reading of markup, XMLStanzaFramerLexer.swift) can live in a file of its own.
@@ -173,6 +174,10 @@ struct XMLStanzaFramer {
                 } else if case .markupStart = lexical {
                     scanAfterTopLevelLessThan(byte)
                 } else if case .text = lexical, byte == UInt8(ascii: "<") {
+                    if let end = takeWholeElement(in: bytes, from: current) {
+                        index = end
+                        continue
+                    }
                     lexical = .markupStart  // held back until the next byte says what it starts
                 } else {
                     emitMarkup(at: current)

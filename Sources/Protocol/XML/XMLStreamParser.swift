@@ -31,6 +31,14 @@ public final class XMLStreamParser {
     private var bytesInSession = 0
     private var failure: XMLStreamError?
 
+    /// Asked at the start of each first-level element whether the caller will read it. One
+    /// it will not is still parsed whole, so malformed XML in it ends the stream as anywhere
+    /// else, but nothing of it is decoded: it becomes `.unreadElement`, its name and
+    /// namespace only. nil: every element is read.
+    public var readsElement: ((XMLElementStart) -> Bool)? {
+        didSet { session.builder.readsElement = readsElement }
+    }
+
     public init(limits: XMLLimits = .default) {
         self.limits = limits
         framer = XMLStanzaFramer(limits: limits)
@@ -44,23 +52,46 @@ public final class XMLStreamParser {
         if let failure { throw failure }
         do {
             var events: [XMLStreamEvent] = []
+            // Pieces that follow one another in `bytes` go to libxml2 as one: a call for every
+            // stanza would cost more than many of them take to parse.
+            var given: ArraySlice<UInt8> = []
+            func giveAll() throws(XMLStreamError) {
+                if !given.isEmpty { try session.feed(given, into: &events) }
+                given = []
+            }
+            func give(_ piece: ArraySlice<UInt8>) throws(XMLStreamError) {
+                if !given.isEmpty, Self.follows(piece, given) {
+                    given = bytes[given.startIndex..<piece.endIndex]
+                    return
+                }
+                try giveAll()
+                given = piece
+            }
             for piece in try framer.split(bytes) {
                 switch piece {
                 case .markup(let markup):
-                    try session.feed(markup, into: &events)
+                    try give(markup)
                 case .element(let bytes, let starts):
-                    if starts && bytesInSession >= Self.bytesPerParse { try startFreshParse() }
+                    if starts && bytesInSession >= Self.bytesPerParse {
+                        try giveAll()
+                        try startFreshParse()
+                    }
                     bytesInSession += bytes.count
-                    try session.feed(bytes, into: &events)
+                    try give(bytes)
                 case .dropped(let reason, let name, let stub):
+                    try giveAll()
                     try startFreshParse()
                     var element: XMLElement?
                     if let stub {
+                        // The stub is the caller's to see whole, whatever it would read.
+                        session.builder.readsElement = nil
                         for case .element(let parsed) in try session.feed(stub) { element = parsed }
+                        session.builder.readsElement = readsElement
                     }
                     events.append(.droppedStanza(DroppedStanza(reason: reason, qualifiedName: name, element: element)))
                 }
             }
+            try giveAll()
             return events
         } catch {
             failure = error
@@ -68,10 +99,22 @@ public final class XMLStreamParser {
         }
     }
 
+    /// Whether `piece` begins where `earlier` ends, in the same memory: then both are slices
+    /// of the bytes being fed (the framer copies only a `<` held back from the previous call,
+    /// into memory of its own, whose end no other slice can begin at).
+    private static func follows(_ piece: ArraySlice<UInt8>, _ earlier: ArraySlice<UInt8>) -> Bool {
+        earlier.withUnsafeBufferPointer { earlierBuffer in
+            piece.withUnsafeBufferPointer { pieceBuffer in
+                earlierBuffer.baseAddress.map { $0 + earlierBuffer.count } == pieceBuffer.baseAddress
+            }
+        }
+    }
+
     /// Starts over with a fresh parse, for a stream restart.
     public func reset() {
         framer = XMLStanzaFramer(limits: limits)
         session = XMLPushSession(limits: limits, rootPolicy: .xmppStream)
+        session.builder.readsElement = readsElement
         bytesInSession = 0
         failure = nil
     }
@@ -82,6 +125,7 @@ public final class XMLStreamParser {
     private func startFreshParse() throws(XMLStreamError) {
         let fresh = XMLPushSession(limits: limits, rootPolicy: .xmppStream)
         _ = try fresh.feed(framer.header)
+        fresh.builder.readsElement = readsElement
         session = fresh
         bytesInSession = 0
     }

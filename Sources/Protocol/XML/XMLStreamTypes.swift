@@ -60,6 +60,35 @@ public enum XMLStreamEvent: Equatable, Sendable {
     case streamClosed
     /// A first-level element broke a limit and was left out whole; the stream goes on.
     case droppedStanza(DroppedStanza)
+    /// A first-level element the reader said it would not read (`XMLStreamParser.readsElement`):
+    /// its name and namespace alone. All of it was parsed, so it was well-formed, but nothing
+    /// of it was kept.
+    case unreadElement(XMLElement)
+}
+
+/// A first-level element as it starts, for a reader to say whether it will read it
+/// (`XMLStreamParser.readsElement`): its name and namespace, and its attributes, each
+/// decoded only when asked for, since most elements nobody reads are judged by one or none.
+/// Valid only during the call it is given to.
+public struct XMLElementStart {
+    public let name: String
+    /// The resolved namespace, as `XMLElement.namespace`.
+    public let namespace: String?
+    private let attribute: (String) -> String?
+
+    init(name: String, namespace: String?, attribute: @escaping (String) -> String?) {
+        self.name = name
+        self.namespace = namespace
+        self.attribute = attribute
+    }
+
+    /// The start of `element`, as the parser would have given it.
+    public init(_ element: XMLElement) {
+        self.init(name: element.name, namespace: element.namespace) { element[attribute: $0] }
+    }
+
+    /// The value of the attribute with this qualified name (`type`, `xml:lang`).
+    public subscript(attribute name: String) -> String? { attribute(name) }
 }
 
 /// A first-level element of the stream that was not parsed because it broke a limit

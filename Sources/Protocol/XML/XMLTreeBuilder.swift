@@ -32,6 +32,12 @@ final class XMLTreeBuilder {
     /// The most room `pendingText` keeps once a stanza with more text has gone.
     private static let keptTextCapacity = 64 << 10
     private var stanzaContentBytes = 0
+    /// Asked, at the start of each stanza, whether anyone will read it; nil: every stanza is
+    /// read.
+    var readsElement: ((XMLElementStart) -> Bool)?
+    /// Set while a stanza nobody reads is under way: its descendants open below it, whose
+    /// content is parsed by libxml2 but not kept.
+    private var unreadDepth: Int?
 
     init(limits: XMLLimits, rootPolicy: RootPolicy) {
         self.limits = limits
@@ -43,6 +49,10 @@ final class XMLTreeBuilder {
 
     /// The name of the innermost element under construction, if any.
     var innermostOpenElementName: String? { openElements.last?.element.name }
+
+    /// Whether a stanza nobody reads is under way: an element that starts inside it goes to
+    /// `startUnreadElement` instead of `startElement`, so that nothing of it is decoded.
+    var isInUnreadStanza: Bool { unreadDepth != nil }
 
     func takeEvents() -> [XMLStreamEvent] {
         defer { events.removeAll() }
@@ -86,8 +96,42 @@ final class XMLTreeBuilder {
             name, namespace: namespace, orderedAttributes: attributes)))
     }
 
+    /// The start of a stanza, before its attributes are decoded, when someone may not read
+    /// it (`readsElement`): true when nobody will, and the stanza has then begun, unread
+    /// (or the stream failed); false when it is to be given to `startElement` as usual.
+    func startsUnreadStanza(_ start: XMLElementStart) -> Bool {
+        guard failure == nil, rootOpened, openElements.isEmpty, let readsElement else { return false }
+        if rootPolicy == .xmppStream, start.name == "stream", start.namespace == Namespace.streams { return false }
+        guard !readsElement(start) else { return false }
+        unreadDepth = 0
+        openElements.append(OpenElement(element: XMLElement(start.name, namespace: start.namespace, orderedAttributes: [])))
+        return true
+    }
+
+    /// An element inside a stanza nobody reads: only its depth is kept. (Nor is its size
+    /// counted: what it would hold is never more than its bytes as received, which
+    /// `XMLStanzaFramer` has already bounded.)
+    func startUnreadElement() {
+        guard failure == nil, let depth = unreadDepth else { return }
+        guard openElements.count + depth < limits.maxDepth else {
+            fail(.tooDeep(limit: limits.maxDepth))
+            return
+        }
+        unreadDepth = depth + 1
+    }
+
     func endElement() {
         guard failure == nil else { return }
+        if let depth = unreadDepth {
+            guard depth == 0 else {
+                unreadDepth = depth - 1
+                return
+            }
+            unreadDepth = nil
+            stanzaContentBytes = 0
+            if let stanza = openElements.popLast() { events.append(.unreadElement(stanza.element)) }
+            return
+        }
         flushText()
         guard let finished = openElements.popLast() else {
             rootClosed = true
@@ -111,7 +155,7 @@ final class XMLTreeBuilder {
             }
             return
         }
-        guard account(bytes.count) else { return }
+        guard unreadDepth == nil, account(bytes.count) else { return }
         pendingText.append(contentsOf: bytes)
     }
 

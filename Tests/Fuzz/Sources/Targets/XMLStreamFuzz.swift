@@ -79,10 +79,28 @@ enum XMLStreamFuzz {
                 return
             }
             require(events == chunked, "in chunks the input gave \(chunked), in one feed \(events)")
+            requireSameWhenUnread(bytes, read: .success(events))
         } catch {
+            requireSameWhenUnread(bytes, read: .failure(error))
             guard !failed else { return }
             require(failsAfterAClosingBracket(parser), "the input fails in one feed (\(error)) but not in chunks, even after a '>'")
         }
+    }
+
+    /// Elements nobody reads are parsed as strictly as the others: the same failure, or the
+    /// same events with those elements' start tags alone.
+    private static func requireSameWhenUnread(_ bytes: [UInt8], read: Result<[XMLStreamEvent], XMLStreamError>) {
+        let reads: (XMLElementStart) -> Bool = { ($0[attribute: "id"]?.utf8.count ?? 0) % 2 == 1 }
+        let parser = XMLStreamParser(limits: limits)
+        parser.readsElement = reads
+        let unread = Result { () throws(XMLStreamError) in try parser.feed(bytes) }
+        let expected = read.map { events in
+            events.map { event -> XMLStreamEvent in
+                guard case .element(let element) = event, !reads(XMLElementStart(element)) else { return event }
+                return .unreadElement(XMLElement(element.name, namespace: element.namespace, orderedAttributes: []))
+            }
+        }
+        require(unread == expected, "read, the input gave \(read); with elements left unread \(unread)")
     }
 
     private static func failsAfterAClosingBracket(_ parser: XMLStreamParser) -> Bool {
@@ -120,6 +138,9 @@ enum XMLStreamFuzz {
                         XMLChecks.requireWellFormed(element, limits: limits)
                         require(element.children.isEmpty, "a dropped stanza kept its content")
                     }
+                case .unreadElement(let element):
+                    require(opened, "an unread stanza before the stream header")
+                    require(element.children.isEmpty && element.attributes.isEmpty, "an unread stanza kept its content")
                 }
             }
         }
