@@ -3,13 +3,6 @@ import PackageDescription
 
 // Dependencies point one way: xmpp-cli -> Commands -> XMPPProtocol -> C shims.
 // See ARCHITECTURE.md for what each target is for and may import.
-
-// Release builds leave exclusivity to the compiler's static checks: the run-time checks
-// cost about a tenth of what listen and send -i spend on each stanza (bench/README.md).
-// Debug builds, which every test runs, and the fuzzing build keep them.
-let releaseSettings: [SwiftSetting] = Context.environment["XMPP_CLI_FUZZ"] == "1"
-    ? [] : [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
-
 let package = Package(
     name: "xmpp-cli",
     platforms: [.macOS(.v13)],
@@ -40,8 +33,7 @@ let package = Package(
         .target(
             name: "XMPPProtocol",
             dependencies: ["COpenSSL", "CLibXML2", "CResolv"],
-            path: "Sources/Protocol",
-            swiftSettings: releaseSettings),
+            path: "Sources/Protocol"),
         // The subcommands: options, input, output and exit codes.
         .target(
             name: "Commands",
@@ -51,8 +43,7 @@ let package = Package(
                 "CSignals",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            path: "Sources/Commands",
-            swiftSettings: releaseSettings),
+            path: "Sources/Commands"),
         .executableTarget(
             name: "xmpp-cli",
             dependencies: ["Commands"],
