@@ -131,7 +131,9 @@ private final class SAXBridge {
     /// The first error libxml2 reported; turned into `.malformed` once the chunk returns,
     /// since halting from inside the error handler could free input libxml2 still reads.
     var libxmlError: XMLStreamError?
-    var consumedAtLastBoundary = 0
+    // Exempt from the run-time exclusivity checks, as the builder's state (XMLTreeBuilder):
+    // touched by the callbacks only, one at a time on one thread.
+    @exclusivity(unchecked) var consumedAtLastBoundary = 0
     private var stopped = false
 
     init(builder: XMLTreeBuilder) {
@@ -305,8 +307,8 @@ private final class SAXBridge {
         recentNames.string(at: pointer) { String(decoding: $0, as: UTF8.self) }
     }
 
-    private var recentNamespaces = RecentStrings(capacity: 4)
-    private var recentNames = RecentStrings(capacity: 16)
+    @exclusivity(unchecked) private var recentNamespaces = RecentStrings(capacity: 4)
+    @exclusivity(unchecked) private var recentNames = RecentStrings(capacity: 16)
 
     /// Without entity substitution libxml2 hands attribute values over with every `&`
     /// (from `&amp;`, `&#38;` or `&#x26;`) written as `&#38;`, and no other `&` can remain.

@@ -22,22 +22,27 @@ final class XMLTreeBuilder {
     private(set) var failure: XMLStreamError?
     private(set) var rootOpened = false
     private(set) var rootClosed = false
-    private var events: [XMLStreamEvent] = []
+    // The state every SAX callback touches is exempt from Swift's run-time exclusivity
+    // checks (`@exclusivity(unchecked)`): they were a tenth of what a record costs `listen`.
+    // Only this class's own methods touch it, one at a time on one thread (libxml2 never
+    // calls back into a callback), so no two accesses can overlap. Everything else keeps
+    // the checks.
+    @exclusivity(unchecked) private var events: [XMLStreamEvent] = []
     /// The stanza being built and its open descendants; empty between stanzas.
-    private var openElements: [OpenElement] = []
+    @exclusivity(unchecked) private var openElements: [OpenElement] = []
     /// Character data of the innermost open element not yet made a text child. Only the
     /// innermost can have any (a parent's is made a child when one of its children starts),
     /// so one buffer serves them all, and keeps its room from stanza to stanza.
-    private var pendingText: [UInt8] = []
+    @exclusivity(unchecked) private var pendingText: [UInt8] = []
     /// The most room `pendingText` keeps once a stanza with more text has gone.
     private static let keptTextCapacity = 64 << 10
-    private var stanzaContentBytes = 0
+    @exclusivity(unchecked) private var stanzaContentBytes = 0
     /// Asked, at the start of each stanza, whether anyone will read it; nil: every stanza is
     /// read.
     var readsElement: ((XMLElementStart) -> Bool)?
     /// Set while a stanza nobody reads is under way: its descendants open below it, whose
     /// content is parsed by libxml2 but not kept.
-    private var unreadDepth: Int?
+    @exclusivity(unchecked) private var unreadDepth: Int?
 
     init(limits: XMLLimits, rootPolicy: RootPolicy) {
         self.limits = limits
