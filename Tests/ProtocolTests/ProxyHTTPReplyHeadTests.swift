@@ -37,6 +37,23 @@ final class ProxyHTTPReplyHeadTests: XCTestCase {
         }
     }
 
+    /// Heads no proxy should send, shorter than any valid one, still stop the reading at
+    /// their end (a fuzzed "\n\n" once made the reader take 14 bytes and trap).
+    func testHeadsShorterThanAnyValidOneStopTheReadingAtTheirEnd() {
+        for head in ["\n\n", "\r\n\r\n", "x\n\n", "\n\r\n", "HTTP\n\n"] {
+            let stream = Array(head.utf8) + Array("tunnel bytes".utf8)
+            var reader = HTTPReplyHead()
+            var position = 0
+            while !reader.isComplete && position < stream.count {
+                let end = min(position + reader.safeReadCount, stream.count)
+                reader.append(Array(stream[position..<end]))
+                position = end
+            }
+            XCTAssertTrue(reader.isComplete, head.debugDescription)
+            XCTAssertEqual(position, head.utf8.count, "read past the head of \(head.debugDescription)")
+        }
+    }
+
     func testAHeadWithoutItsEmptyLineHasALimit() {
         var reader = HTTPReplyHead()
         reader.append(Array("HTTP/1.1 200 OK\r\n".utf8))

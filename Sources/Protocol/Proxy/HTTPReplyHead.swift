@@ -6,8 +6,6 @@
 struct HTTPReplyHead {
     /// A proxy's reply to CONNECT is a few lines; anything longer is not one.
     static let limit = 16 * 1024
-    /// "HTTP/1.1 200\n\n": no complete head is shorter.
-    private static let shortest = 14
 
     private(set) var bytes: [UInt8] = []
     private(set) var isComplete = false
@@ -25,7 +23,8 @@ struct HTTPReplyHead {
         } else {
             nearest = 2  // this line's "\n", then an empty line's
         }
-        return min(max(nearest, Self.shortest - bytes.count), Self.limit - bytes.count)
+        // No more, even at the start: a hostile proxy's head may be as short as "\n\n".
+        return min(nearest, Self.limit - bytes.count)
     }
 
     mutating func append(_ chunk: [UInt8]) {

@@ -18,6 +18,7 @@ struct FuzzTarget: Sendable {
         FuzzTarget(name: "config", run: ConfigFuzz.run),
         FuzzTarget(name: "sendxmpp-rc", run: SendxmppRCFuzz.run),
         FuzzTarget(name: "listen-record", run: ListenRecordFuzz.run),
+        FuzzTarget(name: "proxy", run: ProxyFuzz.run),
     ]
 
     static func named(_ name: String) -> FuzzTarget? { all.first { $0.name == name } }
