@@ -90,6 +90,21 @@ final class ProxyConfigurationTests: XCTestCase {
         }
     }
 
+    /// "@" and a combining mark after it are one Character (found by fuzzing): the "@" still
+    /// ends the credentials, which never reach the host, its errors or the display name.
+    func testAnAtSignBeforeACombiningMarkStillEndsTheCredentials() {
+        for url in ["http://alice:Secret@\u{06D9}host", "alice:Secret@\u{0301}h:1", "socks5h://alice:Secret@\u{0301}"] {
+            do {
+                let proxy = try ProxyConfiguration.parse(url)
+                XCTAssertEqual(proxy.username, "alice", url)
+                XCTAssertEqual(proxy.password, "Secret", url)
+                XCTAssertFalse(proxy.host.contains("Secret") || proxy.displayName.contains("Secret"), url)
+            } catch {
+                XCTAssertFalse("\(error)".contains("Secret") || "\(error)".contains("alice"), "\(url): \(error)")
+            }
+        }
+    }
+
     func testTheDisplayNameHasNoCredentials() throws {
         XCTAssertEqual(
             try ProxyConfiguration.parse("socks5h://alice:secret@127.0.0.1:9050").displayName, "socks5h://127.0.0.1:9050")

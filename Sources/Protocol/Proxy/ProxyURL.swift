@@ -22,10 +22,12 @@ extension ProxyConfiguration {
         // "@" unescaped, and no part of it may reach an error message as a "path" or "port".
         var username: String?
         var password: String?
-        if let at = rest.lastIndex(of: "@") {
+        // By scalar, not Character: "@" followed by a combining mark is one Character, and
+        // would otherwise leave the credentials in the host that errors quote.
+        if let at = rest.unicodeScalars.lastIndex(of: "@") {
             let userinfo = rest[..<at]
             rest = rest[rest.index(after: at)...]
-            if let colon = userinfo.firstIndex(of: ":") {
+            if let colon = userinfo.unicodeScalars.firstIndex(of: ":") {
                 username = try Self.percentDecoded(userinfo[..<colon], what: "user name")
                 password = try Self.percentDecoded(userinfo[userinfo.index(after: colon)...], what: "password")
             } else if !userinfo.isEmpty {
