@@ -41,11 +41,11 @@ enum ProxyFuzz {
             requireSafeOnStandardError(proxy.displayName, "a proxy's display name")
             let shownAddress = String(proxy.displayName.utf8.dropFirst(proxy.kind.rawValue.utf8.count + 3)) ?? ""
             if let secret { require(!holds(shownAddress, secret), "the credentials of \(url.debugDescription) are shown") }
-            for credential in [proxy.username, proxy.password].compactMap({ $0 }) where credential.utf8.count >= 6 {
-                require(
-                    !holds("\(proxy)", credential) || holds(proxy.displayName, credential),
-                    "a credential of \(url.debugDescription) is in the proxy's description")
-            }
+            // The description does not depend on the credentials at all.
+            let standIn = ProxyConfiguration(
+                kind: proxy.kind, host: proxy.host, port: proxy.port, username: proxy.username.map { _ in "u" },
+                password: proxy.password.map { _ in "p" })
+            require("\(proxy)" == "\(standIn)", "the description of \(url.debugDescription) shows its credentials")
             do {
                 let again = try ProxyConfiguration.parse(proxy.displayName)
                 require(
