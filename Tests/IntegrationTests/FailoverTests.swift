@@ -41,15 +41,28 @@ final class FailoverTests: XCTestCase {
             environment: environment, timeout: TimeInterval(timeout) + exitAllowance, launcher: resolver.launcher)
     }
 
+    /// Sends `body` with `--timeout 8` and checks that bob got exactly it; the run's result,
+    /// nil when it failed (already reported).
+    private func assertDelivered(
+        _ body: String, tls: String, resolver: PrivateResolver, file: StaticString = #filePath, line: UInt = #line
+    ) throws -> CLIResult? {
+        let server = try ProsodyServer.shared
+        let bob = try Peer.receive(as: server.bob, on: server, scratch: try makeScratchDirectory())
+        let result = try send(body, tls: tls, timeout: 8, resolver: resolver)
+        XCTAssertEqual(result.exitCode, 0, result.summary, file: file, line: line)
+        guard result.exitCode == 0 else {
+            _ = try? bob.stop()
+            return nil
+        }
+        XCTAssertEqual(try bob.messages().map(\.body), [body], file: file, line: line)
+        return result
+    }
+
     func testAFirstTargetThatNeverAnswersTLSHandsOverToTheNext() throws {
         let server = try ProsodyServer.shared
         let silent = try SilentListener()
         let resolver = try resolver(directTLS: true, ports: [silent.port, server.directTLSPort])
-        let bob = try Peer.receive(as: server.bob, on: server, scratch: try makeScratchDirectory())
-        let result = try send("past a silent endpoint", tls: "direct", timeout: 8, resolver: resolver)
-        XCTAssertEqual(result.exitCode, 0, result.summary)
-        guard result.exitCode == 0 else { _ = try? bob.stop(); return }
-        XCTAssertEqual(try bob.messages().map(\.body), ["past a silent endpoint"])
+        guard let result = try assertDelivered("past a silent endpoint", tls: "direct", resolver: resolver) else { return }
         XCTAssertTrue(
             result.stderr.contains("endpoint1.failover.example:\(silent.port) (direct TLS) failed (timed out during the TLS handshake"),
             result.summary)
@@ -81,11 +94,7 @@ final class FailoverTests: XCTestCase {
         let server = try ProsodyServer.shared
         let silent = try SilentListener()
         let resolver = try resolver(directTLS: false, ports: [silent.port, server.starttlsPort])
-        let bob = try Peer.receive(as: server.bob, on: server, scratch: try makeScratchDirectory())
-        let result = try send("past a mute endpoint", tls: "starttls", timeout: 8, resolver: resolver)
-        XCTAssertEqual(result.exitCode, 0, result.summary)
-        guard result.exitCode == 0 else { _ = try? bob.stop(); return }
-        XCTAssertEqual(try bob.messages().map(\.body), ["past a mute endpoint"])
+        guard let result = try assertDelivered("past a mute endpoint", tls: "starttls", resolver: resolver) else { return }
         XCTAssertTrue(result.stderr.contains("endpoint1.failover.example:\(silent.port) (STARTTLS) failed (timed out"), result.summary)
     }
 

@@ -10,19 +10,11 @@ final class ProxyHTTPConnectHandshakeTests: XCTestCase {
     private let target = ProxyTarget.name("xmpp.example.org", port: 5222)
     private let proxyName = "http://127.0.0.1:3128"
 
-    private func open(
-        _ proxy: ProxyConfiguration, to target: ProxyTarget, through fake: ScriptedProxy, seconds: Double = 5
-    ) throws {
-        let tcp = try fake.connect()
-        defer { tcp.close() }
-        try ProxyHandshake.open(on: tcp, proxy: proxy, to: target, deadline: .after(seconds: seconds))
-    }
-
     private func assertFails(
         _ proxy: ProxyConfiguration? = nil, through fake: ScriptedProxy, seconds: Double = 5,
         with expected: ProxyError, file: StaticString = #filePath, line: UInt = #line
     ) {
-        XCTAssertThrowsError(try open(proxy ?? plain, to: target, through: fake, seconds: seconds), file: file, line: line) {
+        XCTAssertThrowsError(try fake.open(proxy ?? plain, to: target, seconds: seconds), file: file, line: line) {
             XCTAssertEqual($0 as? ProxyError, expected, file: file, line: line)
             let text = "\($0)"
             XCTAssertFalse(
@@ -49,7 +41,7 @@ final class ProxyHTTPConnectHandshakeTests: XCTestCase {
         ]
         for (target, authority) in cases {
             let fake = try proxy(replying: "HTTP/1.1 200 Connection established\r\n\r\n")
-            try open(plain, to: target, through: fake)
+            try fake.open(plain, to: target)
             XCTAssertEqual(
                 String(decoding: fake.received(), as: UTF8.self),
                 "CONNECT \(authority) HTTP/1.1\r\nHost: \(authority)\r\n\r\n")
@@ -58,7 +50,7 @@ final class ProxyHTTPConnectHandshakeTests: XCTestCase {
 
     func testCredentialsGoInProxyAuthorization() throws {
         let fake = try proxy(replying: "HTTP/1.1 200 OK\r\n\r\n")
-        try open(withCredentials, to: target, through: fake)
+        try fake.open(withCredentials, to: target)
         XCTAssertEqual(
             String(decoding: fake.received(), as: UTF8.self),
             "CONNECT xmpp.example.org:5222 HTTP/1.1\r\nHost: xmpp.example.org:5222\r\n"
@@ -67,7 +59,7 @@ final class ProxyHTTPConnectHandshakeTests: XCTestCase {
 
     func testANameThatCannotGoInARequestLineIsRefusedBeforeSending() throws {
         let fake = try ScriptedProxy { peer in peer.waitForClientToClose() }
-        XCTAssertThrowsError(try open(plain, to: .name("evil.example\r\nX-Injected: 1", port: 5222), through: fake)) {
+        XCTAssertThrowsError(try fake.open(plain, to: .name("evil.example\r\nX-Injected: 1", port: 5222))) {
             XCTAssertEqual(
                 $0 as? ProxyError,
                 .invalidTarget(proxy: proxyName, reason: "an HTTP proxy takes host names of visible ASCII characters"))

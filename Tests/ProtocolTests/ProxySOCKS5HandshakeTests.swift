@@ -14,19 +14,11 @@ final class ProxySOCKS5HandshakeTests: XCTestCase {
         kind: .socks5h, host: "127.0.0.1", port: 1080, username: "alice-proxy", password: "s3cret-Pw")
     private let target = ProxyTarget.name("xmpp.example.org", port: 5222)
 
-    private func open(
-        _ proxy: ProxyConfiguration, to target: ProxyTarget, through fake: ScriptedProxy, seconds: Double = 5
-    ) throws {
-        let tcp = try fake.connect()
-        defer { tcp.close() }
-        try ProxyHandshake.open(on: tcp, proxy: proxy, to: target, deadline: .after(seconds: seconds))
-    }
-
     private func assertFails(
         _ proxy: ProxyConfiguration, to target: ProxyTarget? = nil, through fake: ScriptedProxy, seconds: Double = 5,
         with expected: ProxyError, file: StaticString = #filePath, line: UInt = #line
     ) {
-        XCTAssertThrowsError(try open(proxy, to: target ?? self.target, through: fake, seconds: seconds), file: file, line: line)
+        XCTAssertThrowsError(try fake.open(proxy, to: target ?? self.target, seconds: seconds), file: file, line: line)
         {
             XCTAssertEqual($0 as? ProxyError, expected, file: file, line: line)
             let text = "\($0)"
@@ -48,7 +40,7 @@ final class ProxySOCKS5HandshakeTests: XCTestCase {
             peer.send(success)
             peer.waitForClientToClose()
         }
-        try open(plain, to: target, through: fake)
+        try fake.open(plain, to: target)
         XCTAssertEqual(fake.received(), [5, 1, 0] + nameRequest)
     }
 
@@ -66,7 +58,7 @@ final class ProxySOCKS5HandshakeTests: XCTestCase {
                 peer.send(success)
                 peer.waitForClientToClose()
             }
-            try open(ProxyConfiguration(kind: .socks5, host: "127.0.0.1"), to: .address(address, port: 80), through: fake)
+            try fake.open(ProxyConfiguration(kind: .socks5, host: "127.0.0.1"), to: .address(address, port: 80))
             XCTAssertEqual(fake.received(), [5, 1, 0] + request)
         }
     }
@@ -81,7 +73,7 @@ final class ProxySOCKS5HandshakeTests: XCTestCase {
             peer.send(success)
             peer.waitForClientToClose()
         }
-        try open(withCredentials, to: target, through: fake)
+        try fake.open(withCredentials, to: target)
         let authentication: [UInt8] = [1, 11] + wireBytes("alice-proxy") + [9] + wireBytes("s3cret-Pw")
         XCTAssertEqual(fake.received(), [5, 2, 0, 2] + authentication + nameRequest)
     }
@@ -94,7 +86,7 @@ final class ProxySOCKS5HandshakeTests: XCTestCase {
             peer.send(success)
             peer.waitForClientToClose()
         }
-        try open(withCredentials, to: target, through: fake)
+        try fake.open(withCredentials, to: target)
         XCTAssertEqual(fake.received(), [5, 2, 0, 2] + nameRequest)
     }
 

@@ -43,6 +43,13 @@ final class ScriptedProxy: @unchecked Sendable {
         try TCPConnection.connect(to: [.loopbackIPv4], port: port, deadline: .after(seconds: 5))
     }
 
+    /// `proxy`'s handshake to `target` over a new connection to this fake, within `seconds`.
+    func open(_ proxy: ProxyConfiguration, to target: ProxyTarget, seconds: Double = 5) throws {
+        let tcp = try connect()
+        defer { tcp.close() }
+        try ProxyHandshake.open(on: tcp, proxy: proxy, to: target, deadline: .after(seconds: seconds))
+    }
+
     /// Everything the client sent, once the script is over; fails the test if the script
     /// did not end in time or stopped on an error of its own.
     func received(file: StaticString = #filePath, line: UInt = #line) -> [UInt8] {

@@ -43,9 +43,7 @@ final class Delivery {
                 try begin(session, deadline: deadline)
                 try checkServerLimit(body: body, deadline: deadline)
                 let retrying = unconfirmed != nil
-                let messages = unconfirmed ?? zip(targets, addresses).map { target, address in
-                    (template.stanza(id: session.makeID(), to: address, body: body), target)
-                }
+                let messages = unconfirmed ?? messages(body)
                 unconfirmed = messages
                 if retrying {
                     diagnostics.progress("sending the \(messages.count) message(s) the server has not confirmed yet, with their first ids")
@@ -138,9 +136,12 @@ final class Delivery {
 
     /// The same body to every target, one message each.
     func sendToEveryTarget(_ body: String) {
-        for (target, address) in zip(targets, addresses) {
-            send(template.stanza(id: session.makeID(), to: address, body: body), to: target)
-        }
+        for message in messages(body) { send(message.stanza, to: message.target) }
+    }
+
+    /// One message of `body` for each target, each with an id of its own.
+    private func messages(_ body: String) -> [(stanza: XMLElement, target: JID)] {
+        zip(targets, addresses).map { target, address in (template.stanza(id: session.makeID(), to: address, body: body), target) }
     }
 
     private func send(_ stanza: XMLElement, to target: JID) {

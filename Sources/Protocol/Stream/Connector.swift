@@ -40,15 +40,7 @@ enum Connector {
             endpoints.insert(endpoints.remove(at: index), at: 0)
             tracer?(.stage("trying \(preferred.description) first: it worked last time"))
         }
-        // Making a TLS context takes milliseconds (OpenSSL's configuration, the trust store):
-        // done once, while the first TCP handshake is on its way.
-        let tlsConfiguration = TLSUpgrade.configuration(for: settings)
-        var tlsContext: Result<TLSContext, TransportError>?
-        let prepareTLS = {
-            if tlsContext == nil {
-                tlsContext = Result { () throws(TransportError) in try TLSContext(configuration: tlsConfiguration) }
-            }
-        }
+        let tlsContext = PreparedTLSContext(configuration: TLSUpgrade.configuration(for: settings))
         var failures: [(endpoint: Endpoint, error: XMPPError)] = []
         for (index, endpoint) in endpoints.enumerated() {
             let remaining = endpoints.count - index
@@ -56,8 +48,7 @@ enum Connector {
                 ? deadline : deadline.earlier(.after(seconds: min(perEndpointLimit, deadline.remainingSeconds / Double(remaining))))
             do throws(XMPPError) {
                 let connected = try connect(
-                    to: endpoint, settings: settings, prepareTLS: prepareTLS, tlsContext: { tlsContext! },
-                    deadline: attemptDeadline, tracer: tracer)
+                    to: endpoint, settings: settings, tlsContext: tlsContext, deadline: attemptDeadline, tracer: tracer)
                 do throws(XMPPError) {
                     return try open(connected, attemptDeadline)
                 } catch {
@@ -112,9 +103,10 @@ enum Connector {
     /// One endpoint: its addresses, TCP (Happy Eyeballs), and on a direct-TLS endpoint the
     /// handshake, all within `deadline`.
     private static func connect(
-        to endpoint: Endpoint, settings: ConnectionSettings, prepareTLS: () -> Void,
-        tlsContext: () -> Result<TLSContext, TransportError>, deadline: Deadline, tracer: Tracer?
+        to endpoint: Endpoint, settings: ConnectionSettings, tlsContext: PreparedTLSContext, deadline: Deadline,
+        tracer: Tracer?
     ) throws(XMPPError) -> Connected {
+        let prepareTLS = { _ = tlsContext.result }
         let target = "\(endpoint.host) port \(endpoint.port)"
         let tcp: TCPConnection
         let peerName: String
@@ -130,17 +122,16 @@ enum Connector {
             peerName = "\(endpoint.host) (\(tcp.remoteAddress))"
             tracer?(.stage("connected to \(target) (\(tcp.remoteAddress))\(endpoint.directTLS ? ", direct TLS" : "")"))
         }
-        prepareTLS()
         guard endpoint.directTLS else {
             return Connected(
                 transport: tcp, tcp: tcp, tls: nil, endpoint: endpoint, peerName: peerName, roundTrips: roundTrips,
-                tlsContext: tlsContext())
+                tlsContext: tlsContext.result)
         }
         let tls = try TLSUpgrade.handshake(
-            tcp: tcp, context: tlsContext(), settings: settings, peerName: peerName, deadline: deadline, tracer: tracer)
+            tcp: tcp, context: tlsContext.result, settings: settings, peerName: peerName, deadline: deadline, tracer: tracer)
         return Connected(
             transport: tls, tcp: tcp, tls: tls, endpoint: endpoint, peerName: peerName,
-            roundTrips: roundTrips + tls.handshakeRoundTrips, tlsContext: tlsContext())
+            roundTrips: roundTrips + tls.handshakeRoundTrips, tlsContext: tlsContext.result)
     }
 
     /// The addresses of `host`, for connecting to `target`.
@@ -209,6 +200,18 @@ enum Connector {
         case .closed: return .unreachable("\(target): closed", remedy: .checkServerIsRunning)
         case .tls: return .unreachable("\(target): TLS failed", remedy: .checkServerIsRunning)
         }
+    }
+}
+
+/// The TLS context of a connect, made the first time it is asked for: `Connector` asks while
+/// the first TCP handshake is on its way, since making one takes milliseconds (OpenSSL's
+/// configuration, the trust store), and every endpoint tried shares it.
+final class PreparedTLSContext {
+    private let configuration: TLSConfiguration
+    private(set) lazy var result = Result { () throws(TransportError) in try TLSContext(configuration: configuration) }
+
+    init(configuration: TLSConfiguration) {
+        self.configuration = configuration
     }
 }
 
