@@ -105,6 +105,22 @@ final class ProxyConfigurationTests: XCTestCase {
         }
     }
 
+    /// Every delimiter is found by scalar: "://" before a combining mark still ends the
+    /// scheme (it was read as a user name "socks5" on an http:// proxy), and a ":" before one
+    /// still starts the password or the port.
+    func testDelimitersBeforeACombiningMarkAreStillFound() throws {
+        let proxy = try ProxyConfiguration.parse("socks5://\u{0301}alice:\u{0301}Secret@proxy:1081")
+        XCTAssertEqual(proxy.kind, .socks5)
+        XCTAssertEqual(proxy.username, "\u{0301}alice")
+        XCTAssertEqual(proxy.password, "\u{0301}Secret")
+        XCTAssertEqual(proxy.host, "proxy")
+        XCTAssertEqual(proxy.port, 1081)
+        XCTAssertThrowsError(try ProxyConfiguration.parse("socks5://proxy:\u{0301}1")) { error in
+            XCTAssertTrue("\(error)".contains("is not a number"), "\(error)")
+        }
+        XCTAssertEqual(try ProxyConfiguration.parse(" \r\nsocks5h://proxy\r\n").host, "proxy")
+    }
+
     func testTheDisplayNameHasNoCredentials() throws {
         XCTAssertEqual(
             try ProxyConfiguration.parse("socks5h://alice:secret@127.0.0.1:9050").displayName, "socks5h://127.0.0.1:9050")

@@ -10,8 +10,11 @@ extension ProxyConfiguration {
         var rest = Substring(url.trimmingBlanks())
         guard !rest.isEmpty else { throw .invalidURL("it is empty") }
 
+        // Every split below is by scalar, not Character: a delimiter followed by a combining
+        // mark is one Character with it, and would otherwise not be found, or be stepped over
+        // with the mark (leaving, for an "@", the credentials in the host that errors quote).
         let kind: Kind
-        if let separator = rest.firstRange(of: "://") {
+        if let separator = rest.unicodeScalars.firstRange(of: "://".unicodeScalars) {
             kind = try Self.kind(ofScheme: rest[..<separator.lowerBound])
             rest = rest[separator.upperBound...]
         } else {
@@ -22,20 +25,18 @@ extension ProxyConfiguration {
         // "@" unescaped, and no part of it may reach an error message as a "path" or "port".
         var username: String?
         var password: String?
-        // By scalar, not Character: "@" followed by a combining mark is one Character, and
-        // would otherwise leave the credentials in the host that errors quote.
         if let at = rest.unicodeScalars.lastIndex(of: "@") {
             let userinfo = rest[..<at]
-            rest = rest[rest.index(after: at)...]
+            rest = rest[rest.unicodeScalars.index(after: at)...]
             if let colon = userinfo.unicodeScalars.firstIndex(of: ":") {
                 username = try Self.percentDecoded(userinfo[..<colon], what: "user name")
-                password = try Self.percentDecoded(userinfo[userinfo.index(after: colon)...], what: "password")
+                password = try Self.percentDecoded(userinfo[userinfo.unicodeScalars.index(after: colon)...], what: "password")
             } else if !userinfo.isEmpty {
                 username = try Self.percentDecoded(userinfo, what: "user name")
             }
         }
 
-        let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
+        let authorityEnd = rest.unicodeScalars.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
         let afterAuthority = rest[authorityEnd...]
         guard afterAuthority.isEmpty || afterAuthority == "/" else {
             throw .invalidURL("a proxy URL has no path, query or fragment (only an optional \"/\" after the port)")
@@ -73,19 +74,23 @@ extension ProxyConfiguration {
     private static func hostAndPort(_ authority: Substring) throws(ProxyError) -> (String, UInt16) {
         let host: Substring
         let portText: Substring?
-        if authority.hasPrefix("[") {
-            guard let close = authority.firstIndex(of: "]") else { throw .invalidURL("an IPv6 address has no closing \"]\"") }
-            host = authority[authority.index(after: authority.startIndex)..<close]
+        let scalars = authority.unicodeScalars
+        if scalars.first == "[" {
+            guard let close = scalars.firstIndex(of: "]") else { throw .invalidURL("an IPv6 address has no closing \"]\"") }
+            host = authority[scalars.index(after: scalars.startIndex)..<close]
             guard IPAddress(String(host))?.family == .ipv6 else {
                 throw .invalidURL("\"\(host)\" in brackets is not an IPv6 address")
             }
-            let after = authority[authority.index(after: close)...]
-            guard after.isEmpty || after.hasPrefix(":") else { throw .invalidURL("unexpected text after the IPv6 address") }
-            portText = after.isEmpty ? nil : after.dropFirst()
-        } else if let colon = authority.firstIndex(of: ":") {
+            let after = authority[scalars.index(after: close)...]
+            guard after.unicodeScalars.isEmpty || after.unicodeScalars.first == ":" else {
+                throw .invalidURL("unexpected text after the IPv6 address")
+            }
+            portText = after.unicodeScalars.isEmpty ? nil : Substring(after.unicodeScalars.dropFirst())
+        } else if let colon = scalars.firstIndex(of: ":") {
             host = authority[..<colon]
-            portText = authority[authority.index(after: colon)...]
-            guard !portText!.contains(":") else { throw .invalidURL("an IPv6 address must be written in brackets, as [::1]") }
+            let port = authority[scalars.index(after: colon)...]
+            guard !port.unicodeScalars.contains(":") else { throw .invalidURL("an IPv6 address must be written in brackets, as [::1]") }
+            portText = port
         } else {
             host = authority
             portText = nil
@@ -140,9 +145,11 @@ extension ProxyConfiguration {
 extension String {
     /// Without the spaces, tabs and line ends around it.
     func trimmingBlanks() -> Substring {
-        let isBlank: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
-        guard let first = firstIndex(where: { !isBlank($0) }), let last = lastIndex(where: { !isBlank($0) }) else { return "" }
-        return self[first...last]
+        // By scalar, as the splits: "\r\n" is one Character, and so is a blank with a mark.
+        let scalars = unicodeScalars
+        let isBlank: (Unicode.Scalar) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
+        guard let first = scalars.firstIndex(where: { !isBlank($0) }), let last = scalars.lastIndex(where: { !isBlank($0) }) else { return "" }
+        return self[first..<scalars.index(after: last)]
     }
 }
 

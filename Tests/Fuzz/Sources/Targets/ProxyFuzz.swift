@@ -24,28 +24,33 @@ enum ProxyFuzz {
 
     private static func checkURL(_ url: String) {
         // ProxyURL's rule: everything between the scheme and the last "@" is credentials.
-        let bytes = Array(url.utf8)
+        // The same URL with other credentials must read the same, apart from what is said
+        // about the credentials themselves: nothing else may depend on them.
+        // As the parser reads it: without the blanks around it.
+        let isBlank: (UInt8) -> Bool = { [0x20, 0x09, 0x0A, 0x0D].contains($0) }
+        let bytes = Array(Array(url.utf8).drop(while: isBlank).reversed().drop(while: isBlank).reversed())
         let schemeEnd = position(of: Array("://".utf8), in: bytes).map { $0 + 3 } ?? 0
-        let at = bytes[schemeEnd...].lastIndex(of: UInt8(ascii: "@"))
-        let userinfo = at.map { Array(bytes[schemeEnd..<$0]) }
-        let rest = at.map { Array(bytes[($0 + 1)...]) } ?? []
-        // A secret worth looking for: long enough, not also written elsewhere in the URL, and
-        // not part of a scheme's name, which messages and display names write out.
-        let secret = userinfo.flatMap { info -> String? in
-            guard info.count >= 6, position(of: info, in: rest) == nil else { return nil }
-            let text = String(decoding: info, as: UTF8.self)
-            return schemeNames.contains { holds($0, text) } ? nil : text
+        let standIn = bytes[schemeEnd...].lastIndex(of: UInt8(ascii: "@")).map { at in
+            // Other credentials of the same shape: a user name and a password where there are.
+            let userinfo = bytes[schemeEnd..<at]
+            let colon = userinfo.firstIndex(of: UInt8(ascii: ":"))
+            let user = userinfo[..<(colon ?? at)]
+            var other = user.isEmpty ? "" : "u"
+            if let colon { other += userinfo[(colon + 1)...].isEmpty ? ":" : ":p" }
+            return String(decoding: Array(bytes[..<schemeEnd]) + Array(other.utf8) + Array(bytes[at...]), as: UTF8.self)
         }
         do {
             let proxy = try ProxyConfiguration.parse(url)
             requireSafeOnStandardError(proxy.displayName, "a proxy's display name")
-            let shownAddress = String(proxy.displayName.utf8.dropFirst(proxy.kind.rawValue.utf8.count + 3)) ?? ""
-            if let secret { require(!holds(shownAddress, secret), "the credentials of \(url.debugDescription) are shown") }
-            // The description does not depend on the credentials at all.
-            let standIn = ProxyConfiguration(
-                kind: proxy.kind, host: proxy.host, port: proxy.port, username: proxy.username.map { _ in "u" },
-                password: proxy.password.map { _ in "p" })
-            require("\(proxy)" == "\(standIn)", "the description of \(url.debugDescription) shows its credentials")
+            if let standIn {
+                do {
+                    let other = try ProxyConfiguration.parse(standIn)
+                    require(other.displayName == proxy.displayName, "the display name of \(url.debugDescription) depends on its credentials")
+                    require("\(other)" == "\(proxy)", "the description of \(url.debugDescription) depends on its credentials")
+                } catch {
+                    require(false, "\(url.debugDescription) parses, but not with other credentials: \(error)")
+                }
+            }
             do {
                 let again = try ProxyConfiguration.parse(proxy.displayName)
                 require(
@@ -56,11 +61,20 @@ enum ProxyFuzz {
             }
         } catch {
             requireSafeOnStandardError(error.description, "a proxy URL's error")
-            if let secret { require(!holds(error.description, secret), "the error for \(url.debugDescription) shows its credentials") }
+            guard let standIn, !saysCredentials(error) else { return }
+            do {
+                _ = try ProxyConfiguration.parse(standIn)
+                require(false, "\(url.debugDescription) fails for its credentials without saying so: \(error)")
+            } catch let other {
+                require(other == error, "the error for \(url.debugDescription) depends on its credentials: \(error)")
+            }
         }
     }
 
-    private static let schemeNames = ["socks5://", "socks5h://", "http://"]
+    /// Whether `error` is about the user name or password (which it never quotes).
+    private static func saysCredentials(_ error: ProxyError) -> Bool {
+        holds(error.description, "user name") || holds(error.description, "password")
+    }
 
     private static func position(of needle: [UInt8], in haystack: [UInt8]) -> Int? {
         guard !needle.isEmpty, haystack.count >= needle.count else { return nil }
