@@ -23,6 +23,11 @@ let package = Package(
         .systemLibrary(
             name: "CLibEdit", path: "Sources/CLibEdit", pkgConfig: "libedit",
             providers: [.apt(["libedit-dev"])]),
+        // libomemo-c: the Signal protocol's sessions for OMEMO (GPL-3.0); its only door is
+        // Protocol/OMEMO.
+        .systemLibrary(
+            name: "COMEMO", path: "Sources/COMEMO", pkgConfig: "libomemo-c",
+            providers: [.apt(["libomemo-c-dev"])]),
         // glibc's stub resolver (res_query) for DNS SRV look-ups; part of libc6-dev.
         .systemLibrary(name: "CResolv", path: "Sources/CResolv"),
         // The only async-signal-safe code: the signal handler. Its only door is
@@ -32,7 +37,7 @@ let package = Package(
         // The synchronous XMPP core: no argument parsing, no terminal code, no exit codes.
         .target(
             name: "XMPPProtocol",
-            dependencies: ["COpenSSL", "CLibXML2", "CResolv"],
+            dependencies: ["COpenSSL", "CLibXML2", "CResolv", "COMEMO"],
             path: "Sources/Protocol"),
         // The subcommands: options, input, output and exit codes.
         .target(

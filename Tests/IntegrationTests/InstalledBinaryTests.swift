@@ -12,7 +12,7 @@ final class InstalledBinaryTests: XCTestCase {
     /// the dynamic loader (`ld-linux-*`).
     private static let systemLibraries: Set<String> = [
         "libc.so.6", "libm.so.6", "libresolv.so.2", "libssl.so.3", "libcrypto.so.3", "libxml2.so.2",
-        "libedit.so.2", "libstdc++.so.6", "libgcc_s.so.1",
+        "libedit.so.2", "libomemo-c.so.0", "libstdc++.so.6", "libgcc_s.so.1",
     ]
     private static let toolchainLibraryPrefixes = ["libswift", "libFoundation", "lib_Foundation", "libdispatch", "libBlocksRuntime"]
 
