@@ -12,9 +12,11 @@ all: build
 build:
 	$(SWIFT) build
 
-## deps: install the Debian packages the build and the tests need (only the missing ones)
+## deps: install the Debian packages the build and the tests need (only the missing ones),
+## and the OMEMO test peer (slixmpp-omemo, pinned, in .build/omemo-venv)
 deps:
 	scripts/install-deps
+	scripts/install-omemo-peer
 
 ## test: unit and integration tests (the integration tests start their own Prosody), then
 ## 30 s of each fuzz target, the unit tests under AddressSanitizer and the valgrind memcheck

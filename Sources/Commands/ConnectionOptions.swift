@@ -118,6 +118,9 @@ struct Account {
     var usesCache = true
     /// `--retry` and `--retry-max-time`.
     var retry = RetryPolicy()
+    /// OMEMO: new devices of a contact are trusted until one is trusted by hand (`trust = blind`,
+    /// the default); `trust = manual` in the config leaves every new device undecided.
+    var blindTrust = true
 
     /// The deadline of the whole run: `--timeout`, or with retries `--retry-max-time`.
     func deadline() -> Deadline { .after(seconds: retry.maxTime ?? timeout) }

@@ -53,6 +53,7 @@ struct AccountSources {
         let configTLS = try parsed("tls", as: { TLSMode(rawValue: $0) })
         let configInsecure = try parsed("insecure", as: Self.boolean)
         let configTimeout = try parsed("timeout", as: Self.seconds)
+        let manualTrust = try parsed("trust", as: { ["blind": false, "manual": true][$0] }) ?? false
         let tls = options.tls ?? configTLS ?? .auto
         let insecure = options.insecure || configInsecure == true
         let timeout = options.timeout ?? configTimeout ?? Self.defaultTimeout
@@ -80,6 +81,7 @@ struct AccountSources {
         ProxySource.hideCredentialsInArguments()
         var account = Account(settings: settings, timeout: timeout, usesCache: !options.noCache)
         account.retry = RetryPolicy(retries: options.retry ?? 0, maxTime: options.retryMaxTime)
+        account.blindTrust = !manualTrust
         return account
     }
 

@@ -29,7 +29,7 @@ struct ConfigFile: Equatable {
 
     static let knownKeys: Set<String> = [
         "jid", "password", "password-file", "password-command", "server", "tls", "ca-file",
-        "insecure", "resource", "timeout",
+        "insecure", "resource", "timeout", "trust",
     ]
 
     /// The keys that make a file hold a secret (or point at one).

@@ -24,6 +24,11 @@ struct IncomingRecord {
     var show: String?
     var status: String?
     var priority: Int?
+    /// `omemo` for an end-to-end encrypted message; then `body` is what it decrypted to (nil
+    /// when it could not be), `fingerprint` the sending device's, and `error` why not.
+    var encrypted: String?
+    var fingerprint: String?
+    var error: String?
 
     /// A message; `rooms` are the joined rooms, whose occupants' private messages are
     /// attributed to the room as well.

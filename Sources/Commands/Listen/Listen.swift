@@ -59,6 +59,9 @@ public struct Listen: ParsableCommand {
     @Flag(help: "After a lost connection, reconnect (with backoff) and go on.")
     var reconnect = false
 
+    @Flag(help: "Decrypt OMEMO messages, making and publishing this account's OMEMO device if it has none yet (an account that has one decrypts without this flag).")
+    var omemo = false
+
     public init() {}
 
     public mutating func validate() throws {
@@ -83,12 +86,14 @@ public struct Listen: ParsableCommand {
             }
             var account = try connection.resolve(diagnostics: diagnostics)
             account.settings.resumable = true
+            let omemoAccount = omemo || OMEMOAccount.exists(for: account)
+                ? try OMEMOAccount(account: account, diagnostics: diagnostics, deadline: account.deadline(), holdingLock: false) : nil
             let listener = Listener(
                 account: account, diagnostics: diagnostics,
                 options: Listener.Options(
                     format: format, senders: senders, rooms: rooms, nick: nick, presence: presence, iq: iq,
                     carbons: carbons, count: count, duration: duration, idleTimeout: idleTimeout, exec: exec,
-                    execTimeout: execTimeout ?? 60, reconnect: reconnect))
+                    execTimeout: execTimeout ?? 60, reconnect: reconnect, omemo: omemoAccount))
             try listener.run()
         }
     }

@@ -18,6 +18,8 @@ final class Listener {
         var exec: String?
         var execTimeout: Double = 60
         var reconnect: Bool
+        /// The account's OMEMO device, which decrypts what was encrypted for it.
+        var omemo: OMEMOAccount?
     }
 
     /// Silence this long, ask the server for a sign of life; twice this long, the connection
@@ -121,6 +123,10 @@ final class Listener {
         }
         // Online once bound: what --timeout bounds ends here, and --idle-timeout starts.
         let bound = try session.waitUntilBound(deadline: deadline)
+        if let omemo = options.omemo {
+            try omemo.publish(session: session, deadline: deadline)
+            diagnostics.progress("decrypting OMEMO messages as device \(omemo.deviceID) (fingerprint \(omemo.fingerprint))")
+        }
         diagnostics.progress("listening as \(bound)")
     }
 
@@ -203,9 +209,16 @@ final class Listener {
                 message = inner
                 direction = way
             }
+            // Encrypted messages are decrypted first: one without a body (a key transport) still
+            // moves a session on.
+            var decryption: OMEMOAccount.Decryption?
+            if let encrypted = message.child("encrypted", namespace: Namespace.omemoLegacy) {
+                decryption = decrypt(encrypted, in: message)
+                if decryption?.isKeyTransport == true { return }
+            }
             // A room's empty <subject/> at join time (XEP-0045 §7.2.15) says there is no
             // subject: nothing to report, and it must not count towards --count.
-            guard message.child("body") != nil || !(message.child("subject")?.text ?? "").isEmpty else { return }
+            guard decryption != nil || message.child("body") != nil || !(message.child("subject")?.text ?? "").isEmpty else { return }
             // Repeats come only after a reconnection, which only --reconnect makes: without it
             // no message is remembered (the cost of a hash of every body, and of a set of
             // thousands looked up at random).
@@ -214,11 +227,35 @@ final class Listener {
                 sinceConnection.insert(key)
                 receivedSinceConnection = true
             }
-            report(.message(message, rooms: joinedRooms, carbon: direction))
+            var record = IncomingRecord.message(message, rooms: joinedRooms, carbon: direction)
+            if let decryption {
+                record.encrypted = "omemo"
+                record.body = decryption.body
+                record.fingerprint = decryption.fingerprint
+                record.error = decryption.error
+            }
+            report(record)
         case "presence":
             if options.presence { report(.presence(stanza)) }
         default:
             break
+        }
+    }
+
+    /// What an OMEMO message decrypts to; every failure is a record's `error`, never a stop.
+    private func decrypt(_ encrypted: XMLElement, in message: XMLElement) -> OMEMOAccount.Decryption {
+        guard let omemo = options.omemo else {
+            return OMEMOAccount.Decryption(error: "encrypted with OMEMO, and this account has no OMEMO device here (listen --omemo makes one)")
+        }
+        guard let sender = message[attribute: "from"].flatMap({ try? JID($0) }) else {
+            return OMEMOAccount.Decryption(error: "the encrypted message has no valid sender")
+        }
+        do throws(Failure) {
+            return try omemo.update(deadline: .after(seconds: account.timeout)) { () throws(Failure) in
+                omemo.decrypt(encrypted, from: sender, session: session, deadline: .after(seconds: account.timeout))
+            }
+        } catch {
+            return OMEMOAccount.Decryption(error: error.message)
         }
     }
 

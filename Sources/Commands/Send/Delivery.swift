@@ -16,10 +16,14 @@ final class Delivery {
     private(set) var session: XMPPSession!
     private var occupants: [JID] = []
     private(set) var messagesSent = 0
+    /// With `--omemo`: our device, and the devices each target's messages are encrypted for.
+    let omemo: OMEMOAccount?
+    private var omemoDevices: [JID: [OMEMOAddress]] = [:]
     private lazy var droppedStanzas = DroppedStanzaWarnings(diagnostics: diagnostics)
 
-    init(account: Account, targets: [JID], template: OutgoingMessage, rooms: RoomOptions?, diagnostics: Diagnostics) {
+    init(account: Account, targets: [JID], template: OutgoingMessage, rooms: RoomOptions?, omemo: OMEMOAccount?, diagnostics: Diagnostics) {
         self.account = account
+        self.omemo = omemo
         self.targets = targets
         addresses = targets.map(\.description)
         self.template = template
@@ -43,7 +47,7 @@ final class Delivery {
                 try begin(session, deadline: deadline)
                 try checkServerLimit(body: body, deadline: deadline)
                 let retrying = unconfirmed != nil
-                let messages = unconfirmed ?? messages(body)
+                let messages = try unconfirmed ?? messages(body)
                 unconfirmed = messages
                 if retrying {
                     diagnostics.progress("sending the \(messages.count) message(s) the server has not confirmed yet, with their first ids")
@@ -118,6 +122,7 @@ final class Delivery {
                 diagnostics.progress("joined \(room) as \(nick)")
             }
         }
+        if let omemo { try prepareEncryption(omemo, deadline: deadline) }
         // Of what comes in, only receipts are read: the rooms' echoes of every message, and
         // presences, are counted and left unparsed into trees.
         session.readsStanza = template.requestsReceipt ? { $0.name == "message" } : { _ in false }
@@ -134,14 +139,42 @@ final class Delivery {
         session.onStanza = { stanza in receipts.handle(stanza) }
     }
 
-    /// The same body to every target, one message each.
-    func sendToEveryTarget(_ body: String) {
-        for message in messages(body) { send(message.stanza, to: message.target) }
+    /// Publishes our device and finds every target's devices (and our own), before anything is
+    /// sent: a target that cannot be encrypted to stops the run here (exit 77).
+    private func prepareEncryption(_ omemo: OMEMOAccount, deadline: Deadline) throws(XMPPError) {
+        omemoDevices = [:]
+        try omemo.publish(session: session, deadline: deadline)
+        let own = omemo.ownOtherDevices.map { OMEMOAddress(jid: omemo.jid.description, device: $0) }
+        do throws(Failure) {
+            let devices = try omemo.devices(for: targets, session: session, deadline: deadline)
+            for target in targets {
+                omemoDevices[target] = devices.filter { $0.jid == target.bare.description || own.contains($0) }
+            }
+            try omemo.save()
+        } catch {
+            throw .refused(error.message)
+        }
+        diagnostics.progress("OMEMO: encrypting for \(omemoDevices.values.reduce(0) { $0 + $1.count }) device(s) as device \(omemo.deviceID)")
     }
 
-    /// One message of `body` for each target, each with an id of its own.
-    private func messages(_ body: String) -> [(stanza: XMLElement, target: JID)] {
-        zip(targets, addresses).map { target, address in (template.stanza(id: session.makeID(), to: address, body: body), target) }
+    /// The same body to every target, one message each.
+    func sendToEveryTarget(_ body: String) throws(Failure) {
+        for message in try messages(body) { send(message.stanza, to: message.target) }
+    }
+
+    /// One message of `body` for each target, each with an id of its own; with OMEMO each is
+    /// encrypted, and the store saved, before it is sent.
+    private func messages(_ body: String) throws(Failure) -> [(stanza: XMLElement, target: JID)] {
+        guard let omemo else {
+            return zip(targets, addresses).map { target, address in (template.stanza(id: session.makeID(), to: address, body: body), target) }
+        }
+        var result: [(stanza: XMLElement, target: JID)] = []
+        for (target, address) in zip(targets, addresses) {
+            let encrypted = try omemo.encrypt(body, for: omemoDevices[target] ?? [])
+            result.append((template.encryptedStanza(id: session.makeID(), to: address, encrypted: encrypted), target))
+        }
+        try omemo.save()
+        return result
     }
 
     private func send(_ stanza: XMLElement, to target: JID) {

@@ -109,12 +109,12 @@ struct InteractiveLoop {
             do {
                 try MessageInput.checkText(text, what: "line \(number)")
                 try delivery.checkServerLimit(body: text, deadline: .after(seconds: timeout))
+                if session.unconfirmedCount == 0 { lastProgress = .now() }
+                try delivery.sendToEveryTarget(text)
             } catch {
                 inputFailure = error
                 return
             }
-            if session.unconfirmedCount == 0 { lastProgress = .now() }
-            delivery.sendToEveryTarget(text)
             sinceRequest += delivery.targets.count
             if sinceRequest >= Self.requestEvery {
                 session.requestConfirmation()

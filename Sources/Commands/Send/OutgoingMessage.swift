@@ -31,6 +31,26 @@ struct OutgoingMessage {
             children: children)
     }
 
+    /// What clients without OMEMO show instead of an encrypted message (the words Conversations uses).
+    static let omemoFallbackBody = "I sent you an OMEMO encrypted message but your client doesn't seem to support that. Find more information on https://conversations.im/omemo"
+
+    /// An OMEMO message (XEP-0384 0.3): the `<encrypted>` element, the EME hint (XEP-0380)
+    /// naming it, a store hint (XEP-0334, so that servers keep it offline and in archives
+    /// though its body is only the fallback), and the fallback body.
+    func encryptedStanza(id: String, to: String, encrypted: XMLElement) -> XMLElement {
+        var children: [XMLNode] = [.element(encrypted)]
+        if let thread { children.append(.element(textElement("thread", thread))) }
+        children.append(.element(XMLElement("encryption", namespace: Namespace.explicitEncryption, attributes: ["namespace": Namespace.omemoLegacy, "name": "OMEMO"])))
+        children.append(.element(XMLElement("store", namespace: Namespace.processingHints)))
+        children.append(.element(textElement("body", Self.omemoFallbackBody)))
+        if requestsReceipt { children.append(.element(DeliveryReceipts.request)) }
+        children.append(.element(XMLElement("origin-id", namespace: Namespace.stanzaID, orderedAttributes: [XMLAttribute(name: "id", value: id)])))
+        return XMLElement(
+            "message", namespace: nil,
+            orderedAttributes: [XMLAttribute(name: "id", value: id), XMLAttribute(name: "to", value: to), XMLAttribute(name: "type", value: type)],
+            children: children)
+    }
+
     /// Refuses a body whose stanza would exceed `limit` bytes, naming the limit, so the
     /// server never has to cut the connection over it.
     func checkSize(body: String, recipients: [JID], limit: Int, limitSource: String) throws(Failure) {

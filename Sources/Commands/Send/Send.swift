@@ -68,6 +68,9 @@ public struct Send: ParsableCommand {
     @Flag(help: "Request a delivery receipt (XEP-0184) from each recipient and wait for it until --timeout.")
     var receipt = false
 
+    @Flag(help: "Encrypt end to end with OMEMO; refuses to send anything in the clear if any recipient cannot be encrypted to (exit 77).")
+    var omemo = false
+
     public init() {}
 
     public mutating func validate() throws {
@@ -102,11 +105,18 @@ public struct Send: ParsableCommand {
                     body: body, recipients: targets, limit: OutgoingMessage.defaultStanzaLimit, limitSource: "the default limit")
             }
             let rooms = room ? RoomOptions(nick: nick, password: try RoomOptions.password(flag: roomPassword, file: roomPasswordFile)) : nil
+            if omemo && room {
+                throw Failure(.noPermission, "--omemo does not cover rooms yet: nothing was sent (a room message would go in the clear)")
+            }
             var account = try connection.resolve(diagnostics: diagnostics)
             // A lost connection is resumed where the server allows: the interactive loop always
             // tries, a one-shot send when it may retry (no message twice).
             account.settings.resumable = interactive || account.retry.retries > 0
-            let delivery = Delivery(account: account, targets: targets, template: template, rooms: rooms, diagnostics: diagnostics)
+            // The store is locked from here to the end of the run (another run on this account waits).
+            let omemoAccount = omemo ? try OMEMOAccount(account: account, diagnostics: diagnostics, deadline: account.deadline()) : nil
+            let delivery = Delivery(
+                account: account, targets: targets, template: template, rooms: rooms, omemo: omemoAccount,
+                diagnostics: diagnostics)
             if let body {
                 try delivery.sendOnce(body: body)
             } else {

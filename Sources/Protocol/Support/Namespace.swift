@@ -39,4 +39,11 @@ public enum Namespace {
     public static let mucUser = "http://jabber.org/protocol/muc#user"
     public static let mucOwner = "http://jabber.org/protocol/muc#owner"
     public static let dataForms = "jabber:x:data"                         // XEP-0004
+    public static let pubsub = "http://jabber.org/protocol/pubsub"        // XEP-0060, XEP-0163
+    public static let pubsubPublishOptions = "http://jabber.org/protocol/pubsub#publish-options"
+    public static let omemoLegacy = "eu.siacs.conversations.axolotl"      // XEP-0384 0.3
+    public static let omemoLegacyDeviceList = "eu.siacs.conversations.axolotl.devicelist"
+    public static let omemoLegacyBundles = "eu.siacs.conversations.axolotl.bundles"  // + ":" + device id
+    public static let explicitEncryption = "urn:xmpp:eme:0"               // XEP-0380
+    public static let processingHints = "urn:xmpp:hints"                  // XEP-0334
 }

@@ -1,0 +1,259 @@
+import Glibc
+import XMPPProtocol
+
+/// An account's OMEMO device for one run: its store opened and locked, published on the
+/// server, and used to encrypt and decrypt. Every change is saved before anything that
+/// depends on it leaves the machine.
+final class OMEMOAccount {
+    let jid: JID
+    private let store: OMEMOStoreDirectory
+    private(set) var device: OMEMODevice
+    private(set) var trust: OMEMOTrust
+    private let blindTrust: Bool
+    private let diagnostics: Diagnostics
+    /// Whether our bundle changed since it was last published (new device, pre-keys used).
+    private var bundleIsStale: Bool
+    /// Our account's other devices, as the server listed them.
+    private(set) var ownOtherDevices: [UInt32] = []
+
+    var deviceID: UInt32 { device.state.deviceID }
+
+    /// Whether `account` has an OMEMO device on this machine already.
+    static func exists(for account: Account) -> Bool {
+        guard let base = UserDirectory.data.path else { return false }
+        return access("\(base)/omemo/\(ServerCache.fileName(account.settings.jid.bare.description))/device", F_OK) == 0
+    }
+    var fingerprint: String { OMEMODevice.fingerprint(ofIdentityKey: device.state.identityPublicKey) }
+
+    /// Opens the store of `account`, making a new device the first time. With `holdingLock`
+    /// (a `send`) the store stays locked for the whole run; without (a `listen`, which may run
+    /// for months beside sends) it is locked again for each message, by `update`.
+    init(account: Account, diagnostics: Diagnostics, deadline: Deadline, holdingLock: Bool = true) throws(Failure) {
+        jid = account.settings.jid.bare
+        self.diagnostics = diagnostics
+        blindTrust = account.blindTrust
+        store = try OMEMOStoreDirectory(account: jid)
+        try store.lock(deadline: deadline)
+        let loaded = try Self.load(store, diagnostics: diagnostics, jid: jid)
+        (device, trust, bundleIsStale) = loaded
+        if bundleIsStale { try save() }
+        if !holdingLock { store.unlock() }
+    }
+
+    /// The device and trust in the store, or a new device when there is none.
+    private static func load(
+        _ store: OMEMOStoreDirectory, diagnostics: Diagnostics, jid: JID
+    ) throws(Failure) -> (OMEMODevice, OMEMOTrust, isNew: Bool) {
+        let state: OMEMOState
+        let isNew: Bool
+        if let bytes = try store.read("device", kind: "OMEMO device file") {
+            guard let parsed = OMEMOStateFile.parse(String(decoding: bytes, as: UTF8.self)) else {
+                throw Failure(.config, "OMEMO device file \(store.file("device")) is damaged; restore it from a backup, or delete the directory to start a new device (contacts must then trust it again)")
+            }
+            state = parsed
+            isNew = false
+        } else {
+            do throws(OMEMOError) { state = try OMEMODevice.generate(now: UInt64(time(nil)) * 1000) } catch { throw Failure(.software, "cannot make an OMEMO device: \(error)") }
+            isNew = true
+            diagnostics.progress("made a new OMEMO device \(state.deviceID) for \(jid) in \(store.path)")
+        }
+        let device: OMEMODevice
+        do throws(OMEMOError) { device = try OMEMODevice(state: state) } catch { throw Failure(.software, "cannot load the OMEMO device: \(error)") }
+        var trust = OMEMOTrust()
+        if let bytes = try store.read("trust", kind: "OMEMO trust file") {
+            guard let parsed = OMEMOTrust.parse(String(decoding: bytes, as: UTF8.self)) else {
+                throw Failure(.config, "OMEMO trust file \(store.file("trust")) is damaged; fix or delete it (trust decisions are then made again)")
+            }
+            trust = parsed
+        }
+        return (device, trust, isNew)
+    }
+
+    /// Runs `body` with the store locked and read afresh (another run may have changed it),
+    /// then saves it and unlocks (unless the lock is held for the whole run).
+    func update<Result>(deadline: Deadline, _ body: () throws(Failure) -> Result) throws(Failure) -> Result {
+        let heldAlready = store.isLocked
+        if !heldAlready {
+            try store.lock(deadline: deadline)
+            let loaded = try Self.load(store, diagnostics: diagnostics, jid: jid)
+            (device, trust) = (loaded.0, loaded.1)
+        }
+        defer { if !heldAlready { store.unlock() } }
+        let result = try body()
+        try save()
+        return result
+    }
+
+    func save() throws(Failure) {
+        try store.write(Array(OMEMOStateFile.format(device.state).utf8), to: "device")
+        try store.write(Array(trust.formatted.utf8), to: "trust")
+    }
+
+    /// Makes sure the server lists our device and has our current bundle; learns our other devices.
+    func publish(session: XMPPSession, deadline: Deadline) throws(XMPPError) {
+        if !store.isLocked {
+            do throws(Failure) {
+                try update(deadline: deadline) { () throws(Failure) in
+                    do throws(XMPPError) { try publish(session: session, deadline: deadline) } catch { throw Failure(error) }
+                }
+            } catch {
+                throw .refused(error.message)
+            }
+            return
+        }
+        let listed = try OMEMOPEP.deviceList(of: jid, session: session, deadline: deadline)
+        ownOtherDevices = listed.filter { $0 != deviceID }
+        if bundleIsStale || !listed.contains(deviceID) {
+            let bundle: OMEMOBundle
+            do throws(OMEMOError) { bundle = try device.bundle() } catch { throw .protocolViolation("our OMEMO bundle cannot be made: \(error)") }
+            try OMEMOPEP.publishBundle(bundle, device: deviceID, session: session, deadline: deadline)
+            bundleIsStale = false
+        }
+        if !listed.contains(deviceID) {
+            try OMEMOPEP.publishDeviceList(listed + [deviceID], session: session, deadline: deadline)
+            diagnostics.progress("published OMEMO device \(deviceID) of \(jid)")
+        }
+    }
+
+    // MARK: Sending
+
+    /// The devices a message to `recipients` is encrypted for: every trusted device of each,
+    /// and of our own account, with sessions started where there were none. A recipient
+    /// without a device that can be encrypted to is a refusal (exit 77), before anything is sent.
+    func devices(for recipients: [JID], session: XMPPSession, deadline: Deadline) throws(Failure) -> [OMEMOAddress] {
+        var candidates: [(owner: JID?, address: OMEMOAddress)] = ownOtherDevices.map { (nil, OMEMOAddress(jid: jid.description, device: $0)) }
+        for recipient in recipients {
+            let listed: [UInt32]
+            do throws(XMPPError) { listed = try OMEMOPEP.deviceList(of: recipient, session: session, deadline: deadline) } catch { throw Failure(error) }
+            guard !listed.isEmpty else {
+                throw Failure(.noPermission, "\(recipient) has no OMEMO device (none is published): nothing was sent")
+            }
+            candidates += listed.map { (recipient, OMEMOAddress(jid: recipient.bare.description, device: $0)) }
+        }
+        let unknown = candidates.map(\.address).filter { device.state.identities[$0] == nil || !device.hasSession(with: $0) }
+        var bundles: [OMEMOAddress: Result<OMEMOBundle, OMEMOError>] = [:]
+        if !unknown.isEmpty {
+            do throws(XMPPError) { bundles = try OMEMOPEP.bundles(of: unknown, session: session, deadline: deadline) } catch { throw Failure(error) }
+        }
+        var chosen: [OMEMOAddress] = []
+        var reasons: [JID: [String]] = [:]
+        for (owner, address) in candidates {
+            let identity: [UInt8]
+            var bundle: OMEMOBundle?
+            if device.hasSession(with: address), let known = device.state.identities[address] {
+                identity = known
+            } else {
+                switch bundles[address] {
+                case .success(let fetched)?:
+                    bundle = fetched
+                    identity = fetched.identityKey
+                case .failure(let error)?:
+                    if let owner { reasons[owner, default: []].append(error.reason) }
+                    continue
+                case nil:
+                    if let owner { reasons[owner, default: []].append("the bundle of \(address) cannot be fetched") }
+                    continue
+                }
+            }
+            let level = trust.level(of: address, identityKey: identity, blindTrust: blindTrust)
+            guard level.isTrusted else {
+                if let owner { reasons[owner, default: []].append("device \(address.device) is \(level.rawValue)") }
+                continue
+            }
+            if let bundle {
+                do throws(OMEMOError) { try device.startSession(with: address, bundle: bundle) } catch {
+                    if let owner { reasons[owner, default: []].append(error.reason) }
+                    continue
+                }
+            }
+            chosen.append(address)
+        }
+        for recipient in recipients where !chosen.contains(where: { $0.jid == recipient.bare.description }) {
+            let why = (reasons[recipient] ?? []).joined(separator: "; ")
+            throw Failure(
+                .noPermission,
+                "no device of \(recipient) can be encrypted to (\(why)): nothing was sent; see xmpp-cli omemo devices \(recipient), and xmpp-cli omemo trust \(recipient) FINGERPRINT")
+        }
+        for (recipient, why) in reasons.sorted(by: { $0.key.description < $1.key.description }) {
+            diagnostics.warning("OMEMO: not encrypting to some devices of \(recipient): \(why.joined(separator: "; "))")
+        }
+        return chosen
+    }
+
+    /// `body` encrypted for `addresses`: the `<encrypted>` element of one message.
+    func encrypt(_ body: String, for addresses: [OMEMOAddress]) throws(Failure) -> XMLElement {
+        do throws(OMEMOError) {
+            let sealed = try OMEMOPayload.seal(Array(body.utf8))
+            var keys: [(device: UInt32, key: OMEMOEncryptedKey)] = []
+            for address in addresses { keys.append((address.device, try device.encrypt(sealed.keyAndTag, for: address))) }
+            return OMEMOEnvelope(senderDevice: deviceID, keys: keys, iv: sealed.iv, payload: sealed.ciphertext).element
+        } catch {
+            throw Failure(.software, "OMEMO encryption failed: \(error)")
+        }
+    }
+
+    // MARK: Receiving
+
+    struct Decryption {
+        var body: String?
+        var fingerprint: String?
+        var error: String?
+        /// No payload: the message only carried a key (a ratchet step, or an answer to a pre-key message).
+        var isKeyTransport = false
+    }
+
+    /// What an `<encrypted>` message from `sender` says; whatever fails is an error in the
+    /// result, never a throw. Run it inside `update`, which saves what it changed. A pre-key message used one of our pre-keys: it is replaced and
+    /// republished, and the sender gets an empty message so its session moves on.
+    func decrypt(_ encrypted: XMLElement, from sender: JID, session: XMPPSession, deadline: Deadline) -> Decryption {
+        let envelope: OMEMOEnvelope
+        do throws(OMEMOError) { envelope = try OMEMOEnvelope(element: encrypted) } catch { return Decryption(error: error.reason) }
+        let address = OMEMOAddress(jid: sender.bare.description, device: envelope.senderDevice)
+        guard let key = envelope.key(for: deviceID) else {
+            return Decryption(error: "the message is not encrypted for this device (\(deviceID))")
+        }
+        var result = Decryption()
+        do throws(OMEMOError) {
+            var messageKey = try device.decrypt(key, from: address)
+            defer { KeyMaterial.wipe(&messageKey) }
+            if let identity = device.state.identities[address] {
+                result.fingerprint = OMEMODevice.fingerprint(ofIdentityKey: identity)
+                _ = trust.level(of: address, identityKey: identity, blindTrust: blindTrust)
+            }
+            if let payload = envelope.payload {
+                let plaintext = try OMEMOPayload.open(keyAndTag: messageKey, iv: envelope.iv, ciphertext: payload)
+                if let text = String(validating: plaintext, as: UTF8.self) {
+                    result.body = text
+                } else {
+                    result.error = "the decrypted body is not UTF-8"
+                }
+            } else {
+                result.isKeyTransport = true
+            }
+        } catch {
+            result.error = error.reason
+        }
+        if key.isPreKeyMessage && result.error == nil { answerPreKeyMessage(from: address, session: session, deadline: deadline) }
+        return result
+    }
+
+    private func answerPreKeyMessage(from address: OMEMOAddress, session: XMPPSession, deadline: Deadline) {
+        do {
+            if try device.replenishPreKeys() {
+                try save()
+                try OMEMOPEP.publishBundle(device.bundle(), device: deviceID, session: session, deadline: deadline)
+            }
+            var filler = Digest.randomBytes(32)
+            defer { KeyMaterial.wipe(&filler) }
+            let envelope = OMEMOEnvelope(
+                senderDevice: deviceID, keys: [(address.device, try device.encrypt(filler, for: address))],
+                iv: Digest.randomBytes(12), payload: nil)
+            try save()
+            session.send(XMLElement(
+                "message", attributes: ["to": address.jid, "type": "chat", "id": session.makeID()],
+                children: [.element(envelope.element), .element(XMLElement("store", namespace: Namespace.processingHints))]))
+        } catch {
+            diagnostics.warning("OMEMO: could not answer the pre-key message of \(address): \(error)")
+        }
+    }
+}
