@@ -115,6 +115,16 @@ final class OMEMOAccount {
         }
     }
 
+    /// The trust level of `address` showing `identityKey`, deciding it the first time.
+    func recordTrust(of address: OMEMOAddress, identityKey: [UInt8]) -> OMEMOTrust.Level {
+        trust.level(of: address, identityKey: identityKey, blindTrust: blindTrust)
+    }
+
+    /// Sets the trust of `jid`'s devices whose fingerprint is `fingerprint` (64 hex digits); how many.
+    func setTrust(_ level: OMEMOTrust.Level, jid: JID, fingerprint: String) -> Int {
+        trust.set(level, jid: jid.bare.description, fingerprint: fingerprint)
+    }
+
     // MARK: Sending
 
     /// The devices a message to `recipients` is encrypted for: every trusted device of each,
@@ -124,7 +134,14 @@ final class OMEMOAccount {
         var candidates: [(owner: JID?, address: OMEMOAddress)] = ownOtherDevices.map { (nil, OMEMOAddress(jid: jid.description, device: $0)) }
         for recipient in recipients {
             let listed: [UInt32]
-            do throws(XMPPError) { listed = try OMEMOPEP.deviceList(of: recipient, session: session, deadline: deadline) } catch { throw Failure(error) }
+            do throws(XMPPError) {
+                listed = try OMEMOPEP.deviceList(of: recipient, session: session, deadline: deadline)
+            } catch .stanzaError(let error) {
+                // Prosody says forbidden, rather than item-not-found, to a stranger asking for a node that does not exist.
+                throw Failure(.noPermission, "\(recipient) has no OMEMO device that we can see (its device list: \(error.condition)): nothing was sent")
+            } catch {
+                throw Failure(error)
+            }
             guard !listed.isEmpty else {
                 throw Failure(.noPermission, "\(recipient) has no OMEMO device (none is published): nothing was sent")
             }

@@ -107,8 +107,9 @@ final class Delivery {
 
     // MARK: Steps shared by both ways
 
-    /// Starts over on a new session (a second login starts from nothing): enters the rooms.
-    func begin(_ newSession: XMPPSession, deadline: Deadline) throws(XMPPError) {
+    /// Starts over on a new session (a second login starts from nothing): enters the rooms,
+    /// and with OMEMO finds the devices to encrypt for (a refusal there is a `Failure`, 77).
+    func begin(_ newSession: XMPPSession, deadline: Deadline) throws {
         session = newSession
         occupants = []
         messagesSent = 0
@@ -141,19 +142,15 @@ final class Delivery {
 
     /// Publishes our device and finds every target's devices (and our own), before anything is
     /// sent: a target that cannot be encrypted to stops the run here (exit 77).
-    private func prepareEncryption(_ omemo: OMEMOAccount, deadline: Deadline) throws(XMPPError) {
+    private func prepareEncryption(_ omemo: OMEMOAccount, deadline: Deadline) throws(Failure) {
         omemoDevices = [:]
-        try omemo.publish(session: session, deadline: deadline)
+        do throws(XMPPError) { try omemo.publish(session: session, deadline: deadline) } catch { throw Failure(error) }
         let own = omemo.ownOtherDevices.map { OMEMOAddress(jid: omemo.jid.description, device: $0) }
-        do throws(Failure) {
-            let devices = try omemo.devices(for: targets, session: session, deadline: deadline)
-            for target in targets {
-                omemoDevices[target] = devices.filter { $0.jid == target.bare.description || own.contains($0) }
-            }
-            try omemo.save()
-        } catch {
-            throw .refused(error.message)
+        let devices = try omemo.devices(for: targets, session: session, deadline: deadline)
+        for target in targets {
+            omemoDevices[target] = devices.filter { $0.jid == target.bare.description || own.contains($0) }
         }
+        try omemo.save()
         diagnostics.progress("OMEMO: encrypting for \(omemoDevices.values.reduce(0) { $0 + $1.count }) device(s) as device \(omemo.deviceID)")
     }
 
