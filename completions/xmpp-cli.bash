@@ -173,20 +173,20 @@ _xmpp-cli() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    send|presence|roster|listen|raw|help)
+    send|presence|roster|listen|raw|omemo|help)
         # Offer subcommand argument completions
         "_xmpp-cli_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'send presence roster listen raw help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'send presence roster listen raw omemo help' -- "${cur}"))
         ;;
     esac
 }
 
 _xmpp-cli_send() {
     repeating_flags=(--verbose -v)
-    non_repeating_flags=(--insecure --no-cache --quiet -q -i --interactive -r --room --receipt --version -h --help)
+    non_repeating_flags=(--insecure --no-cache --quiet -q -i --interactive -r --room --receipt --omemo --version -h --help)
     repeating_options=()
     non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --proxy --retry --retry-max-time --config -m --message -f --file -t --type --subject --thread --nick --room-password --room-password-file)
     __xmpp-cli_offer_flags_options -1
@@ -1075,7 +1075,7 @@ _xmpp-cli_roster_import() {
 
 _xmpp-cli_listen() {
     repeating_flags=(--verbose -v)
-    non_repeating_flags=(--insecure --no-cache --quiet -q --presence --iq --carbons --reconnect --version -h --help)
+    non_repeating_flags=(--insecure --no-cache --quiet -q --presence --iq --carbons --reconnect --omemo --version -h --help)
     repeating_options=(--from --room)
     non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --proxy --retry --retry-max-time --config --format --nick --count --duration --idle-timeout --exec --exec-timeout)
     __xmpp-cli_offer_flags_options 0
@@ -1209,6 +1209,290 @@ _xmpp-cli_raw() {
         return
         ;;
     '--wait')
+        return
+        ;;
+    esac
+}
+
+_xmpp-cli_omemo() {
+    repeating_flags=(--verbose -v)
+    non_repeating_flags=(--insecure --no-cache --quiet -q --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --proxy --retry --retry-max-time --config)
+    __xmpp-cli_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-a'|'--account')
+        __xmpp-cli_add_completions -W "$(__xmpp-cli_custom_complete ---completion omemo -- --account "${COMP_CWORD}" "$(__xmpp-cli_cursor_index_in_current_word)")"
+        return
+        ;;
+    '-j'|'--jid')
+        return
+        ;;
+    '--password-file')
+        return
+        ;;
+    '--password-command')
+        return
+        ;;
+    '-s'|'--server')
+        return
+        ;;
+    '--tls')
+        __xmpp-cli_add_completions -W 'auto'$'\n''starttls'$'\n''direct'
+        return
+        ;;
+    '--ca-file')
+        return
+        ;;
+    '--resource')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--proxy')
+        return
+        ;;
+    '--retry')
+        return
+        ;;
+    '--retry-max-time')
+        return
+        ;;
+    '--config')
+        return
+        ;;
+    esac
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    fingerprint|devices|trust|distrust)
+        # Offer subcommand argument completions
+        "_xmpp-cli_omemo_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'fingerprint devices trust distrust' -- "${cur}"))
+        ;;
+    esac
+}
+
+_xmpp-cli_omemo_fingerprint() {
+    repeating_flags=(--verbose -v)
+    non_repeating_flags=(--insecure --no-cache --quiet -q --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --proxy --retry --retry-max-time --config)
+    __xmpp-cli_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-a'|'--account')
+        __xmpp-cli_add_completions -W "$(__xmpp-cli_custom_complete ---completion omemo fingerprint -- --account "${COMP_CWORD}" "$(__xmpp-cli_cursor_index_in_current_word)")"
+        return
+        ;;
+    '-j'|'--jid')
+        return
+        ;;
+    '--password-file')
+        return
+        ;;
+    '--password-command')
+        return
+        ;;
+    '-s'|'--server')
+        return
+        ;;
+    '--tls')
+        __xmpp-cli_add_completions -W 'auto'$'\n''starttls'$'\n''direct'
+        return
+        ;;
+    '--ca-file')
+        return
+        ;;
+    '--resource')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--proxy')
+        return
+        ;;
+    '--retry')
+        return
+        ;;
+    '--retry-max-time')
+        return
+        ;;
+    '--config')
+        return
+        ;;
+    esac
+}
+
+_xmpp-cli_omemo_devices() {
+    repeating_flags=(--verbose -v)
+    non_repeating_flags=(--insecure --no-cache --quiet -q --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --proxy --retry --retry-max-time --config --format)
+    __xmpp-cli_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-a'|'--account')
+        __xmpp-cli_add_completions -W "$(__xmpp-cli_custom_complete ---completion omemo devices -- --account "${COMP_CWORD}" "$(__xmpp-cli_cursor_index_in_current_word)")"
+        return
+        ;;
+    '-j'|'--jid')
+        return
+        ;;
+    '--password-file')
+        return
+        ;;
+    '--password-command')
+        return
+        ;;
+    '-s'|'--server')
+        return
+        ;;
+    '--tls')
+        __xmpp-cli_add_completions -W 'auto'$'\n''starttls'$'\n''direct'
+        return
+        ;;
+    '--ca-file')
+        return
+        ;;
+    '--resource')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--proxy')
+        return
+        ;;
+    '--retry')
+        return
+        ;;
+    '--retry-max-time')
+        return
+        ;;
+    '--config')
+        return
+        ;;
+    '--format')
+        __xmpp-cli_add_completions -W 'text'$'\n''json'
+        return
+        ;;
+    esac
+}
+
+_xmpp-cli_omemo_trust() {
+    repeating_flags=(--verbose -v)
+    non_repeating_flags=(--insecure --no-cache --quiet -q --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --proxy --retry --retry-max-time --config)
+    __xmpp-cli_offer_flags_options 2
+
+    # Offer option value completions
+    case "${prev}" in
+    '-a'|'--account')
+        __xmpp-cli_add_completions -W "$(__xmpp-cli_custom_complete ---completion omemo trust -- --account "${COMP_CWORD}" "$(__xmpp-cli_cursor_index_in_current_word)")"
+        return
+        ;;
+    '-j'|'--jid')
+        return
+        ;;
+    '--password-file')
+        return
+        ;;
+    '--password-command')
+        return
+        ;;
+    '-s'|'--server')
+        return
+        ;;
+    '--tls')
+        __xmpp-cli_add_completions -W 'auto'$'\n''starttls'$'\n''direct'
+        return
+        ;;
+    '--ca-file')
+        return
+        ;;
+    '--resource')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--proxy')
+        return
+        ;;
+    '--retry')
+        return
+        ;;
+    '--retry-max-time')
+        return
+        ;;
+    '--config')
+        return
+        ;;
+    esac
+}
+
+_xmpp-cli_omemo_distrust() {
+    repeating_flags=(--verbose -v)
+    non_repeating_flags=(--insecure --no-cache --quiet -q --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --proxy --retry --retry-max-time --config)
+    __xmpp-cli_offer_flags_options 2
+
+    # Offer option value completions
+    case "${prev}" in
+    '-a'|'--account')
+        __xmpp-cli_add_completions -W "$(__xmpp-cli_custom_complete ---completion omemo distrust -- --account "${COMP_CWORD}" "$(__xmpp-cli_cursor_index_in_current_word)")"
+        return
+        ;;
+    '-j'|'--jid')
+        return
+        ;;
+    '--password-file')
+        return
+        ;;
+    '--password-command')
+        return
+        ;;
+    '-s'|'--server')
+        return
+        ;;
+    '--tls')
+        __xmpp-cli_add_completions -W 'auto'$'\n''starttls'$'\n''direct'
+        return
+        ;;
+    '--ca-file')
+        return
+        ;;
+    '--resource')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--proxy')
+        return
+        ;;
+    '--retry')
+        return
+        ;;
+    '--retry-max-time')
+        return
+        ;;
+    '--config')
         return
         ;;
     esac
