@@ -19,6 +19,7 @@ struct FuzzTarget: Sendable {
         FuzzTarget(name: "sendxmpp-rc", run: SendxmppRCFuzz.run),
         FuzzTarget(name: "listen-record", run: ListenRecordFuzz.run),
         FuzzTarget(name: "proxy", run: ProxyFuzz.run),
+        FuzzTarget(name: "omemo", run: OMEMOFuzz.run),
     ]
 
     static func named(_ name: String) -> FuzzTarget? { all.first { $0.name == name } }
