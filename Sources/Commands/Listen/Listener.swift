@@ -48,6 +48,9 @@ final class Listener {
 
     /// `options.rooms` as a set, made once rather than for every message.
     private let joinedRooms: Set<JID>
+    /// Occupants' real JIDs (bare), as the rooms' presences show them: an OMEMO message in a
+    /// room is decrypted with its sender's real JID.
+    private var occupantRealJIDs: [JID: JID] = [:]
 
     init(account: Account, diagnostics: Diagnostics, options: Options) {
         self.account = account
@@ -118,7 +121,8 @@ final class Listener {
         }
         let nick = options.nick ?? account.settings.jid.localpart ?? "xmpp-cli"
         for room in options.rooms {
-            _ = try MultiUserChat.join(room, nick: nick, password: nil, history: true, session: session, deadline: deadline)
+            let entry = try MultiUserChat.enter(room, nick: nick, password: nil, history: true, session: session, deadline: deadline)
+            occupantRealJIDs.merge(entry.realJIDs) { _, new in new }
             diagnostics.progress("joined \(room) as \(nick)")
         }
         // Online once bound: what --timeout bounds ends here, and --idle-timeout starts.
@@ -236,6 +240,11 @@ final class Listener {
             }
             report(record)
         case "presence":
+            if options.omemo != nil, !joinedRooms.isEmpty, let from = stanza[attribute: "from"].flatMap({ try? JID($0) }),
+                joinedRooms.contains(from.bare)
+            {
+                occupantRealJIDs[from] = stanza[attribute: "type"] == "unavailable" ? nil : MultiUserChat.realJID(in: stanza)
+            }
             if options.presence { report(.presence(stanza)) }
         default:
             break
@@ -247,8 +256,14 @@ final class Listener {
         guard let omemo = options.omemo else {
             return OMEMOAccount.Decryption(error: "encrypted with OMEMO, and this account has no OMEMO device here (listen --omemo makes one)")
         }
-        guard let sender = message[attribute: "from"].flatMap({ try? JID($0) }) else {
+        guard var sender = message[attribute: "from"].flatMap({ try? JID($0) }) else {
             return OMEMOAccount.Decryption(error: "the encrypted message has no valid sender")
+        }
+        if message[attribute: "type"] == "groupchat" {
+            guard let real = occupantRealJIDs[sender] else {
+                return OMEMOAccount.Decryption(error: "the room does not show the real JID of \(sender), which decrypting needs")
+            }
+            sender = real
         }
         do throws(Failure) {
             return try omemo.update(deadline: .after(seconds: account.timeout)) { () throws(Failure) in

@@ -15,10 +15,12 @@ final class Delivery {
     private(set) var receipts = ReceiptTracker()
     private(set) var session: XMPPSession!
     private var occupants: [JID] = []
+    /// The real JIDs each room showed of its occupants as we joined (for OMEMO).
+    private(set) var roomOccupants: [JID: [JID: JID]] = [:]
     private(set) var messagesSent = 0
     /// With `--omemo`: our device, and the devices each target's messages are encrypted for.
     let omemo: OMEMOAccount?
-    private var omemoDevices: [JID: [OMEMOAddress]] = [:]
+    var omemoDevices: [JID: [OMEMOAddress]] = [:]
     private lazy var droppedStanzas = DroppedStanzaWarnings(diagnostics: diagnostics)
 
     init(account: Account, targets: [JID], template: OutgoingMessage, rooms: RoomOptions?, omemo: OMEMOAccount?, diagnostics: Diagnostics) {
@@ -119,7 +121,9 @@ final class Delivery {
         if let rooms {
             let nick = rooms.nick ?? account.settings.jid.localpart ?? "xmpp-cli"
             for room in targets {
-                occupants.append(try MultiUserChat.join(room, nick: nick, password: rooms.password, session: session, deadline: deadline))
+                let entry = try MultiUserChat.enter(room, nick: nick, password: rooms.password, session: session, deadline: deadline)
+                occupants.append(entry.occupant)
+                roomOccupants[room] = entry.realJIDs
                 diagnostics.progress("joined \(room) as \(nick)")
             }
         }
@@ -138,20 +142,6 @@ final class Delivery {
     private func installHandler() {
         let receipts = self.receipts
         session.onStanza = { stanza in receipts.handle(stanza) }
-    }
-
-    /// Publishes our device and finds every target's devices (and our own), before anything is
-    /// sent: a target that cannot be encrypted to stops the run here (exit 77).
-    private func prepareEncryption(_ omemo: OMEMOAccount, deadline: Deadline) throws(Failure) {
-        omemoDevices = [:]
-        do throws(XMPPError) { try omemo.publish(session: session, deadline: deadline) } catch { throw Failure(error) }
-        let own = omemo.ownOtherDevices.map { OMEMOAddress(jid: omemo.jid.description, device: $0) }
-        let devices = try omemo.devices(for: targets, session: session, deadline: deadline)
-        for target in targets {
-            omemoDevices[target] = devices.filter { $0.jid == target.bare.description || own.contains($0) }
-        }
-        try omemo.save()
-        diagnostics.progress("OMEMO: encrypting for \(omemoDevices.values.reduce(0) { $0 + $1.count }) device(s) as device \(omemo.deviceID)")
     }
 
     /// The same body to every target, one message each.

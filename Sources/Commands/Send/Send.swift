@@ -105,9 +105,6 @@ public struct Send: ParsableCommand {
                     body: body, recipients: targets, limit: OutgoingMessage.defaultStanzaLimit, limitSource: "the default limit")
             }
             let rooms = room ? RoomOptions(nick: nick, password: try RoomOptions.password(flag: roomPassword, file: roomPasswordFile)) : nil
-            if omemo && room {
-                throw Failure(.noPermission, "--omemo does not cover rooms yet: nothing was sent (a room message would go in the clear)")
-            }
             var account = try connection.resolve(diagnostics: diagnostics)
             // A lost connection is resumed where the server allows: the interactive loop always
             // tries, a one-shot send when it may retry (no message twice).

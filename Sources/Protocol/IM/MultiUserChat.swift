@@ -11,6 +11,21 @@ public enum MultiUserChat {
     public static func join(
         _ room: JID, nick: String, password: String?, history: Bool = false, session: XMPPSession, deadline: Deadline
     ) throws(XMPPError) -> JID {
+        try enter(room, nick: nick, password: password, history: history, session: session, deadline: deadline).occupant
+    }
+
+    /// What joining a room told us: our occupant address, and the real JID (bare) of each
+    /// occupant already there whose presence showed it (a non-anonymous room shows them to
+    /// everyone; others to moderators only).
+    public struct Entry: Sendable {
+        public var occupant: JID
+        public var realJIDs: [JID: JID]
+    }
+
+    /// `join`, keeping what the room said of the other occupants on the way.
+    public static func enter(
+        _ room: JID, nick: String, password: String?, history: Bool = false, session: XMPPSession, deadline: Deadline
+    ) throws(XMPPError) -> Entry {
         let occupant: JID
         do {
             occupant = try JID(localpart: room.localpart, domainpart: room.domainpart, resourcepart: nick)
@@ -28,12 +43,14 @@ public enum MultiUserChat {
         session.send(XMLElement("presence", attributes: ["to": occupant.description], children: [.element(x)]), redacted: password != nil)
 
         var answer: XMLElement?
+        var realJIDs: [JID: JID] = [:]
         let previous = session.onStanza
         session.onStanza = { stanza in
             guard stanza.name == "presence", let from = stanza[attribute: "from"], let sender = try? JID(from) else {
                 previous?(stanza)
                 return
             }
+            if sender.bare == room.bare, let real = realJID(in: stanza) { realJIDs[sender] = real }
             // Our own presence carries status 110, from whatever nickname the room gave us
             // (it may normalise or replace the one asked for, status 210).
             let fromRoom = sender.bare == room.bare
@@ -66,7 +83,40 @@ public enum MultiUserChat {
         if statusCodes(presence).contains("201") {
             try acceptDefaultConfiguration(room, session: session, deadline: deadline)
         }
-        return presence[attribute: "from"].flatMap { try? JID($0) } ?? occupant
+        return Entry(occupant: presence[attribute: "from"].flatMap { try? JID($0) } ?? occupant, realJIDs: realJIDs)
+    }
+
+    /// The real JID (bare) an occupant's presence shows, if the room shows it.
+    public static func realJID(in presence: XMLElement) -> JID? {
+        presence.child("x", namespace: Namespace.mucUser)?.child("item", namespace: Namespace.mucUser)?[attribute: "jid"]
+            .flatMap { try? JID($0) }?.bare
+    }
+
+    /// Whether the room is members-only and non-anonymous (disco#info, XEP-0045 §6.4): what
+    /// OMEMO needs, since only then does every occupant know every other's real JID.
+    public static func isMembersOnlyAndNonAnonymous(_ room: JID, session: XMPPSession, deadline: Deadline) throws(XMPPError) -> Bool {
+        let query = XMLElement("query", namespace: Namespace.discoInfo)
+        let response = try session.request(
+            XMLElement("iq", attributes: ["type": "get", "to": room.bare.description], children: [.element(query)]),
+            deadline: deadline, waitingFor: "the room \(room) to describe itself")
+        let features = Set(response.child("query", namespace: Namespace.discoInfo)?.elements(named: "feature").compactMap { $0[attribute: "var"] } ?? [])
+        return features.contains("muc_membersonly") && features.contains("muc_nonanonymous")
+    }
+
+    /// The room's members, admins and owners (bare real JIDs), asked for in one flight
+    /// (XEP-0045 §9.5); a list the room does not show us is left out.
+    public static func affiliatedJIDs(_ room: JID, session: XMPPSession, deadline: Deadline) throws(XMPPError) -> [JID] {
+        let ids = ["member", "admin", "owner"].map { affiliation in
+            let item = XMLElement("item", namespace: Namespace.mucAdmin, attributes: ["affiliation": affiliation])
+            let query = XMLElement("query", namespace: Namespace.mucAdmin, children: [.element(item)])
+            return session.sendRequest(XMLElement("iq", attributes: ["type": "get", "to": room.bare.description], children: [.element(query)]))
+        }
+        let responses = try session.waitForResponses(ids, deadline: deadline, waitingFor: "the room \(room) to list its members")
+        return ids.compactMap { responses[$0] }.filter { $0[attribute: "type"] == "result" }.flatMap { response in
+            (response.child("query", namespace: Namespace.mucAdmin)?.elements(named: "item") ?? []).compactMap {
+                $0[attribute: "jid"].flatMap { try? JID($0) }?.bare
+            }
+        }
     }
 
     /// Leaves the room (unavailable presence to our occupant address); no answer is awaited.

@@ -38,6 +38,7 @@ public enum Namespace {
     public static let muc = "http://jabber.org/protocol/muc"              // XEP-0045
     public static let mucUser = "http://jabber.org/protocol/muc#user"
     public static let mucOwner = "http://jabber.org/protocol/muc#owner"
+    public static let mucAdmin = "http://jabber.org/protocol/muc#admin"
     public static let dataForms = "jabber:x:data"                         // XEP-0004
     public static let pubsub = "http://jabber.org/protocol/pubsub"        // XEP-0060, XEP-0163
     public static let pubsubPublishOptions = "http://jabber.org/protocol/pubsub#publish-options"
