@@ -10,7 +10,10 @@ final class OMEMOAccount {
     private(set) var device: OMEMODevice
     private(set) var trust: OMEMOTrust
     private let blindTrust: Bool
-    private let diagnostics: Diagnostics
+    let diagnostics: Diagnostics
+    /// Devices whose broken session this run already tried to mend: once each, so that two
+    /// clients cannot answer each other's repairs for ever.
+    var mended: Set<OMEMOAddress> = []
     /// Whether our bundle changed since it was last published (new device, pre-keys used).
     private var bundleIsStale: Bool
     /// Our account's other devices, as the server listed them.
@@ -206,71 +209,6 @@ final class OMEMOAccount {
             return OMEMOEnvelope(senderDevice: deviceID, keys: keys, iv: sealed.iv, payload: sealed.ciphertext).element
         } catch {
             throw Failure(.software, "OMEMO encryption failed: \(error)")
-        }
-    }
-
-    // MARK: Receiving
-
-    struct Decryption {
-        var body: String?
-        var fingerprint: String?
-        var error: String?
-        /// No payload: the message only carried a key (a ratchet step, or an answer to a pre-key message).
-        var isKeyTransport = false
-    }
-
-    /// What an `<encrypted>` message from `sender` says; whatever fails is an error in the
-    /// result, never a throw. Run it inside `update`, which saves what it changed. A pre-key message used one of our pre-keys: it is replaced and
-    /// republished, and the sender gets an empty message so its session moves on.
-    func decrypt(_ encrypted: XMLElement, from sender: JID, session: XMPPSession, deadline: Deadline) -> Decryption {
-        let envelope: OMEMOEnvelope
-        do throws(OMEMOError) { envelope = try OMEMOEnvelope(element: encrypted) } catch { return Decryption(error: error.reason) }
-        let address = OMEMOAddress(jid: sender.bare.description, device: envelope.senderDevice)
-        guard let key = envelope.key(for: deviceID) else {
-            return Decryption(error: "the message is not encrypted for this device (\(deviceID))")
-        }
-        var result = Decryption()
-        do throws(OMEMOError) {
-            var messageKey = try device.decrypt(key, from: address)
-            defer { KeyMaterial.wipe(&messageKey) }
-            if let identity = device.state.identities[address] {
-                result.fingerprint = OMEMODevice.fingerprint(ofIdentityKey: identity)
-                _ = trust.level(of: address, identityKey: identity, blindTrust: blindTrust)
-            }
-            if let payload = envelope.payload {
-                let plaintext = try OMEMOPayload.open(keyAndTag: messageKey, iv: envelope.iv, ciphertext: payload)
-                if let text = String(validating: plaintext, as: UTF8.self) {
-                    result.body = text
-                } else {
-                    result.error = "the decrypted body is not UTF-8"
-                }
-            } else {
-                result.isKeyTransport = true
-            }
-        } catch {
-            result.error = error.reason
-        }
-        if key.isPreKeyMessage && result.error == nil { answerPreKeyMessage(from: address, session: session, deadline: deadline) }
-        return result
-    }
-
-    private func answerPreKeyMessage(from address: OMEMOAddress, session: XMPPSession, deadline: Deadline) {
-        do {
-            if try device.replenishPreKeys() {
-                try save()
-                try OMEMOPEP.publishBundle(device.bundle(), device: deviceID, session: session, deadline: deadline)
-            }
-            var filler = Digest.randomBytes(32)
-            defer { KeyMaterial.wipe(&filler) }
-            let envelope = OMEMOEnvelope(
-                senderDevice: deviceID, keys: [(address.device, try device.encrypt(filler, for: address))],
-                iv: Digest.randomBytes(12), payload: nil)
-            try save()
-            session.send(XMLElement(
-                "message", attributes: ["to": address.jid, "type": "chat", "id": session.makeID()],
-                children: [.element(envelope.element), .element(XMLElement("store", namespace: Namespace.processingHints))]))
-        } catch {
-            diagnostics.warning("OMEMO: could not answer the pre-key message of \(address): \(error)")
         }
     }
 }
