@@ -20,6 +20,9 @@ extension OMEMOAccount {
         let envelope: OMEMOEnvelope
         do throws(OMEMOError) { envelope = try OMEMOEnvelope(element: encrypted) } catch { return Decryption(error: error.reason) }
         let address = OMEMOAddress(jid: sender.bare.description, device: envelope.senderDevice)
+        if address.jid == jid.description && envelope.senderDevice == deviceID {
+            return Decryption(error: "sent by this device, which OMEMO does not encrypt for (a room's copy, or a carbon)")
+        }
         guard let key = envelope.key(for: deviceID) else {
             return Decryption(error: "the message is not encrypted for this device (\(deviceID))")
         }

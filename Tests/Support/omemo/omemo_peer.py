@@ -38,8 +38,35 @@ used, and stays so until a distrust command. Exit status: 0 after quit, 2 when -
 The OMEMO state lives in DIR/<bare JID>.json and is kept between runs, so the device id and
 keys stay the same. One peer at a time per store (a lock file enforces it).
 
-Rooms (MUC) are not supported yet; the command table and the message handler are where
-"join" and groupchat sending/receiving would go.
+Rooms (XEP-0045; OMEMO needs members-only, non-anonymous rooms, XEP-0384 "Group chats"):
+  {"cmd":"join","room":ROOMJID,"nick":NICK[,"members":[BAREJID,...]][,"history":N]}
+      -> {"event":"joined","room":..,"nick":..,"created":BOOL,"membersonly":BOOL,
+          "nonanonymous":BOOL}
+      once the room confirmed our presence (status 110). A room the join created (status 201)
+      is first configured members-only, non-anonymous (whois anyone) and persistent, and the
+      answer comes only once disco#info shows it so. "members": made members (affiliation
+      member) by us, as owner, before the answer. "history": at most N history messages
+      (default: the room's). The two booleans are the room's disco#info features. A refused
+      join, or a configuration or membership grant the room refuses, is an error event (in
+      the last two cases we stay in the room).
+  {"cmd":"send_room","room":ROOMJID,"body":TEXT}
+      -> {"event":"sent","to":ROOMJID,"id":..,"recipients":[BAREJID,...][,"warnings":[...]]}
+      a groupchat message encrypted for every device of every member (the real JIDs of the
+      occupants, from their presences, and the owner, admin and member lists, as far as the room
+      lets us have them) and for our own other devices. "recipients" is those JIDs, without ours.
+  {"cmd":"members","room":ROOMJID}
+      -> {"event":"members","room":..,"occupants":[{"nick":..,"jid":BAREJID|null,
+          "affiliation":..,"role":..}],"affiliations":{"owner":[..]|null,"admin":..,"member":..},
+          "errors":{AFFILIATION:CONDITION}}
+      what we see of the room: occupants from their presences (jid null when the room hides
+      it), and each affiliation list as the room answers it (null, with the error, if refused).
+  {"cmd":"leave","room":ROOMJID}              -> {"event":"left","room":..}
+  Incoming groupchat messages are "message" events as above (type "groupchat", "from" the
+  occupant JID ROOM/NICK) with, in addition, "room":ROOMJID, "nick":NICK|null,
+  "real_jid":BAREJID|null (the sender's real JID, as the room's presences showed it when the
+  message came) and "own":BOOL (true when the nick is ours: the room's echo of what we sent,
+  reported with the body we sent). An OMEMO message whose sender's real JID is unknown has body
+  null and an error. History the room replays at a join has "delayed" true.
 """
 import argparse
 import asyncio
@@ -50,8 +77,9 @@ import os
 import ssl
 import sys
 import threading
+from copy import copy
 from pathlib import Path
-from typing import Any, Dict, FrozenSet, Optional, Set
+from typing import Any, Dict, FrozenSet, List, Optional, Set, Tuple
 
 import oldmemo
 import oldmemo.etree
@@ -61,8 +89,9 @@ from omemo.types import DeviceInformation, JSONType
 from slixmpp import ClientXMPP
 from slixmpp.jid import JID  # pylint: disable=no-name-in-module
 from slixmpp.plugins import register_plugin  # type: ignore[attr-defined]
-from slixmpp.stanza import Message
-from slixmpp.xmlstream.handler import CoroutineCallback
+from slixmpp.exceptions import IqError, IqTimeout, PresenceError
+from slixmpp.stanza import Message, Presence
+from slixmpp.xmlstream.handler import Callback, CoroutineCallback
 from slixmpp.xmlstream.matcher import MatchXPath
 from slixmpp_omemo import TrustLevel, XEP_0384
 from slixmpp_omemo.xep_0384 import OLDMEMO_DEVICE_LIST_NODE, TWOMEMO_DEVICE_LIST_NODE
@@ -75,6 +104,10 @@ LEGACY = oldmemo.oldmemo.NAMESPACE  # "eu.siacs.conversations.axolotl"
 log = logging.getLogger("omemo_peer")
 
 EXIT_OK, EXIT_TIMEOUT, EXIT_CONNECTION = 0, 2, 3
+
+ROOM_CONFIG = "http://jabber.org/protocol/muc#roomconfig"
+ROOM_STEP = 15  # seconds for any one answer of a room (join, configuration, lists, leave)
+AFFILIATIONS = ("owner", "admin", "member")
 
 
 def emit(event: str, **fields: Any) -> None:
@@ -270,11 +303,19 @@ class OMEMOPeer(ClientXMPP):
             "devices": self.command_devices,
             "trust": self.command_trust,
             "distrust": self.command_trust,
+            "join": self.command_join,
+            "send_room": self.command_send_room,
+            "members": self.command_members,
+            "leave": self.command_leave,
             "quit": self.command_quit,
         }
+        # Rooms we joined (bare room JID -> our nick), and the bodies of our room messages by
+        # id until the room echoes them (we never encrypt for our own device).
+        self.joined_rooms: Dict[str, str] = {}
+        self.sent_to_rooms: Dict[str, str] = {}
 
         for plugin in ("xep_0030", "xep_0060", "xep_0115", "xep_0163", "xep_0199", "xep_0203",
-                       "xep_0334", "xep_0380"):
+                       "xep_0334", "xep_0380", "xep_0045"):
             self.register_plugin(plugin)
         self.register_plugin("xep_0384", {"store_path": str(store_file(args))})
 
@@ -287,6 +328,11 @@ class OMEMOPeer(ClientXMPP):
         self.add_event_handler("stream_error",
                                lambda error: self.fail("stream error: %s" % error["condition"]))
         self.add_event_handler("disconnected", self.on_disconnected)
+        # Synchronous, so it runs as the stanza arrives, in stream order: the room's presences
+        # up to this message are known, and a sender's leaving right after it is not yet.
+        self.register_handler(Callback(
+            "OMEMO peer room senders", MatchXPath("{%s}message" % self.default_ns),
+            self.note_room_sender))
         self.register_handler(CoroutineCallback(
             "OMEMO peer messages", MatchXPath("{%s}message" % self.default_ns), self.on_message))
 
@@ -477,6 +523,200 @@ class OMEMOPeer(ClientXMPP):
             await session_manager.set_trust(jid.bare, device.identity_key, level.value)
         emit("ok", cmd=name, jid=jid.bare, device=device_id)
 
+    # --- rooms ----------------------------------------------------------------------------
+
+    @staticmethod
+    def condition(error: BaseException) -> str:
+        """The stanza error condition (and text) of a failed request, else the exception."""
+        if isinstance(error, (IqError, PresenceError)):
+            stanza = error.iq if isinstance(error, IqError) else error.presence
+            text = stanza["error"]["text"]
+            condition = stanza["error"]["condition"] or "error"
+            return "%s (%s)" % (condition, text) if text else condition
+        if isinstance(error, (IqTimeout, asyncio.TimeoutError)):
+            return "no answer within %ds" % ROOM_STEP
+        return describe(error)
+
+    def joined_room(self, command: Dict[str, Any]) -> JID:
+        room = self.bare_jid_argument(command, "room")
+        if room.bare not in self.joined_rooms:
+            raise CommandError("not in the room %s (join it first)" % room.bare)
+        return room
+
+    def room_occupants(self, room: JID) -> Dict[str, Dict[str, Any]]:
+        """What the room's presences told us, by nick (slixmpp's XEP-0045 plugin keeps them)."""
+        return dict(self.plugin["xep_0045"].rooms[None].get(room, {}))
+
+    @staticmethod
+    def real_bare_jid(entry: Dict[str, Any]) -> Optional[str]:
+        real = entry.get("jid")
+        return (JID(str(real)).bare or None) if real else None
+
+    async def command_join(self, command: Dict[str, Any]) -> None:
+        room = self.bare_jid_argument(command, "room")
+        nick = command.get("nick")
+        if not isinstance(nick, str) or nick == "":
+            raise CommandError("nick: a non-empty string is needed")
+        members = command.get("members", [])
+        if not isinstance(members, list):
+            raise CommandError("members: a list of JIDs is needed")
+        member_jids = [self.bare_jid_argument({"member": m}, "member") for m in members]
+        history = command.get("history")
+        if history is not None and (not isinstance(history, int) or isinstance(history, bool)
+                                    or history < 0):
+            raise CommandError("history: a number of messages (integer >= 0) is needed")
+        muc = self.plugin["xep_0045"]
+        # join_muc_wait sees only error presences that carry the muc element, and Prosody's
+        # do not: watch for any error presence from the room as well.
+        refused: asyncio.Future = self.loop.create_future()
+
+        def on_error(presence: Presence) -> None:
+            if presence["from"].bare == room.bare and not refused.done():
+                refused.set_exception(PresenceError(presence))
+
+        self.add_event_handler("presence_error", on_error)
+        joining = asyncio.ensure_future(
+            muc.join_muc_wait(room, nick, maxstanzas=history, timeout=ROOM_STEP))
+        try:
+            done, _ = await asyncio.wait([joining, refused], timeout=ROOM_STEP,
+                                         return_when=asyncio.FIRST_COMPLETED)
+            if not done:
+                raise asyncio.TimeoutError()
+            presence, _, _, _ = (joining if joining in done else refused).result()
+        except (PresenceError, asyncio.TimeoutError) as error:
+            muc.rooms[None].pop(room, None)
+            raise CommandError("join refused: %s" % self.condition(error)) from None
+        finally:
+            self.del_event_handler("presence_error", on_error)
+            for future in (joining, refused):
+                if not future.done():
+                    future.cancel()
+            if refused.done() and not refused.cancelled():
+                refused.exception()  # retrieved: no "exception never retrieved" warning
+        joined_nick = presence["from"].resource
+        self.joined_rooms[room.bare] = joined_nick
+        created = 201 in presence["muc"]["status_codes"]
+        try:
+            if created:
+                await self.configure_room(room)
+            if member_jids:
+                await muc.send_affiliation_list(room, [(j, "member") for j in member_jids],
+                                                timeout=ROOM_STEP)
+            info = await self.plugin["xep_0030"].get_info(jid=room, cached=False,
+                                                          timeout=ROOM_STEP)
+        except (IqError, IqTimeout) as error:
+            raise CommandError("in %s: %s" % (room.bare, self.condition(error))) from None
+        features = set(info["disco_info"]["features"])
+        if created and not {"muc_membersonly", "muc_nonanonymous"} <= features:
+            raise CommandError("%s is not members-only and non-anonymous after its configuration:"
+                               " %s" % (room.bare, sorted(features)))
+        emit("joined", room=room.bare, nick=joined_nick, created=created,
+             membersonly="muc_membersonly" in features,
+             nonanonymous="muc_nonanonymous" in features)
+
+    async def configure_room(self, room: JID) -> None:
+        """Members-only, non-anonymous (real JIDs to anyone) and persistent: a room OMEMO can use."""
+        muc = self.plugin["xep_0045"]
+        offered = (await muc.get_room_config(room, timeout=ROOM_STEP)).get_fields()
+        wanted = {"muc#roomconfig_membersonly": "1", "muc#roomconfig_whois": "anyone",
+                  "muc#roomconfig_persistentroom": "1"}
+        missing = sorted(set(wanted) - set(offered))
+        if missing:
+            raise CommandError("the configuration form of %s lacks %s" % (room.bare, missing))
+        form = self.plugin["xep_0004"].make_form(ftype="submit")
+        form.add_field(var="FORM_TYPE", ftype="hidden", value=ROOM_CONFIG)
+        for var, value in wanted.items():
+            form.add_field(var=var, value=value)
+        await muc.set_room_config(room, form, timeout=ROOM_STEP)
+
+    async def affiliation_lists(self, room: JID) -> Tuple[Dict[str, Optional[List[str]]],
+                                                          Dict[str, str]]:
+        muc = self.plugin["xep_0045"]
+        lists: Dict[str, Optional[List[str]]] = {}
+        errors: Dict[str, str] = {}
+        for affiliation in AFFILIATIONS:
+            try:
+                listed = await muc.get_affiliation_list(room, affiliation, timeout=ROOM_STEP)
+            except (IqError, IqTimeout) as error:
+                lists[affiliation] = None
+                errors[affiliation] = self.condition(error)
+                continue
+            lists[affiliation] = sorted({JID(str(j)).bare for j in listed if j})
+        return lists, errors
+
+    async def command_members(self, command: Dict[str, Any]) -> None:
+        room = self.bare_jid_argument(command, "room")
+        occupants = [{"nick": nick, "jid": self.real_bare_jid(entry),
+                      "affiliation": entry.get("affiliation") or None,
+                      "role": entry.get("role") or None}
+                     for nick, entry in sorted(self.room_occupants(room).items())]
+        lists, errors = await self.affiliation_lists(room)
+        emit("members", room=room.bare, occupants=occupants, affiliations=lists, errors=errors)
+
+    async def command_send_room(self, command: Dict[str, Any]) -> None:
+        room = self.joined_room(command)
+        body = command.get("body")
+        if not isinstance(body, str) or body == "":
+            raise CommandError("body: a non-empty string is needed")
+        own = self.boundjid.bare
+        recipients: Set[str] = set()
+        warnings: List[str] = []
+        for nick, entry in sorted(self.room_occupants(room).items()):
+            real = self.real_bare_jid(entry)
+            if real is None:
+                warnings.append("occupant %s: real JID not visible" % nick)
+            else:
+                recipients.add(real)
+        lists, errors = await self.affiliation_lists(room)
+        for affiliation, listed in lists.items():
+            recipients.update(listed or ())
+        warnings.extend("%s list: %s" % item for item in sorted(errors.items()))
+        recipients.discard(own)
+        jids = {JID(j) for j in recipients} | {JID(own)}
+        omemo_plugin: LegacyOMEMO = self.plugin["xep_0384"]
+        message = self.make_message(mto=room, mtype="groupchat")
+        message["body"] = body
+        async with self.omemo_lock:
+            await omemo_plugin.refresh_device_lists(jids, force_download=True)
+            encrypted, device_errors = await omemo_plugin.encrypt_message(message, jids)
+        if encrypted is None:
+            raise CommandError("nothing to encrypt")
+        # slixmpp-omemo keeps the plaintext of each groupchat message for the room's echo; this
+        # peer keeps its own (see handle_room_message), so drop upstream's copy.
+        getattr(omemo_plugin, "_XEP_0384__muc_reflection_cache", {}).pop(encrypted["id"], None)
+        encrypted["eme"]["namespace"] = LEGACY
+        encrypted["eme"]["name"] = self.plugin["xep_0380"].mechanisms[LEGACY]
+        self.sent_to_rooms[encrypted["id"]] = body
+        encrypted.send()
+        warnings.extend(sorted("%s/%d: %s" % (e.bare_jid, e.device_id, describe(e.exception))
+                               for e in device_errors))
+        fields: Dict[str, Any] = {"to": room.bare, "id": encrypted["id"],
+                                  "recipients": sorted(recipients)}
+        if warnings:
+            fields["warnings"] = warnings
+        emit("sent", **fields)
+
+    async def command_leave(self, command: Dict[str, Any]) -> None:
+        room = self.joined_room(command)
+        nick = self.joined_rooms[room.bare]
+        gone: asyncio.Future = self.loop.create_future()
+
+        def on_presence(presence: Presence) -> None:
+            if (presence["type"] == "unavailable" and presence["from"].bare == room.bare
+                    and presence["from"].resource == nick and not gone.done()):
+                gone.set_result(presence)
+
+        self.add_event_handler("groupchat_presence", on_presence)
+        try:
+            self.plugin["xep_0045"].leave_muc(room, nick)
+            await asyncio.wait_for(gone, ROOM_STEP)
+        except asyncio.TimeoutError:
+            raise CommandError("the room did not confirm the leave within %ds" % ROOM_STEP) from None
+        finally:
+            self.del_event_handler("groupchat_presence", on_presence)
+            self.joined_rooms.pop(room.bare, None)
+        emit("left", room=room.bare)
+
     async def command_quit(self, _command: Dict[str, Any]) -> None:
         self.quitting = True
         # Let what was sent leave before the stream closes (disconnect drains the send queue).
@@ -486,15 +726,36 @@ class OMEMOPeer(ClientXMPP):
 
     # --- incoming messages ----------------------------------------------------------------
 
+    def note_room_sender(self, stanza: Message) -> None:
+        """For a groupchat message: the sender's real JID and whether the nick is ours, as the
+        room's presences say now (the message handler runs later, when they may have changed)."""
+        if stanza["type"] != "groupchat":
+            return
+        room, nick = JID(stanza["from"].bare), stanza["from"].resource
+        muc = self.plugin["xep_0045"]
+        real = self.real_bare_jid({"jid": muc.get_jid_property(room, nick, "jid")}) if nick else None
+        own = bool(nick) and self.joined_rooms.get(room.bare) == nick
+        if own and real is None:
+            real = self.boundjid.bare
+        stanza.omemo_peer_room_sender = (real, own)
+
     async def on_message(self, stanza: Message) -> None:
         try:
             await self.handle_message(stanza)
         except Exception as error:  # pylint: disable=broad-exception-caught
             log.warning("message handling failed", exc_info=True)
-            emit("message", **{"from": str(stanza["from"]), "id": stanza["id"] or None,
-                               "type": stanza["type"], "encrypted": None, "body": None,
-                               "sender_device": None, "key_transport": False, "delayed": False,
-                               "error": describe(error)})
+            fields = {"from": str(stanza["from"]), "id": stanza["id"] or None,
+                      "type": stanza["type"], "encrypted": None, "body": None,
+                      "sender_device": None, "key_transport": False, "delayed": False,
+                      "error": describe(error)}
+            if stanza["type"] == "groupchat":
+                fields.update(self.room_fields(stanza))
+            emit("message", **fields)
+
+    def room_fields(self, stanza: Message) -> Dict[str, Any]:
+        real, own = getattr(stanza, "omemo_peer_room_sender", (None, False))
+        return {"room": stanza["from"].bare, "nick": stanza["from"].resource or None,
+                "real_jid": real, "own": own}
 
     async def handle_message(self, stanza: Message) -> None:
         message_type = stanza["type"]
@@ -503,7 +764,9 @@ class OMEMOPeer(ClientXMPP):
             emit("stanza-error", **{"from": str(stanza["from"]), "id": stanza["id"] or None,
                                     "error": stanza["error"]["condition"] or "error"})
             return
-        # Room messages would be handled here (real JID from the room's roster) once "join" exists.
+        if message_type == "groupchat":
+            await self.handle_room_message(stanza)
+            return
         if message_type not in ("chat", "normal"):
             return
         omemo_plugin: LegacyOMEMO = self.plugin["xep_0384"]
@@ -535,9 +798,67 @@ class OMEMOPeer(ClientXMPP):
             self.emit_message(stanza, encrypted=True, body=body, sender_device=device.device_id,
                               key_transport=key_transport or body is None)
 
+    async def handle_room_message(self, stanza: Message) -> None:
+        """A groupchat message: like a chat message, but the sender's bare JID for OMEMO is the
+        occupant's real JID, and the room's echo of our own message is not encrypted for us.
+
+        slixmpp-omemo's decrypt_message would look the real JID up itself (XEP-0045 plugin,
+        at decryption time) and answer the echo from its own cache; this does the same, but with
+        the real JID as it was when the message came (an occupant may leave right after
+        sending), by decrypting a copy that names the real JID as its sender."""
+        room = self.room_fields(stanza)
+        encrypted_element = stanza.xml.find("{%s}encrypted" % LEGACY)
+        if encrypted_element is None:
+            if not stanza["body"]:
+                return  # subject, configuration notices, chat states: not messages to report
+            await self.ready.wait()
+            self.emit_message(stanza, encrypted=False, body=stanza["body"], room=room)
+            return
+        header = encrypted_element.find("{%s}header" % LEGACY)
+        sender_device = None
+        if header is not None and (header.get("sid") or "").isdigit():
+            sender_device = int(header.get("sid"))
+        key_transport = encrypted_element.find("{%s}payload" % LEGACY) is None
+        omemo_plugin: LegacyOMEMO = self.plugin["xep_0384"]
+        async with self.omemo_lock:
+            if room["own"] and stanza["id"] in self.sent_to_rooms:
+                await self.ready.wait()
+                own_device, _ = await (await omemo_plugin.get_session_manager()) \
+                    .get_own_device_information()
+                self.emit_message(stanza, encrypted=True, body=self.sent_to_rooms.pop(stanza["id"]),
+                                  sender_device=own_device.device_id, room=room)
+                return
+            error: Optional[str] = None
+            if room["real_jid"] is None:
+                error = ("the real JID of %s is unknown (an anonymous room, or an occupant who"
+                         " has left)" % stanza["from"])
+            else:
+                now = self.real_bare_jid({"jid": self.plugin["xep_0045"].get_jid_property(
+                    JID(room["room"]), room["nick"] or "", "jid")})
+                if now != room["real_jid"]:
+                    log.debug("%s: real JID %s when the message came, %s now",
+                              stanza["from"], room["real_jid"], now)
+                as_chat = copy(stanza)
+                as_chat["from"] = JID(room["real_jid"])
+                as_chat["type"] = "chat"
+                try:
+                    decrypted, device = await omemo_plugin.decrypt_message(as_chat)
+                except Exception as failure:  # pylint: disable=broad-exception-caught
+                    log.info("decryption failed", exc_info=True)
+                    error = describe(failure)
+            await self.ready.wait()
+            if error is not None:
+                self.emit_message(stanza, encrypted=True, body=None, sender_device=sender_device,
+                                  key_transport=key_transport, error=error, room=room)
+                return
+            body = decrypted["body"] or None
+            self.emit_message(stanza, encrypted=True, body=body, sender_device=device.device_id,
+                              key_transport=key_transport or body is None, room=room)
+
     def emit_message(self, stanza: Message, *, encrypted: bool, body: Optional[str],
                      sender_device: Optional[int] = None, key_transport: bool = False,
-                     error: Optional[str] = None) -> None:
+                     error: Optional[str] = None,
+                     room: Optional[Dict[str, Any]] = None) -> None:
         emit("message", **{
             "from": str(stanza["from"]),
             "id": stanza["id"] or None,
@@ -548,6 +869,7 @@ class OMEMOPeer(ClientXMPP):
             "key_transport": key_transport,
             "delayed": stanza.xml.find("{urn:xmpp:delay}delay") is not None,
             "error": error,
+            **(room or {}),
         })
 
 
