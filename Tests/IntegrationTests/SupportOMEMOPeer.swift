@@ -66,7 +66,10 @@ final class OMEMOPeer {
             FileManager.default.createFile(atPath: stdoutURL.path, contents: nil),
             FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
         else { throw HarnessError.failedToStart("cannot create the OMEMO peer's files in \(scratch.path)") }
-        try Data((account.password + "\n").utf8).write(to: passwordFile)
+        // Written into the file made 0600 above: never readable by others, not even for a moment.
+        let passwordHandle = try FileHandle(forWritingTo: passwordFile)
+        try passwordHandle.write(contentsOf: Data((account.password + "\n").utf8))
+        try passwordHandle.close()
         process.executableURL = Self.python
         process.arguments = [
             Self.script.path, "--jid", account.jid, "--password-file", passwordFile.path, "--host", server.host,
@@ -148,14 +151,19 @@ final class OMEMOPeer {
         }
     }
 
-    /// Waits for the plain (unencrypted) message `marker` from `sender`, then returns every
-    /// other message (with a payload) from `sender` received before or with it. Messages from
-    /// one sender arrive in order, so whatever the sender sent before the marker is in there.
+    /// Waits for the plain (unencrypted) message `marker` from `sender`, then takes and
+    /// returns the other messages (with a payload) from `sender` that no `expect` took yet.
+    /// Messages from one sender arrive in order, so whatever it sent before the marker is in
+    /// there.
     func messages(from sender: String, before marker: String, timeout: TimeInterval = 20) throws -> [OMEMOPeerEvent] {
-        let markerEvent = try expect("the marker \(marker)", timeout: timeout) {
+        try expect("the marker \(marker)", timeout: timeout) {
             $0.event == "message" && $0.fromBare == sender && $0.body == marker
         }
-        return receivedMessages().filter { $0.fromBare == sender && $0.line != markerEvent.line }
+        let left = events.indices.filter {
+            !taken.contains($0) && events[$0].event == "message" && !events[$0].keyTransport && events[$0].fromBare == sender
+        }
+        taken.formUnion(left)
+        return left.map { events[$0] }
     }
 
     private func eventLines() -> String { events.map(\.line).joined(separator: " | ") }
@@ -192,6 +200,13 @@ final class OMEMOPeer {
         guard answer.event == "sent", answer["to"] as? String == recipient else {
             throw HarnessError.unexpectedOutput("\(who): send to \(recipient) answered \(answer.line)")
         }
+    }
+
+    /// Sends `body` to `recipient`, who is offline, and returns once the server has stored
+    /// it: a query the server answers after it handled everything the peer sent before.
+    func sendToOffline(_ body: String, to recipient: String) throws {
+        try send(body, to: recipient)
+        _ = try devices(of: account.jid)
     }
 
     /// The devices of `jid` as the peer sees them on the server: (device id, fingerprint).

@@ -28,6 +28,7 @@ struct IncomingRecord {
     /// when it could not be), `fingerprint` the sending device's, and `error` why not.
     var encrypted: String?
     var fingerprint: String?
+    var trust: String?
     var error: String?
 
     /// A message; `rooms` are the joined rooms, whose occupants' private messages are

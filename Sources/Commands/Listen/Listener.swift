@@ -236,6 +236,7 @@ final class Listener {
                 record.encrypted = "omemo"
                 record.body = decryption.body
                 record.fingerprint = decryption.fingerprint
+                record.trust = decryption.trust?.rawValue
                 record.error = decryption.error
             }
             report(record)

@@ -36,7 +36,10 @@ enum RecordFormat: String, CaseIterable, ExpressibleByArgument {
             if record.delayed { head += " (delayed)" }
             if let carbon = record.carbon { head += " (carbon \(carbon))" }
             if record.type == "error" { head += " (error)" }
-            if record.encrypted != nil { head += record.body == nil ? " (OMEMO, not decrypted: \(oneLine(record.error ?? "?")))" : " (OMEMO)" }
+            if record.encrypted != nil {
+                let untrusted = record.trust == "undecided" || record.trust == "distrusted"
+                head += record.body == nil ? " (OMEMO, not decrypted: \(oneLine(record.error ?? "?")))" : untrusted ? " (OMEMO, \(record.trust!) device)" : " (OMEMO)"
+            }
             if let subject = record.subject { head += " [\(oneLine(subject))]" }
             let lines = (record.body ?? "").split(separator: "\n", omittingEmptySubsequences: false).map { escape(String($0)) }
             return head + ": " + lines.joined(separator: "\n  ")
@@ -64,7 +67,7 @@ enum RecordFormat: String, CaseIterable, ExpressibleByArgument {
             }
             if let carbon = record.carbon { members.append(("carbon", .string(carbon))) }
             if let encrypted = record.encrypted {
-                members += [("encrypted", .string(encrypted)), ("fingerprint", .optional(record.fingerprint))]
+                members += [("encrypted", .string(encrypted)), ("fingerprint", .optional(record.fingerprint)), ("trust", .optional(record.trust))]
                 if let error = record.error { members.append(("error", .string(error))) }
             }
             return .object(members)

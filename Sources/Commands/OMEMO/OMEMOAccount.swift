@@ -148,7 +148,20 @@ final class OMEMOAccount {
             guard !listed.isEmpty else {
                 throw Failure(.noPermission, "\(recipient) has no OMEMO device (none is published): nothing was sent")
             }
-            candidates += listed.map { (recipient, OMEMOAddress(jid: recipient.bare.description, device: $0)) }
+            // Never this device (OMEMO does not encrypt for the sender), and each device once:
+            // our own account's devices may come both as our others and as a recipient's.
+            let own = recipient.bare == jid
+            guard !own || listed.contains(where: { $0 != deviceID }) else {
+                throw Failure(.noPermission, "\(recipient) has no OMEMO device but this one, which OMEMO does not encrypt for: nothing was sent")
+            }
+            for device in listed where !(own && device == deviceID) {
+                let address = OMEMOAddress(jid: recipient.bare.description, device: device)
+                if let index = candidates.firstIndex(where: { $0.address == address }) {
+                    candidates[index].owner = recipient
+                } else {
+                    candidates.append((recipient, address))
+                }
+            }
         }
         let unknown = candidates.map(\.address).filter { device.state.identities[$0] == nil || !device.hasSession(with: $0) }
         var bundles: [OMEMOAddress: Result<OMEMOBundle, OMEMOError>] = [:]

@@ -8,6 +8,9 @@ extension OMEMOAccount {
     struct Decryption {
         var body: String?
         var fingerprint: String?
+        /// The sending device's trust: a message from an undecided or distrusted device is
+        /// shown, but marked.
+        var trust: OMEMOTrust.Level?
         var error: String?
         /// No payload: the message only carried a key (a ratchet step, or an answer to a pre-key message).
         var isKeyTransport = false
@@ -32,7 +35,7 @@ extension OMEMOAccount {
             defer { KeyMaterial.wipe(&messageKey) }
             if let identity = device.state.identities[address] {
                 result.fingerprint = OMEMODevice.fingerprint(ofIdentityKey: identity)
-                _ = recordTrust(of: address, identityKey: identity)
+                result.trust = recordTrust(of: address, identityKey: identity)
             }
             if let payload = envelope.payload {
                 let plaintext = try OMEMOPayload.open(keyAndTag: messageKey, iv: envelope.iv, ciphertext: payload)

@@ -18,16 +18,12 @@ extension OMEMOAccount {
     func deviceReports(for jids: [JID], session: XMPPSession, deadline: Deadline) throws(Failure) -> [OMEMODeviceReport] {
         try update(deadline: deadline) { () throws(Failure) in
             var addresses: [OMEMOAddress] = []
-            var unreadable: [OMEMODeviceReport] = []
             for jid in jids {
                 var devices: [UInt32]
                 do throws(XMPPError) {
                     devices = try OMEMOPEP.deviceList(of: jid, session: session, deadline: deadline)
                 } catch .stanzaError(let error) {
-                    // Shown as a line of its own (device 0: none), so the others still print.
-                    unreadable.append(OMEMODeviceReport(
-                        address: OMEMOAddress(jid: jid.bare.description, device: 0), isThisDevice: false,
-                        problem: "its device list cannot be read: \(error.condition)"))
+                    diagnostics.warning("\(jid) has no OMEMO device that we can see (its device list: \(error.condition))")
                     continue
                 } catch {
                     throw Failure(error)
@@ -40,7 +36,7 @@ extension OMEMOAccount {
             if !unknown.isEmpty {
                 do throws(XMPPError) { bundles = try OMEMOPEP.bundles(of: unknown, session: session, deadline: deadline) } catch { throw Failure(error) }
             }
-            return unreadable + addresses.map { address in
+            return addresses.map { address in
                 if isThisDevice(address) {
                     return OMEMODeviceReport(address: address, fingerprint: fingerprint, level: nil, isThisDevice: true)
                 }

@@ -61,7 +61,7 @@ extension OmemoCommand {
                     reports = try omemo.deviceReports(for: targets, session: session, deadline: deadline)
                 }
                 for target in targets where !reports.contains(where: { $0.address.jid == target.description }) {
-                    diagnostics.warning("\(target) has published no OMEMO device")
+                    diagnostics.progress("\(target) shows no OMEMO device")
                 }
                 Self.print(reports, format: format)
             }

@@ -13,7 +13,7 @@ extension Delivery {
         if rooms == nil {
             let devices = try omemo.devices(for: targets, session: session, deadline: deadline)
             for target in targets {
-                omemoDevices[target] = devices.filter { $0.jid == target.bare.description || own.contains($0) }
+                omemoDevices[target] = devices.filter { $0.jid == target.bare.description || own.contains($0) }.uniqued()
             }
         } else {
             for room in targets {
@@ -50,4 +50,12 @@ extension Delivery {
         return members
     }
 
+}
+
+extension Array where Element == OMEMOAddress {
+    /// Each address once, in the order first seen.
+    fileprivate func uniqued() -> [OMEMOAddress] {
+        var seen = Set<OMEMOAddress>()
+        return filter { seen.insert($0).inserted }
+    }
 }
