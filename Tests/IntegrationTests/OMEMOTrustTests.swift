@@ -204,4 +204,45 @@ final class OMEMOTrustTests: XCTestCase {
         XCTAssertFalse(sessions.contains { $0.hasPrefix("session \(ivan.jid) \(ownID) ") }, "a session with this device itself")
         try otherDevice.quit()
     }
+
+    /// A session this side lost (a store restored from before it began) while the contact
+    /// still has its own: the contact's next message cannot be decrypted and is reported, and
+    /// listen answers with a new session from the contact's bundle, so the one after decrypts.
+    func testListenMendsASessionItLost() throws {
+        let (me, contact) = (try account("listener1"), try account("listener2"))
+        let cli = client(me)
+        let peer = try startPeer(contact, store: "listener2-store")
+        try cli.sendEncrypted(omemoToken("first"), to: contact.jid)
+        try peer.nextMessage(from: me.jid)
+        let established = omemoToken("established")
+        try peer.sendToOffline(established, to: me.jid)
+        XCTAssertEqual(try cli.listen(["--count", "1"]).first?["body"] as? String, established)
+
+        // The session with the contact's device is gone from our store (the file stays 0600).
+        let deviceFile = cli.storeDirectory.appendingPathComponent("device")
+        let lines = try String(contentsOf: deviceFile, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        let kept = lines.filter { !$0.hasPrefix("session \(contact.jid) ") }
+        XCTAssertEqual(kept.count, lines.count - 1, "no session with \(contact.jid) to remove")
+        try Data(kept.joined(separator: "\n").utf8).write(to: deviceFile, options: .atomic)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: deviceFile.path)
+
+        let lost = omemoToken("lost")
+        try peer.sendToOffline(lost, to: me.jid)
+        let reported = try cli.listen(["--count", "1", "-v"])
+        XCTAssertEqual(reported.count, 1, "\(reported)")
+        XCTAssertTrue(reported.first?["body"] is NSNull, "\(reported)")
+        XCTAssertTrue((reported.first?["error"] as? String ?? "").contains("no session"), "\(reported)")
+        // The new session reaches the contact as an empty pre-key message from our device.
+        let mend = try peer.expect("the empty message that starts a new session") {
+            $0.event == "message" && $0.keyTransport && $0.fromBare == me.jid
+        }
+        XCTAssertEqual(mend["sender_device"] as? Int, try cli.storedDeviceID(), mend.line)
+
+        let healed = omemoToken("healed")
+        try peer.sendToOffline(healed, to: me.jid)
+        let records = try cli.listen(["--count", "1"])
+        XCTAssertEqual(records.first?["body"] as? String, healed, "\(records)")
+        XCTAssertNil(records.first?["error"] as? String, "\(records)")
+        try peer.quit()
+    }
 }
