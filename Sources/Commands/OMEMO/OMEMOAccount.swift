@@ -18,6 +18,8 @@ final class OMEMOAccount {
     private var bundleIsStale: Bool
     /// Our account's other devices, as the server listed them.
     private(set) var ownOtherDevices: [UInt32] = []
+    /// Device lists read ahead in one flight (`readDeviceLists`), used once each.
+    private var listsReadAhead: [JID: Result<[UInt32], StanzaError>] = [:]
 
     var deviceID: UInt32 { device.state.deviceID }
 
@@ -93,6 +95,21 @@ final class OMEMOAccount {
     }
 
     /// Makes sure the server lists our device and has our current bundle; learns our other devices.
+    /// Reads the device lists of our account and of `jids` in one flight, for `publish` and
+    /// `devices(for:)` to take instead of asking one at a time.
+    func readDeviceLists(of jids: [JID], session: XMPPSession, deadline: Deadline) throws(XMPPError) {
+        listsReadAhead = try OMEMOPEP.deviceLists(of: [jid] + jids, session: session, deadline: deadline)
+    }
+
+    /// A device list: the one read ahead, else asked for now.
+    private func deviceList(of owner: JID, session: XMPPSession, deadline: Deadline) throws(XMPPError) -> [UInt32] {
+        switch listsReadAhead.removeValue(forKey: owner.bare) {
+        case .success(let devices)?: return devices
+        case .failure(let error)?: throw .stanzaError(error)
+        case nil: return try OMEMOPEP.deviceList(of: owner, session: session, deadline: deadline)
+        }
+    }
+
     func publish(session: XMPPSession, deadline: Deadline) throws(XMPPError) {
         if !store.isLocked {
             do throws(Failure) {
@@ -104,7 +121,7 @@ final class OMEMOAccount {
             }
             return
         }
-        let listed = try OMEMOPEP.deviceList(of: jid, session: session, deadline: deadline)
+        let listed = try deviceList(of: jid, session: session, deadline: deadline)
         ownOtherDevices = listed.filter { $0 != deviceID }
         if bundleIsStale || !listed.contains(deviceID) {
             let bundle: OMEMOBundle
@@ -138,7 +155,7 @@ final class OMEMOAccount {
         for recipient in recipients {
             let listed: [UInt32]
             do throws(XMPPError) {
-                listed = try OMEMOPEP.deviceList(of: recipient, session: session, deadline: deadline)
+                listed = try deviceList(of: recipient, session: session, deadline: deadline)
             } catch .stanzaError(let error) {
                 // Prosody says forbidden, rather than item-not-found, to a stranger asking for a node that does not exist.
                 throw Failure(.noPermission, "\(recipient) has no OMEMO device that we can see (its device list: \(error.condition)): nothing was sent")

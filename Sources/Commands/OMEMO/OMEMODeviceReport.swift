@@ -18,15 +18,16 @@ extension OMEMOAccount {
     func deviceReports(for jids: [JID], session: XMPPSession, deadline: Deadline) throws(Failure) -> [OMEMODeviceReport] {
         try update(deadline: deadline) { () throws(Failure) in
             var addresses: [OMEMOAddress] = []
+            let lists: [JID: Result<[UInt32], StanzaError>]
+            do throws(XMPPError) { lists = try OMEMOPEP.deviceLists(of: jids, session: session, deadline: deadline) } catch { throw Failure(error) }
             for jid in jids {
                 var devices: [UInt32]
-                do throws(XMPPError) {
-                    devices = try OMEMOPEP.deviceList(of: jid, session: session, deadline: deadline)
-                } catch .stanzaError(let error) {
+                switch lists[jid.bare] {
+                case .success(let listed)?: devices = listed
+                case .failure(let error)?:
                     diagnostics.warning("\(jid) has no OMEMO device that we can see (its device list: \(error.condition))")
                     continue
-                } catch {
-                    throw Failure(error)
+                case nil: continue
                 }
                 if jid.bare == self.jid && !devices.contains(deviceID) { devices.append(deviceID) }
                 addresses += devices.sorted().map { OMEMOAddress(jid: jid.bare.description, device: $0) }

@@ -8,7 +8,13 @@ extension Delivery {
     /// sent: a target that cannot be encrypted to stops the run here (exit 77).
     func prepareEncryption(_ omemo: OMEMOAccount, deadline: Deadline) throws(Failure) {
         omemoDevices = [:]
-        do throws(XMPPError) { try omemo.publish(session: session, deadline: deadline) } catch { throw Failure(error) }
+        do throws(XMPPError) {
+            // Our list and every recipient's in one flight (a room's members come later).
+            try omemo.readDeviceLists(of: rooms == nil ? targets : [], session: session, deadline: deadline)
+            try omemo.publish(session: session, deadline: deadline)
+        } catch {
+            throw Failure(error)
+        }
         let own = omemo.ownOtherDevices.map { OMEMOAddress(jid: omemo.jid.description, device: $0) }
         if rooms == nil {
             let devices = try omemo.devices(for: targets, session: session, deadline: deadline)
@@ -18,6 +24,7 @@ extension Delivery {
         } else {
             for room in targets {
                 let members = try roomMembers(room, omemo: omemo, deadline: deadline)
+                do throws(XMPPError) { try omemo.readDeviceLists(of: members, session: session, deadline: deadline) } catch { throw Failure(error) }
                 omemoDevices[room] = try omemo.devices(for: members, session: session, deadline: deadline)
             }
         }

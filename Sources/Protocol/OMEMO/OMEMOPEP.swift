@@ -2,13 +2,33 @@
 public enum OMEMOPEP {
     /// The devices `jid` (bare) has published; none when it never published a list.
     public static func deviceList(of jid: JID, session: XMPPSession, deadline: Deadline) throws(XMPPError) -> [UInt32] {
-        let response: XMLElement
-        do {
-            response = try session.request(itemsRequest(jid, node: Namespace.omemoLegacyDeviceList), deadline: deadline, waitingFor: "the OMEMO device list of \(jid)")
-        } catch .stanzaError(let error) where error.condition == "item-not-found" {
-            return []
+        guard let list = try deviceLists(of: [jid], session: session, deadline: deadline)[jid.bare] else { return [] }
+        switch list {
+        case .success(let devices): return devices
+        case .failure(let error): throw .stanzaError(error)
         }
-        return firstItemPayload(response, "list").map(OMEMOElements.devices) ?? []
+    }
+
+    /// The device lists of `jids`, asked for in one flight: each the devices published (none
+    /// when the node does not exist), or the error the server gave instead.
+    public static func deviceLists(
+        of jids: [JID], session: XMPPSession, deadline: Deadline
+    ) throws(XMPPError) -> [JID: Result<[UInt32], StanzaError>] {
+        var seen = Set<JID>()
+        let asked = jids.map(\.bare).filter { seen.insert($0).inserted }
+            .map { ($0, session.sendRequest(itemsRequest($0, node: Namespace.omemoLegacyDeviceList))) }
+        let responses = try session.waitForResponses(asked.map(\.1), deadline: deadline, waitingFor: "OMEMO device lists")
+        var result: [JID: Result<[UInt32], StanzaError>] = [:]
+        for (jid, id) in asked {
+            guard let response = responses[id] else { continue }
+            if response[attribute: "type"] == "error" {
+                let error = XMPPSession.stanzaError(in: response)
+                result[jid] = error.condition == "item-not-found" ? .success([]) : .failure(error)
+            } else {
+                result[jid] = .success(firstItemPayload(response, "list").map(OMEMOElements.devices) ?? [])
+            }
+        }
+        return result
     }
 
     /// Publishes our device list, readable by anyone (the open access model every client
