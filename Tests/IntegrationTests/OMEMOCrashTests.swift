@@ -4,21 +4,11 @@ import XCTest
 /// A run killed while it holds the OMEMO store (SIGKILL: no clean-up of any kind) leaves
 /// neither a lock nor a damaged file behind: the next run goes ahead at once, on the same
 /// device, and its message is read.
-final class OMEMOCrashTests: XCTestCase {
-    private static let prosody = OMEMOClassServer()
-
-    override class func tearDown() {
-        prosody.stop()
-        super.tearDown()
-    }
-
+final class OMEMOCrashTests: OMEMOTestCase {
     func testARunKilledMidSendLeavesTheStoreUsable() throws {
-        try OMEMOPeer.requireInstalled()
-        let server = try Self.prosody.get()
-        let scratch = try makeScratchDirectory()
-        let (me, contact) = (try ListenHarness.account("heidi", on: server), try ListenHarness.account("ivan", on: server))
-        let cli = OMEMOClient(me, on: server, home: scratch.appendingPathComponent("heidi"))
-        let peer = try OMEMOPeer.start(contact, on: server, store: scratch.appendingPathComponent("ivan-store"), scratch: scratch)
+        let (me, contact) = (try account("heidi"), try account("ivan"))
+        let cli = client(me, "heidi")
+        let peer = try startPeer(contact, store: "ivan-store")
         let first = omemoToken("before-the-crash")
         try cli.sendEncrypted(first, to: contact.jid)
         try peer.nextMessage(from: me.jid)

@@ -12,41 +12,7 @@ import XCTest
 /// own store lost (messages for the old device reported, not dropped), a device list naming a
 /// device without a bundle, two sends at once on one store, a listener and sends sharing one
 /// store through a conversation, and the store's file modes and damage.
-final class OMEMORecoveryTests: XCTestCase {
-    private static let prosody = OMEMOClassServer()
-    private var server: ProsodyServer!
-    private var scratch: URL!
-
-    override class func tearDown() {
-        prosody.stop()
-        super.tearDown()
-    }
-
-    override func setUpWithError() throws {
-        try OMEMOPeer.requireInstalled()
-        server = try Self.prosody.get()
-        scratch = try makeScratchDirectory()
-    }
-
-    private func account(_ name: String) throws -> TestAccount { try ListenHarness.account(name, on: server) }
-
-    private func client(_ account: TestAccount, _ name: String = "xmpp-cli") -> OMEMOClient {
-        OMEMOClient(account, on: server, home: scratch.appendingPathComponent(name))
-    }
-
-    private func startPeer(_ account: TestAccount, store: String) throws -> OMEMOPeer {
-        try OMEMOPeer.start(account, on: server, store: scratch.appendingPathComponent(store), scratch: scratch)
-    }
-
-    private func assertDecrypted(
-        _ event: OMEMOPeerEvent, _ body: String, from client: OMEMOClient, file: StaticString = #filePath, line: UInt = #line
-    ) throws {
-        XCTAssertEqual(event.encrypted, true, event.line, file: file, line: line)
-        XCTAssertEqual(event.body, body, event.line, file: file, line: line)
-        XCTAssertNil(event.error, event.line, file: file, line: line)
-        XCTAssertEqual(event.senderDevice, try client.storedDeviceID(), event.line, file: file, line: line)
-    }
-
+final class OMEMORecoveryTests: OMEMOTestCase {
     private func assertOwnerOnly(_ client: OMEMOClient, file: StaticString = #filePath, line: UInt = #line) throws {
         let directory = client.storeDirectory
         let mode = try omemoMode(directory)

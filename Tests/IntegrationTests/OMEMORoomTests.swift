@@ -6,28 +6,7 @@ import XCTest
 /// both ways, live and from the room's history; any other room is refused with nothing sent.
 /// (This Prosody keeps room history in memory only, so there is no disk to search here: the
 /// one-to-one tests search it.)
-final class OMEMORoomTests: XCTestCase {
-    private static let prosody = OMEMOClassServer()
-    private var server: ProsodyServer!
-    private var scratch: URL!
-
-    override class func tearDown() {
-        prosody.stop()
-        super.tearDown()
-    }
-
-    override func setUpWithError() throws {
-        try OMEMOPeer.requireInstalled()
-        server = try Self.prosody.get()
-        scratch = try makeScratchDirectory()
-    }
-
-    private func account(_ name: String) throws -> TestAccount { try ListenHarness.account(name, on: server) }
-
-    private func startPeer(_ account: TestAccount, store: String) throws -> OMEMOPeer {
-        try OMEMOPeer.start(account, on: server, store: scratch.appendingPathComponent(store), scratch: scratch)
-    }
-
+final class OMEMORoomTests: OMEMOTestCase {
     /// The peer creates `room` members-only and non-anonymous, with `members`, and is in it.
     private func openRoom(_ room: String, owner: OMEMOPeer, members: [String]) throws {
         try owner.command(["cmd": "join", "room": room, "nick": "owner", "members": members])

@@ -6,32 +6,7 @@ import XCTest
 /// arrive decrypted, from the device in our store, with the fingerprints each side shows, and
 /// no plaintext reaches the server's disk. Each test has accounts of its own, and every
 /// xmpp-cli device and peer store is the test's alone.
-final class OMEMOTests: XCTestCase {
-    private static let prosody = OMEMOClassServer()
-    private var server: ProsodyServer!
-    private var scratch: URL!
-
-    override class func tearDown() {
-        prosody.stop()
-        super.tearDown()
-    }
-
-    override func setUpWithError() throws {
-        try OMEMOPeer.requireInstalled()
-        server = try Self.prosody.get()
-        scratch = try makeScratchDirectory()
-    }
-
-    private func account(_ name: String) throws -> TestAccount { try ListenHarness.account(name, on: server) }
-
-    private func client(_ account: TestAccount, _ name: String = "xmpp-cli") -> OMEMOClient {
-        OMEMOClient(account, on: server, home: scratch.appendingPathComponent(name))
-    }
-
-    private func startPeer(_ account: TestAccount, store: String) throws -> OMEMOPeer {
-        try OMEMOPeer.start(account, on: server, store: scratch.appendingPathComponent(store), scratch: scratch)
-    }
-
+final class OMEMOTests: OMEMOTestCase {
     /// A message for the purpose, in the clear, from `client` to the peer: found on the
     /// server afterwards, it shows that grep would find a plaintext there.
     private func plainControl(from client: OMEMOClient, to peer: OMEMOPeer) throws -> String {

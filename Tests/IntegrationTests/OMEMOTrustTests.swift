@@ -6,46 +6,12 @@ import XCTest
 /// several ways), a contact's second device before and after one was trusted by hand, and
 /// `trust = manual`. Whatever may not be encrypted to is checked on the peer: it gets
 /// nothing before a marker sent in the clear afterwards.
-final class OMEMOTrustTests: XCTestCase {
-    private static let prosody = OMEMOClassServer()
-    private var server: ProsodyServer!
-    private var scratch: URL!
-
-    override class func tearDown() {
-        prosody.stop()
-        super.tearDown()
-    }
-
-    override func setUpWithError() throws {
-        try OMEMOPeer.requireInstalled()
-        server = try Self.prosody.get()
-        scratch = try makeScratchDirectory()
-    }
-
-    private func account(_ name: String) throws -> TestAccount { try ListenHarness.account(name, on: server) }
-
-    private func client(_ account: TestAccount, _ name: String = "xmpp-cli") -> OMEMOClient {
-        OMEMOClient(account, on: server, home: scratch.appendingPathComponent(name))
-    }
-
-    private func startPeer(_ account: TestAccount, store: String) throws -> OMEMOPeer {
-        try OMEMOPeer.start(account, on: server, store: scratch.appendingPathComponent(store), scratch: scratch)
-    }
-
+final class OMEMOTrustTests: OMEMOTestCase {
     /// What `peers` got from `client` (with a payload) before a marker it sends them now, in the clear.
     private func received(by peers: [OMEMOPeer], from client: OMEMOClient) throws -> [[OMEMOPeerEvent]] {
         let marker = omemoToken("marker")
         try client.sendPlain(marker, to: peers[0].account.jid)
         return try peers.map { try $0.messages(from: client.account.jid, before: marker) }
-    }
-
-    private func assertDecrypted(
-        _ event: OMEMOPeerEvent, _ body: String, from client: OMEMOClient, file: StaticString = #filePath, line: UInt = #line
-    ) throws {
-        XCTAssertEqual(event.encrypted, true, event.line, file: file, line: line)
-        XCTAssertEqual(event.body, body, event.line, file: file, line: line)
-        XCTAssertNil(event.error, event.line, file: file, line: line)
-        XCTAssertEqual(event.senderDevice, try client.storedDeviceID(), event.line, file: file, line: line)
     }
 
     /// 7. A new contact device is `blind`; `omemo distrust` (fingerprint in capitals with

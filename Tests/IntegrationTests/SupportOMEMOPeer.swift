@@ -28,11 +28,10 @@ final class OMEMOPeer {
     let store: URL
     private let process = Process()
     private let input = Pipe()
-    private let stdoutURL: URL
+    private let output = Pipe()
     private let stderrURL: URL
     private var events: [OMEMOPeerEvent] = []
-    private var readBytes = 0
-    private var pending = Data()
+    private let stream = PeerStream()
     private var taken = Set<Int>()
     /// The `ready` event's values, once it came.
     private(set) var fullJID = ""
@@ -59,11 +58,9 @@ final class OMEMOPeer {
         self.account = account
         self.store = store
         let name = "omemo-peer-\(account.jid.prefix { $0 != "@" })-\(UUID().uuidString.prefix(8))"
-        stdoutURL = scratch.appendingPathComponent("\(name).stdout")
         stderrURL = scratch.appendingPathComponent("\(name).stderr")
         let passwordFile = scratch.appendingPathComponent("\(name).password")
         guard FileManager.default.createFile(atPath: passwordFile.path, contents: nil, attributes: [.posixPermissions: 0o600]),
-            FileManager.default.createFile(atPath: stdoutURL.path, contents: nil),
             FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
         else { throw HarnessError.failedToStart("cannot create the OMEMO peer's files in \(scratch.path)") }
         // Written into the file made 0600 above: never readable by others, not even for a moment.
@@ -80,8 +77,26 @@ final class OMEMOPeer {
         environment["PYTHONDONTWRITEBYTECODE"] = "1"
         process.environment = environment
         process.standardInput = input
-        process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
+        process.standardOutput = output
         process.standardError = try FileHandle(forWritingTo: stderrURL)
+        let stream = self.stream
+        output.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            stream.changed.lock()
+            if data.isEmpty {
+                handle.readabilityHandler = nil
+                stream.ended = true
+            } else {
+                stream.pending.append(data)
+            }
+            stream.changed.broadcast()
+            stream.changed.unlock()
+        }
+        process.terminationHandler = { _ in
+            stream.changed.lock()
+            stream.changed.broadcast()
+            stream.changed.unlock()
+        }
         do {
             try process.run()
         } catch {
@@ -110,7 +125,9 @@ final class OMEMOPeer {
 
     /// Every event so far, in the order printed.
     func allEvents() -> [OMEMOPeerEvent] {
-        readEvents()
+        stream.changed.lock()
+        defer { stream.changed.unlock() }
+        splitEvents()
         return events
     }
 
@@ -124,22 +141,21 @@ final class OMEMOPeer {
     @discardableResult
     func expect(_ what: String, timeout: TimeInterval = 20, _ matches: (OMEMOPeerEvent) -> Bool) throws -> OMEMOPeerEvent {
         let deadline = Date().addingTimeInterval(timeout)
+        stream.changed.lock()
+        defer { stream.changed.unlock() }
         while true {
-            readEvents()
+            splitEvents()
             if let index = events.indices.first(where: { !taken.contains($0) && matches(events[$0]) }) {
                 taken.insert(index)
                 return events[index]
             }
-            if !process.isRunning {
-                readEvents()
-                if events.indices.contains(where: { !taken.contains($0) && matches(events[$0]) }) { continue }
+            if !process.isRunning && stream.ended {
                 throw HarnessError.unexpectedOutput(
                     "\(who) exited \(process.terminationStatus) while waiting for \(what); events: \(eventLines()); stderr: \(stderr)")
             }
-            guard Date() < deadline else {
+            guard stream.changed.wait(until: deadline) || Date() < deadline else {
                 throw HarnessError.timedOut("\(who): no \(what) after \(timeout)s; events: \(eventLines()); stderr: \(stderr)")
             }
-            usleep(20_000)
         }
     }
 
@@ -168,17 +184,23 @@ final class OMEMOPeer {
 
     private func eventLines() -> String { events.map(\.line).joined(separator: " | ") }
 
-    private func readEvents() {
-        guard let handle = try? FileHandle(forReadingFrom: stdoutURL) else { return }
-        defer { try? handle.close() }
-        guard (try? handle.seek(toOffset: UInt64(readBytes))) != nil, let data = try? handle.readToEnd(), !data.isEmpty else { return }
-        readBytes += data.count
-        pending.append(data)
-        while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
-            let line = String(decoding: pending[pending.startIndex..<newline], as: UTF8.self)
-            pending = Data(pending[pending.index(after: newline)...])
+    /// Turns the complete lines of `pending` into events; called with `changed` locked.
+    private func splitEvents() {
+        while let newline = stream.pending.firstIndex(of: UInt8(ascii: "\n")) {
+            let line = String(decoding: stream.pending[stream.pending.startIndex..<newline], as: UTF8.self)
+            stream.pending = Data(stream.pending[stream.pending.index(after: newline)...])
             events.append(OMEMOPeerEvent(line: line))
         }
+    }
+
+    /// Waits until the peer has exited, or `deadline` passes; whether it exited.
+    private func waitForExit(until deadline: Date) -> Bool {
+        stream.changed.lock()
+        defer { stream.changed.unlock() }
+        while process.isRunning {
+            guard stream.changed.wait(until: deadline) || Date() < deadline else { return !process.isRunning }
+        }
+        return true
     }
 
     // MARK: Commands
@@ -228,9 +250,7 @@ final class OMEMOPeer {
             throw HarnessError.unexpectedOutput("\(who) had exited (\(process.terminationStatus)) before quit; stderr: \(stderr)")
         }
         try command(["cmd": "quit"])
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { usleep(20_000) }
-        guard !process.isRunning else {
+        guard waitForExit(until: Date().addingTimeInterval(timeout)) else {
             terminate()
             throw HarnessError.timedOut("\(who) still running \(timeout)s after quit; stderr: \(stderr)")
         }
@@ -244,9 +264,7 @@ final class OMEMOPeer {
         try? input.fileHandleForWriting.close()
         guard process.isRunning else { return }
         process.terminate()
-        let deadline = Date().addingTimeInterval(3)
-        while process.isRunning && Date() < deadline { usleep(20_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        if !waitForExit(until: Date().addingTimeInterval(3)) { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
     }
 }
@@ -316,4 +334,13 @@ enum OMEMOFingerprint {
     static func isGrouped(_ text: String) -> Bool {
         text.range(of: #"^[0-9a-f]{8}( [0-9a-f]{8}){7}$"#, options: .regularExpression) != nil
     }
+}
+
+/// The peer's stdout as it arrives, and the condition every wait waits on: signalled when
+/// the peer writes or exits. `pending` and `ended` are guarded by `changed`.
+private final class PeerStream: @unchecked Sendable {
+    let changed = NSCondition()
+    var pending = Data()
+    /// stdout reached its end: everything the peer printed is in `pending`.
+    var ended = false
 }

@@ -110,17 +110,8 @@ final class OMEMOAccount {
         }
     }
 
+    /// It writes nothing to the store, so it needs no lock.
     func publish(session: XMPPSession, deadline: Deadline) throws(XMPPError) {
-        if !store.isLocked {
-            do throws(Failure) {
-                try update(deadline: deadline) { () throws(Failure) in
-                    do throws(XMPPError) { try publish(session: session, deadline: deadline) } catch { throw Failure(error) }
-                }
-            } catch {
-                throw .refused(error.message)
-            }
-            return
-        }
         let listed = try deviceList(of: jid, session: session, deadline: deadline)
         ownOtherDevices = listed.filter { $0 != deviceID }
         if bundleIsStale || !listed.contains(deviceID) {

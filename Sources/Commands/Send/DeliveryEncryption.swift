@@ -19,7 +19,7 @@ extension Delivery {
         if rooms == nil {
             let devices = try omemo.devices(for: targets, session: session, deadline: deadline)
             for target in targets {
-                omemoDevices[target] = devices.filter { $0.jid == target.bare.description || own.contains($0) }.uniqued()
+                omemoDevices[target] = devices.filter { $0.jid == target.bare.description || own.contains($0) }
             }
         } else {
             for room in targets {
@@ -28,7 +28,7 @@ extension Delivery {
                 omemoDevices[room] = try omemo.devices(for: members, session: session, deadline: deadline)
             }
         }
-        try omemo.save()
+        // Sessions started here are saved with the first message's ratchet step (`messages`).
         diagnostics.progress("OMEMO: encrypting for \(omemoDevices.values.reduce(0) { $0 + $1.count }) device(s) as device \(omemo.deviceID)")
     }
 
@@ -57,12 +57,4 @@ extension Delivery {
         return members
     }
 
-}
-
-extension Array where Element == OMEMOAddress {
-    /// Each address once, in the order first seen.
-    fileprivate func uniqued() -> [OMEMOAddress] {
-        var seen = Set<OMEMOAddress>()
-        return filter { seen.insert($0).inserted }
-    }
 }

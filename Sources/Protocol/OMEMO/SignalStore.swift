@@ -57,42 +57,21 @@ final class SignalStore {
         }
         signal_protocol_store_context_set_session_store(storeContext, &sessions)
 
+        // Pre-keys and signed pre-keys: the same four operations on two tables.
         var preKeys = signal_protocol_pre_key_store()
         preKeys.user_data = me
-        preKeys.load_pre_key = { record, id, me in
-            guard let record else { return SG_ERR_INVAL }
-            guard let bytes = SignalStore.of(me).state.preKeys[id] else { return SG_ERR_INVALID_KEY_ID }
-            return SignalContext.give(bytes, to: record)
-        }
-        preKeys.store_pre_key = { id, record, length, me in
-            guard let record else { return SG_ERR_INVAL }
-            SignalStore.of(me).state.preKeys[id] = Array(UnsafeBufferPointer(start: record, count: length))
-            return 0
-        }
+        preKeys.load_pre_key = { record, id, me in SignalStore.of(me).load(\.preKeys, id, into: record) }
+        preKeys.store_pre_key = { id, record, length, me in SignalStore.of(me).store(\.preKeys, id, record, length) }
         preKeys.contains_pre_key = { id, me in SignalStore.of(me).state.preKeys[id] == nil ? 0 : 1 }
-        preKeys.remove_pre_key = { id, me in
-            SignalStore.of(me).state.preKeys[id] = nil
-            return 0
-        }
+        preKeys.remove_pre_key = { id, me in SignalStore.of(me).remove(\.preKeys, id) }
         signal_protocol_store_context_set_pre_key_store(storeContext, &preKeys)
 
         var signedPreKeys = signal_protocol_signed_pre_key_store()
         signedPreKeys.user_data = me
-        signedPreKeys.load_signed_pre_key = { record, id, me in
-            guard let record else { return SG_ERR_INVAL }
-            guard let bytes = SignalStore.of(me).state.signedPreKeys[id] else { return SG_ERR_INVALID_KEY_ID }
-            return SignalContext.give(bytes, to: record)
-        }
-        signedPreKeys.store_signed_pre_key = { id, record, length, me in
-            guard let record else { return SG_ERR_INVAL }
-            SignalStore.of(me).state.signedPreKeys[id] = Array(UnsafeBufferPointer(start: record, count: length))
-            return 0
-        }
+        signedPreKeys.load_signed_pre_key = { record, id, me in SignalStore.of(me).load(\.signedPreKeys, id, into: record) }
+        signedPreKeys.store_signed_pre_key = { id, record, length, me in SignalStore.of(me).store(\.signedPreKeys, id, record, length) }
         signedPreKeys.contains_signed_pre_key = { id, me in SignalStore.of(me).state.signedPreKeys[id] == nil ? 0 : 1 }
-        signedPreKeys.remove_signed_pre_key = { id, me in
-            SignalStore.of(me).state.signedPreKeys[id] = nil
-            return 0
-        }
+        signedPreKeys.remove_signed_pre_key = { id, me in SignalStore.of(me).remove(\.signedPreKeys, id) }
         signal_protocol_store_context_set_signed_pre_key_store(storeContext, &signedPreKeys)
 
         var identities = signal_protocol_identity_key_store()
@@ -117,6 +96,25 @@ final class SignalStore {
     }
 
     deinit { signal_protocol_store_context_destroy(storeContext) }
+
+    private typealias KeyTable = WritableKeyPath<OMEMOState, [UInt32: [UInt8]]>
+
+    private func load(_ table: KeyTable, _ id: UInt32, into record: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+        guard let record else { return SG_ERR_INVAL }
+        guard let bytes = state[keyPath: table][id] else { return SG_ERR_INVALID_KEY_ID }
+        return SignalContext.give(bytes, to: record)
+    }
+
+    private func store(_ table: KeyTable, _ id: UInt32, _ record: UnsafeMutablePointer<UInt8>?, _ length: Int) -> Int32 {
+        guard let record else { return SG_ERR_INVAL }
+        state[keyPath: table][id] = Array(UnsafeBufferPointer(start: record, count: length))
+        return 0
+    }
+
+    private func remove(_ table: KeyTable, _ id: UInt32) -> Int32 {
+        state[keyPath: table][id] = nil
+        return 0
+    }
 
     private static func of(_ pointer: UnsafeMutableRawPointer?) -> SignalStore {
         Unmanaged<SignalStore>.fromOpaque(pointer!).takeUnretainedValue()
