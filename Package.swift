@@ -28,6 +28,11 @@ let package = Package(
         .systemLibrary(
             name: "COMEMO", path: "Sources/COMEMO", pkgConfig: "libomemo-c",
             providers: [.apt(["libomemo-c-dev"])]),
+        // libcurl (OpenSSL flavour): the HTTP PUT of XEP-0363 uploads; its only door is
+        // Protocol/HTTP/HTTPTransfer.swift.
+        .systemLibrary(
+            name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]),
         // glibc's stub resolver (res_query) for DNS SRV look-ups; part of libc6-dev.
         .systemLibrary(name: "CResolv", path: "Sources/CResolv"),
         // The only async-signal-safe code: the signal handler. Its only door is
@@ -37,7 +42,7 @@ let package = Package(
         // The synchronous XMPP core: no argument parsing, no terminal code, no exit codes.
         .target(
             name: "XMPPProtocol",
-            dependencies: ["COpenSSL", "CLibXML2", "CResolv", "COMEMO"],
+            dependencies: ["COpenSSL", "CLibXML2", "CResolv", "COMEMO", "CCurl"],
             path: "Sources/Protocol"),
         // The subcommands: options, input, output and exit codes.
         .target(

@@ -49,6 +49,11 @@ public struct JID: Hashable, Sendable, CustomStringConvertible {
         JID(validLocalpart: localpart, domainpart: domainpart, resourcepart: nil)
     }
 
+    /// The domain alone, as an address (the account's server, for service discovery).
+    public var domain: JID {
+        JID(validLocalpart: nil, domainpart: domainpart, resourcepart: nil)
+    }
+
     /// Whether there is no resourcepart.
     public var isBare: Bool { resourcepart == nil }
 

@@ -25,7 +25,7 @@ public enum HashAlgorithm: Sendable, CaseIterable {
     }
 
     /// OpenSSL's static descriptor for the algorithm (never freed: it is a built-in table).
-    fileprivate var evpMD: OpaquePointer {
+    var evpMD: OpaquePointer {
         switch self {
         case .sha1: EVP_sha1()
         case .sha256: EVP_sha256()

@@ -30,6 +30,7 @@ public enum Namespace {
     public static let ping = "urn:xmpp:ping"                              // XEP-0199
     public static let stanzaID = "urn:xmpp:sid:0"                         // XEP-0359
     public static let discoInfo = "http://jabber.org/protocol/disco#info" // XEP-0030
+    public static let discoItems = "http://jabber.org/protocol/disco#items"
     public static let version = "jabber:iq:version"                       // XEP-0092
     public static let carbons = "urn:xmpp:carbons:2"                      // XEP-0280
     public static let forward = "urn:xmpp:forward:0"                      // XEP-0297
@@ -47,4 +48,6 @@ public enum Namespace {
     public static let omemoLegacyBundles = "eu.siacs.conversations.axolotl.bundles"  // + ":" + device id
     public static let explicitEncryption = "urn:xmpp:eme:0"               // XEP-0380
     public static let processingHints = "urn:xmpp:hints"                  // XEP-0334
+    public static let httpUpload = "urn:xmpp:http:upload:0"               // XEP-0363
+    public static let outOfBandData = "jabber:x:oob"                      // XEP-0066
 }

@@ -14,16 +14,23 @@ final class TLSContext {
         }
         pointer = context
 
-        guard xmppcli_SSL_CTX_set_min_proto_version(context, xmppcli_TLS1_2_VERSION()) == 1 else {
-            throw .tls(.configuration("cannot require TLS 1.2 or later"))
-        }
-        _ = xmppcli_SSL_CTX_set_options(
-            context, xmppcli_SSL_OP_NO_COMPRESSION() | xmppcli_SSL_OP_NO_RENEGOTIATION())
+        try Self.applyPolicy(configuration, to: context)
         // Writes are retried with the same bytes at a possibly different address (a Swift
         // array is only pinned for the duration of one call), and may complete in parts.
         _ = xmppcli_SSL_CTX_set_mode(
             context,
             xmppcli_SSL_MODE_ENABLE_PARTIAL_WRITE() | xmppcli_SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER())
+    }
+
+    /// What every TLS connection of the program has, whoever made its `SSL_CTX` (this class,
+    /// or libcurl for HTTP upload): TLS 1.2 at least, no compression or renegotiation, and
+    /// the trust asked for (the system store and the CA file, or nothing with `--insecure`).
+    static func applyPolicy(_ configuration: TLSConfiguration, to context: OpaquePointer) throws(TransportError) {
+        guard xmppcli_SSL_CTX_set_min_proto_version(context, xmppcli_TLS1_2_VERSION()) == 1 else {
+            throw .tls(.configuration("cannot require TLS 1.2 or later"))
+        }
+        _ = xmppcli_SSL_CTX_set_options(
+            context, xmppcli_SSL_OP_NO_COMPRESSION() | xmppcli_SSL_OP_NO_RENEGOTIATION())
 
         // Loaded even with verification off: a mistyped path is a mistake worth reporting.
         if let caFile = configuration.caFile {
