@@ -33,23 +33,33 @@ final class Delivery {
         self.diagnostics = diagnostics
     }
 
-    /// The same body to every target.
+    /// The same body to every target, then each attachment's URL as a message of its own.
     ///
     /// With `--retry`, no message is delivered twice by this client's doing: a lost
     /// connection is first resumed (XEP-0198), where the server said it could be, and the
     /// server says which stanzas it had; otherwise a new login sends only the messages the
     /// server had not confirmed, with their first ids (and origin-ids, XEP-0359). A message
     /// the server took but could not confirm before the connection went is then sent again:
-    /// recipients that de-duplicate by origin-id show it once (the man page says so).
-    func sendOnce(body: String) throws(Failure) {
+    /// recipients that de-duplicate by origin-id show it once (the man page says so). Files
+    /// are uploaded once: a later attempt sends the URLs it already has.
+    func sendOnce(body: String?, attachments: [UploadFile]) throws(Failure) {
         try CommandRunner.xmpp {
             let deadline = account.deadline()
             var unconfirmed: [(stanza: XMLElement, target: JID)]?
+            var uploaded: [UploadedFile]?
             try ServerLogin.run(account, diagnostics: diagnostics, deadline: deadline) { session in
                 try begin(session, deadline: deadline)
-                try checkServerLimit(body: body, deadline: deadline)
+                if uploaded == nil {
+                    uploaded = try FileUploader(account: account, diagnostics: diagnostics, encrypts: omemo != nil)
+                        .upload(attachments, session: session, deadline: deadline)
+                }
+                let contents = (body.map { [MessageContent(body: $0)] } ?? []) + uploaded!.map(MessageContent.init(attachment:))
+                for content in contents { try checkServerLimit(content, deadline: deadline) }
                 let retrying = unconfirmed != nil
-                let messages = try unconfirmed ?? messages(body)
+                var messages = unconfirmed ?? []
+                if unconfirmed == nil {
+                    for content in contents { messages += try self.messages(content) }
+                }
                 unconfirmed = messages
                 if retrying {
                     diagnostics.progress("sending the \(messages.count) message(s) the server has not confirmed yet, with their first ids")
@@ -146,18 +156,20 @@ final class Delivery {
 
     /// The same body to every target, one message each.
     func sendToEveryTarget(_ body: String) throws(Failure) {
-        for message in try messages(body) { send(message.stanza, to: message.target) }
+        for message in try messages(MessageContent(body: body)) { send(message.stanza, to: message.target) }
     }
 
-    /// One message of `body` for each target, each with an id of its own; with OMEMO each is
-    /// encrypted, and the store saved, before it is sent.
-    private func messages(_ body: String) throws(Failure) -> [(stanza: XMLElement, target: JID)] {
+    /// One message of `content` for each target, each with an id of its own; with OMEMO each
+    /// is encrypted, and the store saved, before it is sent.
+    private func messages(_ content: MessageContent) throws(Failure) -> [(stanza: XMLElement, target: JID)] {
         guard let omemo else {
-            return zip(targets, addresses).map { target, address in (template.stanza(id: session.makeID(), to: address, body: body), target) }
+            return zip(targets, addresses).map { target, address in
+                (template.stanza(id: session.makeID(), to: address, body: content.body, attachmentURL: content.attachmentURL), target)
+            }
         }
         var result: [(stanza: XMLElement, target: JID)] = []
         for (target, address) in zip(targets, addresses) {
-            let encrypted = try omemo.encrypt(body, for: omemoDevices[target] ?? [])
+            let encrypted = try omemo.encrypt(content.body, for: omemoDevices[target] ?? [])
             result.append((template.encryptedStanza(id: session.makeID(), to: address, encrypted: encrypted), target))
         }
         try omemo.save()
@@ -175,12 +187,12 @@ final class Delivery {
     /// The server's own limit (XEP-0478), known once its features have come. Every server
     /// takes stanzas of 10,000 bytes (RFC 6120 §13.12), so a smaller message goes without
     /// waiting for them, with the bind request.
-    func checkServerLimit(body: String, deadline: Deadline) throws(Failure) {
-        if body.utf8.count + 2_000 > 10_000 {
+    func checkServerLimit(_ content: MessageContent, deadline: Deadline) throws(Failure) {
+        if content.body.utf8.count + 2_000 > 10_000 {
             do throws(XMPPError) { try session.awaitFeatures(deadline: deadline) } catch { throw Failure(error) }
         }
         guard let limit = session.limits?.maxStanzaBytes else { return }
-        try template.checkSize(body: body, recipients: targets, limit: limit, limitSource: "the server's limit")
+        try template.checkSize(body: content.body, recipients: targets, limit: limit, limitSource: "the server's limit")
     }
 
     var confirmedSummary: String {

@@ -108,7 +108,7 @@ struct InteractiveLoop {
             if text.isEmpty { continue }  // a blank line carries no message
             do {
                 try MessageInput.checkText(text, what: "line \(number)")
-                try delivery.checkServerLimit(body: text, deadline: .after(seconds: timeout))
+                try delivery.checkServerLimit(MessageContent(body: text), deadline: .after(seconds: timeout))
                 if session.unconfirmedCount == 0 { lastProgress = .now() }
                 try delivery.sendToEveryTarget(text)
             } catch {

@@ -1,5 +1,22 @@
 import XMPPProtocol
 
+/// What one message says: its body, and for an uploaded file the URL clients show inline
+/// (XEP-0066; the body is that URL too). An encrypted file's aesgcm:// URL (XEP-0454) goes
+/// only inside OMEMO, so it has no out-of-band element.
+struct MessageContent {
+    var body: String
+    var attachmentURL: String?
+
+    init(body: String) {
+        self.body = body
+    }
+
+    init(attachment: UploadedFile) {
+        body = attachment.url
+        attachmentURL = attachment.isEncrypted ? nil : attachment.url
+    }
+}
+
 /// What one message looks like before it gets an id and an addressee: the same for every
 /// recipient and, with `--interactive`, for every line but the body.
 struct OutgoingMessage {
@@ -14,13 +31,18 @@ struct OutgoingMessage {
 
     /// `to` is the recipient's address as written (`JID.description`), made once per
     /// recipient rather than for every line.
-    func stanza(id: String, to: String, body: String) -> XMLElement {
+    func stanza(id: String, to: String, body: String, attachmentURL: String? = nil) -> XMLElement {
         // In the order `XMLElement(_:attributes:)` would sort them into, without a dictionary.
         // The children in one array, made at its size: a message is made for every line.
         var children: [XMLNode] = []
         children.reserveCapacity(5)
         if let subject { children.append(.element(textElement("subject", subject))) }
         children.append(.element(textElement("body", body)))
+        // XEP-0066: the body is the URL, and this tells clients to show the file inline.
+        if let attachmentURL {
+            let url = XMLElement("url", namespace: Namespace.outOfBandData, orderedAttributes: [], children: [.text(attachmentURL)])
+            children.append(.element(XMLElement("x", namespace: Namespace.outOfBandData, orderedAttributes: [], children: [.element(url)])))
+        }
         if let thread { children.append(.element(textElement("thread", thread))) }
         if requestsReceipt { children.append(.element(DeliveryReceipts.request)) }
         // XEP-0359: a stable id of our own, kept by archives and servers that rewrite ids.

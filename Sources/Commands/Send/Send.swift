@@ -68,6 +68,13 @@ public struct Send: ParsableCommand {
     @Flag(help: "Request a delivery receipt (XEP-0184) from each recipient and wait for it until --timeout.")
     var receipt = false
 
+    @Option(
+        name: .customLong("attach"),
+        help: ArgumentHelp(
+            "Upload FILE (XEP-0363) and send its URL with an out-of-band element (XEP-0066), so clients show it inline; repeatable; each file is its own message, after the --message or --file text if any.",
+            valueName: "FILE"))
+    var attachments: [String] = []
+
     @Flag(help: "Encrypt end to end with OMEMO; refuses to send anything in the clear if any recipient cannot be encrypted to (exit 77).")
     var omemo = false
 
@@ -82,6 +89,7 @@ public struct Send: ParsableCommand {
         }
         if room && type != nil { throw ValidationError("--type does not apply to rooms: messages to rooms are groupchat") }
         if room && receipt { throw ValidationError("--receipt does not apply to rooms") }
+        if interactive && !attachments.isEmpty { throw ValidationError("--attach cannot be combined with --interactive") }
     }
 
     public func run() throws {
@@ -96,10 +104,14 @@ public struct Send: ParsableCommand {
             let template = OutgoingMessage(
                 type: room ? "groupchat" : (type ?? .chat).rawValue, subject: subject, thread: thread,
                 requestsReceipt: receipt)
-            if message == nil && file == nil && FileInput.isTerminal(0) {
+            // Every file is opened (and so known to be readable) before anything else is done.
+            let files = try attachments.map { (path) throws(Failure) in try UploadFile(path: path, contentType: nil) }
+            // With --attach the text, if any, comes from --message or --file: standard input is not read.
+            let readsBody = attachments.isEmpty || message != nil || file != nil
+            if readsBody && message == nil && file == nil && FileInput.isTerminal(0) {
                 diagnostics.hint(interactive ? "each line is a message; end with Ctrl-D" : "type the message, then Ctrl-D on a line of its own")
             }
-            let body = interactive ? nil : try MessageInput.body(message: message, file: file)
+            let body = interactive || !readsBody ? nil : try MessageInput.body(message: message, file: file)
             if let body {
                 try template.checkSize(
                     body: body, recipients: targets, limit: OutgoingMessage.defaultStanzaLimit, limitSource: "the default limit")
@@ -114,10 +126,10 @@ public struct Send: ParsableCommand {
             let delivery = Delivery(
                 account: account, targets: targets, template: template, rooms: rooms, omemo: omemoAccount,
                 diagnostics: diagnostics)
-            if let body {
-                try delivery.sendOnce(body: body)
-            } else {
+            if interactive {
                 try delivery.sendLines(from: file)
+            } else {
+                try delivery.sendOnce(body: body, attachments: files)
             }
         }
     }

@@ -88,6 +88,9 @@ struct FileUploader {
         guard getURL.isHTTPS else {
             throw Failure(.noPermission, "the upload service would serve \(file.path) over plain http (\(getURL)): nothing was uploaded")
         }
+        if account.settings.insecure {
+            diagnostics.warning("--insecure: the certificate of the upload service \(putURL.host) is NOT verified; anyone on the path can read and change \(file.path)")
+        }
         let encryption = encrypts ? FileEncryption.random() : nil
         let body = try UploadBody(file: file, encryption: encryption)
         let bar = ProgressBar.isWanted(for: body.length, diagnostics: diagnostics) ? ProgressBar(label: file.name, total: body.length) : nil
