@@ -13,6 +13,7 @@ final class ProgressBar {
     private let started = Deadline.now()
     private var lastDrawn: Deadline?
     private var drewAnything = false
+    private var drewLastByte = false
 
     static func isWanted(for size: Int64, diagnostics: Diagnostics) -> Bool {
         guard size > threshold, diagnostics.level >= .normal, FileInput.isTerminal(2) else { return false }
@@ -24,11 +25,14 @@ final class ProgressBar {
         self.total = total
     }
 
-    /// Redraws at most ten times a second, and always for the last byte.
+    /// Redraws at most ten times a second, and once for the last byte (not again while the
+    /// server's answer is awaited: the rate shown is that of the transfer).
     func update(sent: Int64) {
         let now = Deadline.now()
+        if drewLastByte { return }
         if sent < total, let lastDrawn, now.uptimeNanoseconds - lastDrawn.uptimeNanoseconds < 100_000_000 { return }
         lastDrawn = now
+        drewLastByte = sent >= total
         drewAnything = true
         let elapsed = Double(now.uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         let line = Self.render(label: label, sent: sent, total: total, elapsedSeconds: elapsed, width: Self.terminalWidth())
@@ -45,7 +49,7 @@ final class ProgressBar {
     static func render(label: String, sent: Int64, total: Int64, elapsedSeconds: Double, width: Int) -> String {
         let fraction = total > 0 ? min(1, Double(max(0, sent)) / Double(total)) : 1
         let percent = String(Int(fraction * 100)).leftPadded(to: 3) + "%"
-        let rate = elapsedSeconds > 0.05 ? Double(sent) / elapsedSeconds : 0
+        let rate = elapsedSeconds > 0 ? Double(sent) / elapsedSeconds : 0
         let eta: String
         if sent >= total {
             eta = "   done  "
