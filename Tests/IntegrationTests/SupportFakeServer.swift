@@ -49,10 +49,11 @@ final class FakeServer {
     private let child: ChildProcess
 
     /// `environment` adds variables for the scenario (FAKESERVER_HOSTILE_CERTS, say).
-    /// `connections` overrides how many connections the scenario serves before it exits.
+    /// `connections` overrides how many connections the scenario serves before it exits;
+    /// `extraArguments` go to fakeserver.py (`--upload-port N`).
     init(
         scenario: String, scratch: URL, password: String = FakeServer.password,
-        environment: [String: String] = [:], connections: Int? = nil
+        environment: [String: String] = [:], connections: Int? = nil, extraArguments: [String] = []
     ) throws {
         self.scenario = scenario
         let certificates = try TestCertificates.directory
@@ -66,7 +67,7 @@ final class FakeServer {
                 "--cert", certificates.appendingPathComponent("server.pem").path,
                 "--key", certificates.appendingPathComponent("server.key").path,
                 "--timeout", "30",
-            ] + (connections.map { ["--connections", String($0)] } ?? []),
+            ] + (connections.map { ["--connections", String($0)] } ?? []) + extraArguments,
             environment: Peer.peerEnvironment(password: password).merging(environment) { _, new in new },
             outputIn: scratch)
         let deadline = Date().addingTimeInterval(10)

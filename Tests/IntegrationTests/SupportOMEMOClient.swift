@@ -159,14 +159,20 @@ struct OMEMODeviceLine: Equatable, CustomStringConvertible {
 /// One Prosody per test class (stale device ids stay published on a server, so the OMEMO
 /// tests use none that others used): started by the class's first test, stopped by its
 /// class tearDown.
-final class OMEMOClassServer: @unchecked Sendable {
+final class ClassProsody: @unchecked Sendable {
     private let lock = NSLock()
     private var result: Result<ProsodyServer, any Error>?
+    /// Arguments for prosody/start (`--upload LIMIT`).
+    private let extraArguments: [String]
+
+    init(extraArguments: [String] = []) {
+        self.extraArguments = extraArguments
+    }
 
     func get() throws -> ProsodyServer {
         lock.lock()
         defer { lock.unlock() }
-        if result == nil { result = Result { try ProsodyServer.startOwn() } }
+        if result == nil { result = Result { try ProsodyServer.startOwn(extraArguments: extraArguments) } }
         return try result!.get()
     }
 

@@ -7,17 +7,20 @@ import XCTest
 /// xmpp-cli devices made in it.
 class OMEMOTestCase: XCTestCase {
     private static let serversLock = NSLock()
-    nonisolated(unsafe) private static var servers: [ObjectIdentifier: OMEMOClassServer] = [:]
+    nonisolated(unsafe) private static var servers: [ObjectIdentifier: ClassProsody] = [:]
 
     /// This class's server (each subclass has its own).
-    private static var prosody: OMEMOClassServer {
+    private static var prosody: ClassProsody {
         serversLock.lock()
         defer { serversLock.unlock() }
         if let server = servers[ObjectIdentifier(self)] { return server }
-        let server = OMEMOClassServer()
+        let server = ClassProsody(extraArguments: serverArguments)
         servers[ObjectIdentifier(self)] = server
         return server
     }
+
+    /// What the class's server offers besides OMEMO (prosody/start's arguments).
+    class var serverArguments: [String] { [] }
 
     var server: ProsodyServer!
     var scratch: URL!

@@ -10,12 +10,15 @@ struct ReceivedMessage: Decodable, Equatable {
     let subject: String?
     let thread: String?
     let originID: String?
+    /// The URL of a XEP-0066 out-of-band element (a file's).
+    let oobURL: String?
     /// Came from offline storage (carried a XEP-0203 delay), not live.
     let delayed: Bool
 
     enum CodingKeys: String, CodingKey {
         case from, to, type, id, body, subject, thread, delayed
         case originID = "origin_id"
+        case oobURL = "oob_url"
     }
 }
 

@@ -28,6 +28,9 @@ final class ProsodyServer: Sendable {
     let untrustedCAFile: String
     let logFile: String
     let pid: Int32
+    /// With `start --upload`: the HTTP upload component's host, its HTTPS port, and where
+    /// it keeps the files uploaded (nil otherwise).
+    let upload: UploadComponent?
     let alice: TestAccount
     let bob: TestAccount
     let carol: TestAccount
@@ -84,8 +87,8 @@ final class ProsodyServer: Sendable {
 
     /// A server of the caller's own, for a test that stops or restarts it; `stop()` it after.
     /// (It is also stopped when the test process ends, like the shared one.)
-    static func startOwn() throws -> ProsodyServer {
-        try start()
+    static func startOwn(extraArguments: [String] = []) throws -> ProsodyServer {
+        try start(extraArguments: extraArguments)
     }
 
     /// Stops this server and waits until it has.
@@ -142,12 +145,17 @@ final class ProsodyServer: Sendable {
             directTLSPort: try number("XMPP_TEST_DIRECT_PORT"),
             caFile: try value("XMPP_TEST_CA"), untrustedCAFile: try value("XMPP_TEST_UNTRUSTED_CA"),
             logFile: try value("XMPP_TEST_LOG"), pid: Int32(try number("XMPP_TEST_PID")),
+            upload: values["XMPP_TEST_UPLOAD_HOST"] == nil
+                ? nil
+                : UploadComponent(
+                    host: try value("XMPP_TEST_UPLOAD_HOST"), port: try number("XMPP_TEST_UPLOAD_PORT"),
+                    dataDirectory: URL(fileURLWithPath: try value("XMPP_TEST_UPLOAD_DATA"))),
             alice: try account("ALICE"), bob: try account("BOB"), carol: try account("CAROL"))
     }
 
     private init(
         directory: URL, domain: String, host: String, starttlsPort: Int, directTLSPort: Int,
-        caFile: String, untrustedCAFile: String, logFile: String, pid: Int32,
+        caFile: String, untrustedCAFile: String, logFile: String, pid: Int32, upload: UploadComponent?,
         alice: TestAccount, bob: TestAccount, carol: TestAccount
     ) {
         self.directory = directory
@@ -159,10 +167,19 @@ final class ProsodyServer: Sendable {
         self.untrustedCAFile = untrustedCAFile
         self.logFile = logFile
         self.pid = pid
+        self.upload = upload
         self.alice = alice
         self.bob = bob
         self.carol = carol
     }
+}
+
+/// Prosody's mod_http_file_share, as `start --upload` sets it up.
+struct UploadComponent: Sendable {
+    let host: String
+    let port: Int
+    /// Where the component stores what it was given, one file per upload.
+    let dataDirectory: URL
 }
 
 /// KEY=VALUE lines, as prosody/start writes them.

@@ -3,12 +3,14 @@
 
     fakeserver.py --scenario NAME --port-file F --cert PEM --key PEM --log F
                   [--events F] [--password PW] [--once] [--timeout S] [--trace]
+                  [--upload-port N]
 
 Listens on a free port and writes it to --port-file (atomically), then serves client
 connections one at a time (--once: as many as the scenario needs, usually one) with the
 scenario's behaviour; see scenarios.py for the names. Every byte received is appended to
 --log; what a scenario records of its own doing goes to --events (default: the log's path
-with ".events" appended), one JSON object a line. Python standard library only. Exits 0
+with ".events" appended), one JSON object a line. --upload-port is the port in the slot URLs
+of the upload scenarios (upload_scenarios.py). Python standard library only. Exits 0
 when the scenario ran, 1 on bad arguments or an internal error.
 """
 import argparse
@@ -41,6 +43,8 @@ def arguments():
     parser.add_argument("--timeout", type=float, default=30.0,
                         help="seconds to wait for a connection, and for each connection")
     parser.add_argument("--trace", action="store_true", help="print both directions on stderr")
+    parser.add_argument("--upload-port", type=int,
+                        help="the port of upload-slot's slot URLs (https://upload.localhost:N/...)")
     return parser.parse_args()
 
 
@@ -59,6 +63,7 @@ def main():
     if args.log:
         open(args.log, "ab").close()  # exists even when no client ever connects
     state = ServerState(args.events or (args.log + ".events" if args.log else None))
+    state.values["upload_port"] = args.upload_port
 
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -7,6 +7,7 @@ from xml.sax.saxutils import quoteattr
 from hostile_scenarios import HOSTILE_SCENARIOS
 from listen_scenarios import LISTEN_SCENARIOS
 from security_scenarios import SECURITY_SCENARIOS
+from upload_scenarios import UPLOAD_SCENARIOS
 from session import CLIENT, NS_BIND, NS_SASL, NS_SM, NS_STANZAS, NS_STREAMS, STANZAS, EndSession, Session
 
 
@@ -297,4 +298,5 @@ SCENARIOS = {
     **LISTEN_SCENARIOS,
     **SECURITY_SCENARIOS,
     **HOSTILE_SCENARIOS,
+    **UPLOAD_SCENARIOS,
 }

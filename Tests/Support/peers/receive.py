@@ -1,11 +1,12 @@
 #!/usr/bin/python3
 """Logs in, sends initial presence, and prints every message it receives as one JSON line:
-{"from","to","type","id","body","subject","thread","origin_id","delayed"}; absent parts
-are null. Exits 0 after --count live messages with a body, 2 on timeout, 3-6 when the
-login or connection fails. Delayed messages (offline storage, marked with XEP-0203 <delay/>)
-are printed with "delayed": true but not counted, so leftovers from earlier runs cannot
-stand in for the messages a test waits for. --ready-file is written once the session has
-started, i.e. once messages sent to this account reach this client.
+{"from","to","type","id","body","subject","thread","origin_id","delayed","oob_url"}; absent
+parts are null, and oob_url is the <url> in <x xmlns='jabber:x:oob'/> (XEP-0066, as
+send --attach adds). Exits 0 after --count live messages with a body, 2 on timeout, 3-6
+when the login or connection fails. Delayed messages (offline storage, marked with XEP-0203
+<delay/>) are printed with "delayed": true but not counted, so leftovers from earlier runs
+cannot stand in for the messages a test waits for. --ready-file is written once the session
+has started, i.e. once messages sent to this account reach this client.
 """
 import json
 import os
@@ -14,6 +15,7 @@ import sys
 from peer import Peer, connection_arguments
 
 CLIENT = "{jabber:client}"
+OOB = "{jabber:x:oob}"
 
 
 def child_text(stanza, name):
@@ -34,6 +36,7 @@ def record(msg):
         "thread": child_text(msg, "thread"),
         "origin_id": None if origin is None else origin.get("id"),
         "delayed": delay is not None,
+        "oob_url": msg.xml.findtext(OOB + "x/" + OOB + "url"),
     }
 
 
