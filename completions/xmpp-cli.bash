@@ -173,13 +173,13 @@ _xmpp-cli() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    send|presence|roster|listen|raw|omemo|help)
+    send|presence|roster|listen|raw|upload|omemo|help)
         # Offer subcommand argument completions
         "_xmpp-cli_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'send presence roster listen raw omemo help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'send presence roster listen raw upload omemo help' -- "${cur}"))
         ;;
     esac
 }
@@ -187,7 +187,7 @@ _xmpp-cli() {
 _xmpp-cli_send() {
     repeating_flags=(--verbose -v)
     non_repeating_flags=(--insecure --no-cache --quiet -q -i --interactive -r --room --receipt --omemo --version -h --help)
-    repeating_options=()
+    repeating_options=(--attach)
     non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --proxy --retry --retry-max-time --config -m --message -f --file -t --type --subject --thread --nick --room-password --room-password-file)
     __xmpp-cli_offer_flags_options -1
 
@@ -257,6 +257,9 @@ _xmpp-cli_send() {
         return
         ;;
     '--room-password-file')
+        return
+        ;;
+    '--attach')
         return
         ;;
     esac
@@ -1209,6 +1212,66 @@ _xmpp-cli_raw() {
         return
         ;;
     '--wait')
+        return
+        ;;
+    esac
+}
+
+_xmpp-cli_upload() {
+    repeating_flags=(--verbose -v)
+    non_repeating_flags=(--insecure --no-cache --quiet -q --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --proxy --retry --retry-max-time --config --format --content-type)
+    __xmpp-cli_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-a'|'--account')
+        __xmpp-cli_add_completions -W "$(__xmpp-cli_custom_complete ---completion upload -- --account "${COMP_CWORD}" "$(__xmpp-cli_cursor_index_in_current_word)")"
+        return
+        ;;
+    '-j'|'--jid')
+        return
+        ;;
+    '--password-file')
+        return
+        ;;
+    '--password-command')
+        return
+        ;;
+    '-s'|'--server')
+        return
+        ;;
+    '--tls')
+        __xmpp-cli_add_completions -W 'auto'$'\n''starttls'$'\n''direct'
+        return
+        ;;
+    '--ca-file')
+        return
+        ;;
+    '--resource')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--proxy')
+        return
+        ;;
+    '--retry')
+        return
+        ;;
+    '--retry-max-time')
+        return
+        ;;
+    '--config')
+        return
+        ;;
+    '--format')
+        __xmpp-cli_add_completions -W 'text'$'\n''json'
+        return
+        ;;
+    '--content-type')
         return
         ;;
     esac

@@ -17,14 +17,15 @@ final class UploadFailureTests: XCTestCase {
     /// the test certificate (or `certificate`), under Tests/Support/peak-rss.
     private func upload(
         _ file: URL, mode: String, certificate: (pem: String, key: String)? = nil, timeout: Int = 20,
-        uploadPort: Int? = nil, arguments: [String] = []
+        uploadPort: Int? = nil, arguments: [String] = [], connections: Int? = nil
     ) throws -> Run {
         let scratch = try makeScratchDirectory()
         let certificates = try TestCertificates.directory
         let http = try FakeUploadServer(
             mode: mode, certificate: certificate?.pem ?? certificates.appendingPathComponent("server.pem").path,
             key: certificate?.key ?? certificates.appendingPathComponent("server.key").path)
-        let xmpp = try FakeServer(scenario: "upload-slot", scratch: scratch, extraArguments: ["--upload-port", String(uploadPort ?? http.port)])
+        let xmpp = try FakeServer(
+            scenario: "upload-slot", scratch: scratch, connections: connections, extraArguments: ["--upload-port", String(uploadPort ?? http.port)])
         let rssFile = scratch.appendingPathComponent("peak-rss")
         let child = try ChildProcess(
             SupportPaths.support.appendingPathComponent("peak-rss"),
@@ -65,6 +66,15 @@ final class UploadFailureTests: XCTestCase {
         let run = try upload(try smallFile(), mode: "status:503")
         assertFailure(run.result, exitCode: 69)
         XCTAssertTrue(run.result.stderr.contains("503"), run.result.summary)
+    }
+
+    /// A failure worth retrying (69) is retried with --retry: the second attempt uploads.
+    func testAServerFailureIsRetriedWithRetry() throws {
+        let run = try upload(try smallFile(), mode: "status:503,201", arguments: ["--retry", "1", "-v"], connections: 2)
+        XCTAssertEqual(run.result.exitCode, 0, run.result.summary)
+        XCTAssertEqual(run.requests.count, 2, "\(run.requests)")
+        XCTAssertTrue(run.result.stderr.contains("503"), "the retry says why: \(run.result.summary)")
+        XCTAssertTrue(run.result.stdout.hasPrefix("https://upload.localhost:"), run.result.summary)
     }
 
     func testAConnectionDroppedOrRefusedIsExit69() throws {

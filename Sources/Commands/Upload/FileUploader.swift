@@ -13,7 +13,9 @@ struct UploadedFile {
 /// Uploads files over a logged-in session (XEP-0363), as `upload` and `send --attach` do:
 /// the service and its limit found, every file checked against the limit before any is
 /// sent (exit 65), slots for all in one flight, then one HTTP PUT each, streamed from
-/// the file, with the XMPP connection's trust and proxy.
+/// the file, with the XMPP connection's trust and proxy. Failures of the network or the
+/// servers are thrown as `XMPPError`s, so that `--retry` tries again where they are worth
+/// it; what is wrong with a file is a `Failure`.
 struct FileUploader {
     let account: Account
     let diagnostics: Diagnostics
@@ -21,7 +23,7 @@ struct FileUploader {
     /// and is uploaded under a random name that keeps only its extension.
     let encrypts: Bool
 
-    func upload(_ files: [UploadFile], session: XMPPSession, deadline: Deadline) throws(Failure) -> [UploadedFile] {
+    func upload(_ files: [UploadFile], session: XMPPSession, deadline: Deadline) throws -> [UploadedFile] {
         guard !files.isEmpty else { return [] }
         let service = try findService(session: session, deadline: deadline)
         let descriptions = files.map { file in
@@ -35,12 +37,7 @@ struct FileUploader {
                 throw tooLarge(file, size: description.size, limit: limit, service: service)
             }
         }
-        let slots: [Result<HTTPFileUpload.Slot, HTTPFileUpload.Refusal>]
-        do throws(XMPPError) {
-            slots = try HTTPFileUpload.requestSlots(for: descriptions, service: service, session: session, deadline: deadline)
-        } catch {
-            throw Failure(error)
-        }
+        let slots = try HTTPFileUpload.requestSlots(for: descriptions, service: service, session: session, deadline: deadline)
         var granted: [HTTPFileUpload.Slot] = []
         for (index, result) in slots.enumerated() {
             switch result {
@@ -59,14 +56,8 @@ struct FileUploader {
         return uploaded
     }
 
-    private func findService(session: XMPPSession, deadline: Deadline) throws(Failure) -> HTTPFileUpload.Service {
-        let service: HTTPFileUpload.Service?
-        do throws(XMPPError) {
-            service = try HTTPFileUpload.findService(domain: account.settings.jid.domain, session: session, deadline: deadline)
-        } catch {
-            throw Failure(error)
-        }
-        guard let service else {
+    private func findService(session: XMPPSession, deadline: Deadline) throws -> HTTPFileUpload.Service {
+        guard let service = try HTTPFileUpload.findService(domain: account.settings.jid.domain, session: session, deadline: deadline) else {
             throw Failure(.refused, "\(account.settings.jid.domainpart) offers no HTTP upload service (XEP-0363)")
         }
         diagnostics.progress(
@@ -81,7 +72,7 @@ struct FileUploader {
 
     private func put(
         _ file: UploadFile, description: HTTPFileUpload.FileDescription, slot: HTTPFileUpload.Slot, deadline: Deadline
-    ) throws(Failure) -> UploadedFile {
+    ) throws -> UploadedFile {
         guard let putURL = HTTPURL(slot.putURL), let getURL = HTTPURL(slot.getURL) else {
             throw Failure(.protocolError, "the upload service gave a slot whose URLs are not http(s) URLs")
         }
@@ -110,7 +101,7 @@ struct FileUploader {
         } catch {
             bar?.finish()
             if let failure = body.failure { throw failure }
-            throw Failure(error)
+            throw error
         }
         diagnostics.progress("\(file.path): \(response.statusLine)")
         return UploadedFile(
