@@ -28,11 +28,10 @@ let package = Package(
         .systemLibrary(
             name: "COMEMO", path: "Sources/COMEMO", pkgConfig: "libomemo-c",
             providers: [.apt(["libomemo-c-dev"])]),
-        // libcurl (OpenSSL flavour): the HTTP PUT of XEP-0363 uploads; its only door is
-        // Protocol/HTTP/HTTPTransfer.swift.
-        .systemLibrary(
-            name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
-            providers: [.apt(["libcurl4-openssl-dev"])]),
+        // libcurl (OpenSSL flavour, libcurl4-openssl-dev for its headers): the HTTP PUT of
+        // XEP-0363 uploads, loaded with dlopen on first use (see its header); its only door
+        // is Protocol/HTTP/HTTPTransfer.swift.
+        .target(name: "CCurl", path: "Sources/CCurl"),
         // glibc's stub resolver (res_query) for DNS SRV look-ups; part of libc6-dev.
         .systemLibrary(name: "CResolv", path: "Sources/CResolv"),
         // The only async-signal-safe code: the signal handler. Its only door is

@@ -55,7 +55,7 @@ public enum HTTPTransfer {
         guard url.isHTTPS else {
             throw .tlsUnavailable("the upload URL \(url) is not https: the file is not sent in the clear")
         }
-        guard let handle = Handle() else { throw .unreachable("libcurl could not be set up") }
+        let handle = try Handle()
         let proxy = settings.proxyFor(url.host)
         let state = TransferState(
             body: body, progress: progress,
@@ -121,13 +121,13 @@ public enum HTTPTransfer {
                 set(ccurl_setopt_string(curl, CURLOPT_PROXYPASSWORD, proxy.password ?? ""))
             }
             guard status == CURLE_OK else { return status }
-            return curl_easy_perform(curl)
+            return ccurl_easy_perform(curl)
         }
         let detail = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         var status = 0
         _ = ccurl_getinfo_long(handle.pointer, CURLINFO_RESPONSE_CODE, &status)
         if code != CURLE_OK {
-            throw failure(code, detail: detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail, state: state, url: url, proxy: proxy)
+            throw failure(code, detail: detail.isEmpty ? String(cString: ccurl_easy_strerror(code)) : detail, state: state, url: url, proxy: proxy)
         }
         let statusLine = state.statusLine.isEmpty ? "HTTP status \(status)" : state.statusLine
         switch status {
@@ -235,18 +235,28 @@ private func applyTLSPolicy(_: UnsafeMutableRawPointer?, _ sslContext: UnsafeMut
     }
 }
 
-/// A libcurl easy handle; libcurl's global state is set up once, before the first.
+/// A libcurl easy handle; libcurl is loaded and its global state set up once, before the first.
 private final class Handle {
     let pointer: UnsafeMutableRawPointer
 
-    private static let globalSetUp: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
+    /// nil once libcurl is ready, else why it is not.
+    private static let loadFailure: String? = {
+        var reason = [CChar](repeating: 0, count: 512)
+        guard ccurl_load(&reason, reason.count) == 0 else {
+            return String(decoding: reason.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        }
+        return ccurl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK ? nil : "curl_global_init failed"
+    }()
 
-    init?() {
-        guard Self.globalSetUp, let pointer = curl_easy_init() else { return nil }
+    init() throws(XMPPError) {
+        if let failure = Self.loadFailure {
+            throw .unreachable("HTTP upload needs libcurl (libcurl.so.4, Debian's libcurl4): \(failure)")
+        }
+        guard let pointer = ccurl_easy_init() else { throw .unreachable("libcurl could not start a transfer (out of memory)") }
         self.pointer = pointer
     }
 
-    deinit { curl_easy_cleanup(pointer) }
+    deinit { ccurl_easy_cleanup(pointer) }
 }
 
 /// A `curl_slist` of C strings, freed with it.
@@ -254,8 +264,8 @@ private final class StringList {
     private(set) var pointer: UnsafeMutablePointer<curl_slist>?
 
     init(_ lines: [String]) {
-        for line in lines { pointer = curl_slist_append(pointer, line) }
+        for line in lines { pointer = ccurl_slist_append(pointer, line) }
     }
 
-    deinit { curl_slist_free_all(pointer) }
+    deinit { ccurl_slist_free_all(pointer) }
 }
