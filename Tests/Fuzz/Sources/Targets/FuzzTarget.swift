@@ -20,6 +20,7 @@ struct FuzzTarget: Sendable {
         FuzzTarget(name: "listen-record", run: ListenRecordFuzz.run),
         FuzzTarget(name: "proxy", run: ProxyFuzz.run),
         FuzzTarget(name: "omemo", run: OMEMOFuzz.run),
+        FuzzTarget(name: "upload", run: UploadFuzz.run),
     ]
 
     static func named(_ name: String) -> FuzzTarget? { all.first { $0.name == name } }
