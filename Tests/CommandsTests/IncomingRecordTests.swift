@@ -40,6 +40,19 @@ final class IncomingRecordTests: XCTestCase {
         XCTAssertNil(record.carbon)
     }
 
+    /// A file sent the XEP-0066 way is the record's url, and its JSON's; the OOB element in
+    /// another namespace, or an empty one, is not.
+    func testAnOutOfBandURLIsTheRecordsURL() throws {
+        let record = try message("""
+            <message from='alice@example.org/phone' type='chat'><body>https://up.example.org/a/graph.png</body>            <x xmlns='jabber:x:oob'><url> https://up.example.org/a/graph.png </url></x></message>
+            """)
+        XCTAssertEqual(record.url, "https://up.example.org/a/graph.png")
+        XCTAssertTrue(RecordFormat.json(record).encoded.contains(#""url":"https://up.example.org/a/graph.png""#), RecordFormat.json(record).encoded)
+        XCTAssertNil(try message("<message><body>x</body><x xmlns='jabber:x:other'><url>https://a/b</url></x></message>").url)
+        XCTAssertNil(try message("<message><body>x</body><x xmlns='jabber:x:oob'><url> </url></x></message>").url)
+        XCTAssertFalse(RecordFormat.json(try message("<message><body>x</body></message>")).encoded.contains("\"url\""))
+    }
+
     func testMissingTypeIsNormalAndMissingPartsAreNil() throws {
         let record = try message("<message from='alice@example.org'><body>hi</body></message>")
         XCTAssertEqual(record.type, "normal")

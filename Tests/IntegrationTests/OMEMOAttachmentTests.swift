@@ -33,5 +33,14 @@ final class OMEMOAttachmentTests: OMEMOTestCase {
         XCTAssertFalse(try OMEMOServerFiles.contain(marker, on: server), "the file's contents are on the server in the clear")
         XCTAssertFalse(try OMEMOServerFiles.contain(String(fragment.suffix(64)), on: server), "the file's key is on the server")
         XCTAssertFalse(try OMEMOServerFiles.contain("the chart", on: server), "the text is on the server in the clear")
+
+        // The other way: the peer sends the aesgcm:// URL back, and listen shows it as the url.
+        let listener = try cli.startListener(["--format", "json", "--count", "1"])
+        try bob.send(url, to: server.alice.jid)
+        let heard = try listener.wait(timeout: 30)
+        XCTAssertEqual(heard.exitCode, 0, heard.summary)
+        let record = try ListenHarness.object(try XCTUnwrap(ListenHarness.lines(heard.stdout).last, heard.summary))
+        XCTAssertEqual(record["encrypted"] as? String, "omemo", heard.stdout)
+        XCTAssertEqual(record["url"] as? String, url, heard.stdout)
     }
 }

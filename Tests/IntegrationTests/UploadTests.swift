@@ -74,6 +74,21 @@ final class UploadTests: XCTestCase {
         }
     }
 
+    /// What `send --attach` sends, `listen` shows as the record's url (and --exec's XMPP_URL).
+    func testListenShowsTheURLOfAnAttachment() throws {
+        let graph = try UploadHarness.randomFile("cpu.png", size: 40_000, in: scratch)
+        let carol = server.carol
+        let listener = try ListenHarness.startListener(as: carol, on: server, ["--format", "json", "--count", "1"])
+        let sent = try xmppCLI(["send", "--attach", graph.path, carol.jid])
+        XCTAssertEqual(sent.exitCode, 0, sent.summary)
+        let result = try listener.wait(timeout: 30)
+        XCTAssertEqual(result.exitCode, 0, result.summary)
+        let record = try ListenHarness.object(try XCTUnwrap(ListenHarness.lines(result.stdout).last))
+        let url = try XCTUnwrap(record["url"] as? String, result.stdout)
+        XCTAssertEqual(record["body"] as? String, url)
+        XCTAssertEqual(try UploadHarness.fetch(url, on: server).sha256, try UploadHarness.sha256(of: graph))
+    }
+
     /// A file over the service's limit is refused before anything is uploaded or sent, and
     /// the message says what the limit is; the service's own refusal is the same.
     func testAFileOverTheLimitIsExit65AndNothingIsUploadedOrSent() throws {

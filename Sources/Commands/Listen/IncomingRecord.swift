@@ -30,6 +30,9 @@ struct IncomingRecord {
     var fingerprint: String?
     var trust: String?
     var error: String?
+    /// A file the message points to: its XEP-0066 out-of-band URL, or an OMEMO message's
+    /// aesgcm:// body (XEP-0454).
+    var url: String?
 
     /// A message; `rooms` are the joined rooms, whose occupants' private messages are
     /// attributed to the room as well.
@@ -41,6 +44,8 @@ struct IncomingRecord {
             id: stanza[attribute: "id"], body: stanza.child("body")?.text, subject: stanza.child("subject")?.text,
             thread: stanza.child("thread")?.text, stamp: stamp ?? Timestamp.now(), delayed: stamp != nil,
             carbon: carbon?.rawValue)
+        record.url = stanza.child("x", namespace: Namespace.outOfBandData)?.child("url", namespace: Namespace.outOfBandData)
+            .map { $0.text.trimmingXMLWhitespace() }.flatMap { $0.isEmpty ? nil : $0 }
         // Only a groupchat message or one from a joined room can be a room's: the sender's
         // address is parsed (which costs more than the rest of the record) only then.
         if type == "groupchat" || !rooms.isEmpty, let sender = stanza[attribute: "from"].flatMap({ try? JID($0) }),

@@ -238,6 +238,9 @@ final class Listener {
                 record.fingerprint = decryption.fingerprint
                 record.trust = decryption.trust?.rawValue
                 record.error = decryption.error
+                // What OMEMO clients send a file as: its aesgcm:// URL as the whole body.
+                let body = decryption.body?.trimmingXMLWhitespace()
+                record.url = body.flatMap { $0.hasPrefix("aesgcm://") && !$0.contains(" ") && !$0.contains("\n") ? $0 : nil }
             }
             report(record)
         case "presence":
@@ -300,6 +303,7 @@ final class Listener {
         var environment = ["XMPP_FROM": record.from ?? "", "XMPP_TO": record.to ?? "", "XMPP_TYPE": record.type, "XMPP_ID": record.id ?? ""]
         if let room = record.room { environment["XMPP_ROOM"] = room }
         if let nick = record.nick { environment["XMPP_NICK"] = nick }
+        if let url = record.url { environment["XMPP_URL"] = url }
         let message = "the message \(record.id ?? "") from \(record.from ?? "?")"
         switch ExecCommand.run(command, stdin: record.body ?? "", environment: environment, timeout: options.execTimeout) {
         case .exited(0): break

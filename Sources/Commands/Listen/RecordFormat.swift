@@ -66,6 +66,7 @@ enum RecordFormat: String, CaseIterable, ExpressibleByArgument {
                 members += [("room", .string(room)), ("nick", .optional(record.nick))]
             }
             if let carbon = record.carbon { members.append(("carbon", .string(carbon))) }
+            if let url = record.url { members.append(("url", .string(url))) }
             if let encrypted = record.encrypted {
                 members += [("encrypted", .string(encrypted)), ("fingerprint", .optional(record.fingerprint)), ("trust", .optional(record.trust))]
                 if let error = record.error { members.append(("error", .string(error))) }
