@@ -10,7 +10,7 @@ public struct XMPPCLI: ParsableCommand {
             Files: accounts in $XDG_CONFIG_HOME/xmpp-cli/config (yours to write); and, each written 0600 \
             and atomically, \
             what the last login learned about each server (the endpoint that worked, mechanisms, stream management, whether it \
-            takes stanzas before its bind result, and each account's SCRAM salt and iteration count, \
+            takes stanzas before its bind result, its HTTP upload service and limit, and each account's SCRAM salt and iteration count, \
             which the server gives anyone who asks), to save round trips and time, in $XDG_CACHE_HOME/xmpp-cli/servers/, \
             safe to delete at any time (--no-cache neither reads nor writes it); FAST tokens (XEP-0484), \
             which log in as the account without the password, in $XDG_DATA_HOME/xmpp-cli/fast/; the \

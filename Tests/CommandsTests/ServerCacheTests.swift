@@ -16,6 +16,8 @@ final class ServerCacheTests: XCTestCase {
             mechanisms: ["SCRAM-SHA-1"], offersBind2: true, bind2Features: ["urn:xmpp:sm:3", "urn:xmpp:carbons:2"],
             offersInlineResumption: true, fastMechanisms: ["HT-SHA-256-NONE"])
         knowledge.endpoint = Endpoint(host: "xmpp2.example.org", port: 5223, directTLS: true)
+        knowledge.uploadService = "upload.example.org"
+        knowledge.uploadMaxFileSize = 104_857_600
         knowledge.remember(SCRAMKeyParameters(salt: [0, 1, 0xFE, 0xFF], iterations: 4096), username: "bob", hash: "SHA-256")
         knowledge.remember(SCRAMKeyParameters(salt: Array("salt".utf8), iterations: 10000), username: "ał,ice=", hash: "SHA-1")
         XCTAssertEqual(ServerCache.parse(ServerCache.format(knowledge)), knowledge)
@@ -23,6 +25,9 @@ final class ServerCacheTests: XCTestCase {
         var noTypes = full
         noTypes.channelBindingTypes = []
         XCTAssertEqual(ServerCache.parse(ServerCache.format(noTypes)), noTypes, "an empty list is not an unknown one")
+        var noLimit = full
+        noLimit.uploadService = "share.example.org"
+        XCTAssertEqual(ServerCache.parse(ServerCache.format(noLimit)), noLimit, "a service that announced no limit")
     }
 
     func testAnythingElseIsNoCache() {
@@ -33,6 +38,8 @@ final class ServerCacheTests: XCTestCase {
             good + "mechanisms ../../etc/passwd\n", good + "mechanisms SCRAM\u{1}\n",
             good + "endpoint xmpp.example.org 5222\n", good + "endpoint xmpp.example.org 0 starttls\n",
             good + "endpoint xmpp.example.org 5222 plain\n", good + "endpoint ../x 5222 direct/\n",
+            good + "upload-service\n", good + "upload-service a.example 0\n", good + "upload-service a.example 5 6\n",
+            good + "upload-service a/b\n",
             good + "scram-salt SHA-1 616c696365 4096\n", good + "scram-salt SHA-1 616c69636 4096 00\n",
             good + "scram-salt SHA-1 616c696365 0 00\n", good + "scram-salt SHA-1 616c696365 4096 zz\n",
             good + String(repeating: "scram-salt SHA-1 616c696365 4096 00\n", count: ServerKnowledge.rememberedSCRAMAccounts + 1),

@@ -74,6 +74,31 @@ final class UploadTests: XCTestCase {
         }
     }
 
+    /// The service found is remembered in the server cache, so the next upload asks it for a
+    /// slot at once (two round trips fewer); one that has gone is looked for again.
+    func testTheServiceIsRememberedAndLookedForAgainWhenItHasGone() throws {
+        let file = try UploadHarness.randomFile("again.txt", size: 5_000, in: scratch)
+        let cache = ["XDG_CACHE_HOME": scratch.appendingPathComponent("cache").path]
+        let first = try xmppCLI(["upload", "-v", file.path], environment: cache)
+        XCTAssertEqual(first.exitCode, 0, first.summary)
+        XCTAssertTrue(first.stderr.contains("upload service upload.localhost, files up to \(Self.limit) bytes"), first.summary)
+        let second = try xmppCLI(["upload", "-v", file.path], environment: cache)
+        XCTAssertEqual(second.exitCode, 0, second.summary)
+        XCTAssertTrue(second.stderr.contains("upload service upload.localhost (as the last upload found)"), second.summary)
+
+        let servers = scratch.appendingPathComponent("cache/xmpp-cli/servers")
+        let cacheFile = try XCTUnwrap(try FileManager.default.contentsOfDirectory(at: servers, includingPropertiesForKeys: nil).first)
+        let remembered = try String(contentsOf: cacheFile, encoding: .utf8)
+        XCTAssertTrue(remembered.contains("upload-service upload.localhost \(Self.limit)\n"), remembered)
+        try remembered.replacingOccurrences(of: "upload-service upload.localhost \(Self.limit)", with: "upload-service gone.localhost")
+            .write(to: cacheFile, atomically: true, encoding: .utf8)
+        let third = try xmppCLI(["upload", "-v", file.path], environment: cache)
+        XCTAssertEqual(third.exitCode, 0, third.summary)
+        XCTAssertTrue(third.stderr.contains("looking for the service again"), third.summary)
+        XCTAssertEqual(try UploadHarness.fetch(third.stdout.trimmingCharacters(in: .whitespacesAndNewlines), on: server).sha256, try UploadHarness.sha256(of: file))
+        XCTAssertTrue(try String(contentsOf: cacheFile, encoding: .utf8).contains("upload-service upload.localhost \(Self.limit)\n"))
+    }
+
     /// What `send --attach` sends, `listen` shows as the record's url (and --exec's XMPP_URL).
     func testListenShowsTheURLOfAnAttachment() throws {
         let graph = try UploadHarness.randomFile("cpu.png", size: 40_000, in: scratch)

@@ -61,6 +61,9 @@ struct ServerCache {
         if let endpoint = knowledge.endpoint {
             lines.append("endpoint \(endpoint.host) \(endpoint.port) \(endpoint.directTLS ? "direct" : "starttls")")
         }
+        if let service = knowledge.uploadService, isToken(service) {
+            lines.append("upload-service \(service)" + (knowledge.uploadMaxFileSize.map { " \($0)" } ?? ""))
+        }
         for account in knowledge.scramKeys {
             lines.append(
                 "scram-salt \(account.hash) \(Hex.encode(Array(account.username.utf8))) \(account.parameters.iterations) "
@@ -121,6 +124,13 @@ struct ServerCache {
                 guard values.count == 3, let port = UInt16(values[1]), port > 0, ["direct", "starttls"].contains(values[2])
                 else { return nil }
                 knowledge.endpoint = Endpoint(host: values[0], port: port, directTLS: values[2] == "direct")
+            case "upload-service":
+                guard values.count == 1 || values.count == 2 else { return nil }
+                knowledge.uploadService = values[0]
+                if values.count == 2 {
+                    guard let limit = Int64(values[1]), limit > 0 else { return nil }
+                    knowledge.uploadMaxFileSize = limit
+                }
             case "scram-salt":
                 guard values.count == 4, let username = Hex.decode(values[1]), let iterations = Int(values[2]),
                     iterations > 0, let salt = Hex.decode(values[3]), !salt.isEmpty,

@@ -25,35 +25,55 @@ struct FileUploader {
 
     func upload(_ files: [UploadFile], session: XMPPSession, deadline: Deadline) throws -> [UploadedFile] {
         guard !files.isEmpty else { return [] }
-        let service = try findService(session: session, deadline: deadline)
         let descriptions = files.map { file in
             HTTPFileUpload.FileDescription(
                 name: encrypts ? Hex.encode(Digest.randomBytes(12)) + file.nameExtension : file.name,
                 size: file.size + (encrypts ? Int64(Cipher.gcmTagLength) : 0),
                 contentType: encrypts ? ContentTypes.fallback : file.contentType)
         }
-        for (file, description) in zip(files, descriptions) {
-            if let limit = service.maxFileSize, description.size > limit {
-                throw tooLarge(file, size: description.size, limit: limit, service: service)
+        // The service the last upload found is asked first; if it has gone, or its limit
+        // (which may have grown) refuses a file, it is looked for again, once.
+        var service = HTTPFileUpload.knownService(session: session)
+        var known = service != nil
+        while true {
+            let current = try service ?? findService(session: session, deadline: deadline)
+            if let (file, size) = oversized(files, descriptions, limit: current.maxFileSize) {
+                if known { known = false; service = nil; continue }
+                throw tooLarge(file, size: size, limit: current.maxFileSize!, service: current)
             }
-        }
-        let slots = try HTTPFileUpload.requestSlots(for: descriptions, service: service, session: session, deadline: deadline)
-        var granted: [HTTPFileUpload.Slot] = []
-        for (index, result) in slots.enumerated() {
-            switch result {
-            case .success(let slot): granted.append(slot)
-            case .failure(let refusal):
-                if let limit = refusal.tooLargeFor {
-                    throw tooLarge(files[index], size: descriptions[index].size, limit: limit, service: service)
+            let slots = try HTTPFileUpload.requestSlots(for: descriptions, service: current, session: session, deadline: deadline)
+            var granted: [HTTPFileUpload.Slot] = []
+            for (index, result) in slots.enumerated() {
+                switch result {
+                case .success(let slot): granted.append(slot)
+                case .failure(let refusal):
+                    // A remembered service may have gone, moved or changed: any refusal is asked again.
+                    if known { break }
+                    if let limit = refusal.tooLargeFor {
+                        throw tooLarge(files[index], size: descriptions[index].size, limit: limit, service: current)
+                    }
+                    throw Failure(.refused, "the upload service \(current.jid) refused a slot for \(files[index].path): \(refusal.error)")
                 }
-                throw Failure(.refused, "the upload service \(service.jid) refused a slot for \(files[index].path): \(refusal.error)")
             }
+            guard granted.count == files.count else {
+                diagnostics.progress("the upload service \(current.jid) the last upload used refused; looking for the service again")
+                known = false
+                service = nil
+                continue
+            }
+            if known { diagnostics.progress("upload service \(current.jid) (as the last upload found)") }
+            var uploaded: [UploadedFile] = []
+            for ((file, description), slot) in zip(zip(files, descriptions), granted) {
+                uploaded.append(try put(file, description: description, slot: slot, deadline: deadline))
+            }
+            return uploaded
         }
-        var uploaded: [UploadedFile] = []
-        for ((file, description), slot) in zip(zip(files, descriptions), granted) {
-            uploaded.append(try put(file, description: description, slot: slot, deadline: deadline))
-        }
-        return uploaded
+    }
+
+    /// The first file over `limit`, with the size it would be uploaded at.
+    private func oversized(_ files: [UploadFile], _ descriptions: [HTTPFileUpload.FileDescription], limit: Int64?) -> (UploadFile, Int64)? {
+        guard let limit else { return nil }
+        return zip(files, descriptions).first { $0.1.size > limit }.map { ($0.0, $0.1.size) }
     }
 
     private func findService(session: XMPPSession, deadline: Deadline) throws -> HTTPFileUpload.Service {

@@ -42,9 +42,24 @@ public enum HTTPFileUpload {
     /// The headers a slot may ask for (XEP-0363 §5); any other is ignored.
     static let permittedHeaders: Set<String> = ["authorization", "cookie", "expires"]
 
+    /// The service the last upload to this server found (`ServerKnowledge`), if any: asking
+    /// it for slots straight away saves service discovery's two round trips.
+    public static func knownService(session: XMPPSession) -> Service? {
+        guard let known = session.knowledge.uploadService, let jid = try? JID(known) else { return nil }
+        return Service(jid: jid, maxFileSize: session.knowledge.uploadMaxFileSize)
+    }
+
     /// The account's upload service: the domain itself, or one of the items it lists
-    /// (disco#items, then disco#info on each, each step in one flight); nil when there is none.
+    /// (disco#items, then disco#info on each, each step in one flight); nil when there is
+    /// none. What is found is remembered in the session's `knowledge`.
     public static func findService(domain: JID, session: XMPPSession, deadline: Deadline) throws(XMPPError) -> Service? {
+        let service = try discoverService(domain: domain, session: session, deadline: deadline)
+        session.knowledge.uploadService = service?.jid.description
+        session.knowledge.uploadMaxFileSize = service?.maxFileSize
+        return service
+    }
+
+    private static func discoverService(domain: JID, session: XMPPSession, deadline: Deadline) throws(XMPPError) -> Service? {
         let domainInfo = session.sendRequest(infoRequest(domain))
         let items = session.sendRequest(XMLElement("iq", attributes: ["type": "get", "to": domain.description], children: [.element(XMLElement("query", namespace: Namespace.discoItems))]))
         let answers = try session.waitForResponses([domainInfo, items], deadline: deadline, waitingFor: "the server's service discovery")

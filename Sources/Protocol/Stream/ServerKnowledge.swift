@@ -34,6 +34,11 @@ public struct ServerKnowledge: Sendable, Equatable {
     /// first: the next SCRAM login derives its keys while the server's first message is
     /// on its way, rather than after it has arrived.
     public var scramKeys: [SCRAMAccountKeys] = []
+    /// The HTTP upload service (XEP-0363) the last upload found, and the limit it announced
+    /// (nil: none): the next upload asks it for slots without service discovery. A service
+    /// that has gone or changed refuses, and is then looked for again.
+    public var uploadService: String?
+    public var uploadMaxFileSize: Int64?
 
     /// How many accounts' SCRAM parameters are kept.
     public static let rememberedSCRAMAccounts = 8
