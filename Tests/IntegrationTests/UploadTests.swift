@@ -204,6 +204,9 @@ final class UploadTests: XCTestCase {
         XCTAssertTrue(log.contains("CONNECT upload.localhost:\(server.upload!.port)"), log)
         XCTAssertTrue(log.contains("credentials: given"), log)
         XCTAssertFalse(result.stderr.contains("pr0xy-Pa55"), result.summary)
+        // -vv shows the slot, but not the token that lets anyone use it.
+        XCTAssertTrue(result.stderr.contains("<header name='Authorization'>[redacted]</header>"), result.summary)
+        XCTAssertFalse(result.stderr.contains("Bearer"), result.summary)
         XCTAssertEqual(try UploadHarness.fetch(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines), on: server).sha256, try UploadHarness.sha256(of: file))
         // NO_PROXY naming the upload host (and the XMPP server) takes the proxy out of the way.
         let direct = try xmppCLI(

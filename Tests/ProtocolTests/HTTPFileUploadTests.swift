@@ -50,6 +50,17 @@ final class HTTPFileUploadTests: XCTestCase {
         XCTAssertFalse(String(describing: slot).contains("Bearer"), "a slot's header values are secrets")
     }
 
+    func testATracedSlotShowsNoHeaderValue() throws {
+        let answer = try parse("""
+            <iq type='result' id='s1'><slot xmlns='urn:xmpp:http:upload:0'><put url='https://u.example/p'>            <header name='Authorization'>Bearer secret-token</header><header name='Cookie'>c=secret</header></put>            <get url='https://u.example/g'/></slot></iq>
+            """)
+        let shown = try XCTUnwrap(UploadSlotTrace.redacted(answer)).serialized(parentNamespace: Namespace.client)
+        XCTAssertFalse(shown.contains("secret"), shown)
+        XCTAssertTrue(shown.contains("<header name='Authorization'>[redacted]</header>"), shown)
+        XCTAssertTrue(shown.contains("https://u.example/g"), shown)
+        XCTAssertNil(UploadSlotTrace.redacted(try parse("<iq type='result'><query xmlns='jabber:iq:roster'/></iq>")))
+    }
+
     func testASlotWithoutBothURLsIsNone() throws {
         XCTAssertNil(HTTPFileUpload.slot(in: try parse("<iq type='result'><slot xmlns='urn:xmpp:http:upload:0'><put url='https://a/b'/></slot></iq>")))
         XCTAssertNil(HTTPFileUpload.slot(in: try parse("<iq type='result'><slot xmlns='urn:xmpp:http:upload:0'><put url=''/><get url='https://a/b'/></slot></iq>")))

@@ -366,7 +366,9 @@ public final class StreamConnection {
             let attributes = header.attributes.map { " \($0.name)='\(XMLEscaping.escapeAttribute($0.value))'" }.joined()
             return "<stream:stream\(attributes)>"
         case .element(let element):
-            if let shown = SASL2Trace.redacted(element) { return shown.serialized(parentNamespace: Namespace.client) }
+            if let shown = SASL2Trace.redacted(element) ?? UploadSlotTrace.redacted(element) {
+                return shown.serialized(parentNamespace: Namespace.client)
+            }
             if element.namespace == Namespace.sasl,
                 ["challenge", "success", "response", "auth"].contains(element.name), !element.text.isEmpty
             {
