@@ -114,6 +114,25 @@ final class UploadTests: XCTestCase {
         XCTAssertEqual(try UploadHarness.fetch(url, on: server).sha256, try UploadHarness.sha256(of: graph))
     }
 
+    /// To a room: the text and the file, as groupchat, the file with its out-of-band URL.
+    func testSendAttachToARoom() throws {
+        let graph = try UploadHarness.randomFile("room-graph.png", size: 30_000, in: scratch)
+        let erin = try ListenHarness.account("erin", on: server)
+        let room = "uploads@conference.\(server.domain)"
+        let listener = try ListenHarness.startListener(as: erin, on: server, ["--room", room, "--format", "json", "--count", "2"])
+        let sent = try xmppCLI(["send", "--room", "--nick", "ci", "-m", "the graph", "--attach", graph.path, room])
+        XCTAssertEqual(sent.exitCode, 0, sent.summary)
+        let result = try listener.wait(timeout: 30)
+        XCTAssertEqual(result.exitCode, 0, result.summary)
+        let records = try ListenHarness.lines(result.stdout).map(ListenHarness.object)
+        XCTAssertEqual(records.map { $0["type"] as? String }, ["groupchat", "groupchat"], result.stdout)
+        XCTAssertEqual(records.map { $0["nick"] as? String }, ["ci", "ci"], result.stdout)
+        XCTAssertEqual(records.first?["body"] as? String, "the graph")
+        XCTAssertNil(records.first?["url"])
+        let url = try XCTUnwrap(records.last?["url"] as? String, result.stdout)
+        XCTAssertEqual(try UploadHarness.fetch(url, on: server).sha256, try UploadHarness.sha256(of: graph))
+    }
+
     /// A file over the service's limit is refused before anything is uploaded or sent, and
     /// the message says what the limit is; the service's own refusal is the same.
     func testAFileOverTheLimitIsExit65AndNothingIsUploadedOrSent() throws {
