@@ -91,6 +91,7 @@ public enum HTTPTransfer {
             set(ccurl_setopt_long(curl, CURLOPT_NOSIGNAL, 1))
             set(ccurl_setopt_long(curl, CURLOPT_UPLOAD, 1))
             set(ccurl_setopt_offset(curl, CURLOPT_INFILESIZE_LARGE, curl_off_t(body.length)))
+            set(ccurl_setopt_long(curl, CURLOPT_UPLOAD_BUFFERSIZE, uploadBufferSize))
             set(ccurl_setopt_read(curl, readBody))
             set(ccurl_setopt_pointer(curl, CURLOPT_READDATA, context))
             set(ccurl_setopt_write(curl, discardBody))
@@ -136,6 +137,12 @@ public enum HTTPTransfer {
         default: throw .unreachable("the upload service failed: \(statusLine)")
         }
     }
+
+    /// How much libcurl reads from the body and writes at a time. Its default, 64 KiB, puts
+    /// Prosody's mod_http_file_share in a slow path: a 1 MB upload on loopback took 0.45 s
+    /// (median of 6) with it, 0.29 s with 512 KiB, and no less with 2 MiB. Memory stays flat
+    /// either way: this is the one buffer.
+    static let uploadBufferSize = 512 * 1024
 
     /// A CURLOPT_RESOLVE line, "HOST:PORT:ADDRESS,ADDRESS", from `HostResolver`.
     private static func resolveEntry(_ host: String, port: UInt16, deadline: Deadline) throws(XMPPError) -> String {
