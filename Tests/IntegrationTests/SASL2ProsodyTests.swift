@@ -50,6 +50,7 @@ final class SASL2ProsodyTests: XCTestCase {
         let outcome = try passwordLogin(server, agent: agent, tokenMechanism: "HT-SHA-256-NONE") { event in
             switch event {
             case .stage(let text), .sent(let text), .received(let text): trace.append(text)
+            case .fact: break
             }
         }
         XCTAssertEqual(outcome.mechanism, "SCRAM-SHA-1")
@@ -88,6 +89,7 @@ final class SASL2ProsodyTests: XCTestCase {
         let tracer: Tracer = { event in
             switch event {
             case .stage(let text), .sent(let text), .received(let text): trace.append(text)
+            case .fact: break
             }
         }
         let (stream, features, tls) = try secureStream(server, tracer: tracer)

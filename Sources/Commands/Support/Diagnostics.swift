@@ -50,6 +50,7 @@ public struct Diagnostics: Sendable {
                 case .stage(let text): Self.write("xmpp-cli: \(Self.singleLine(text))\n")
                 case .sent(let xml): Self.write("SEND \(XMLEscaping.forDisplay(xml))\n")
                 case .received(let xml): Self.write("RECV \(XMLEscaping.forDisplay(xml))\n")
+                case .fact: break  // for reports; the stages say it in words
                 }
             }
         }

@@ -118,7 +118,9 @@ enum Connector {
             tracer?(.stage("connected to \(target) through \(proxy.displayName)\(endpoint.directTLS ? ", direct TLS" : "")"))
         } else {
             let addresses = try resolve(endpoint.host, target: target, deadline: deadline)
+            let started = Deadline.now()
             tcp = try tcpConnect(addresses, port: endpoint.port, target: target, prepareTLS: prepareTLS, deadline: deadline, tracer: tracer)
+            tracer?(.fact(.tcpConnected(endpoint: endpoint, address: tcp.remoteAddress, milliseconds: started.millisecondsSince)))
             peerName = "\(endpoint.host) (\(tcp.remoteAddress))"
             tracer?(.stage("connected to \(target) (\(tcp.remoteAddress))\(endpoint.directTLS ? ", direct TLS" : "")"))
         }
@@ -235,6 +237,7 @@ enum TLSUpgrade {
         peerName: String, deadline: Deadline, tracer: Tracer?
     ) throws(XMPPError) -> TLSConnection {
         let tls: TLSConnection
+        let started = Deadline.now()
         do {
             tls = try TLSConnection.handshake(
                 over: tcp, context: context, configuration: configuration(for: settings), deadline: deadline)
@@ -246,7 +249,10 @@ enum TLSUpgrade {
             }
         }
         let verified = settings.insecure ? "certificate NOT verified (verification turned off)" : "certificate verified for \(settings.jid.domainpart)"
-        tracer?(.stage("TLS: \(tls.protocolVersion), \(tls.cipher), \(verified)"))
+        if let tracer {
+            tracer(.fact(.tlsEstablished(tls.facts(verified: !settings.insecure), milliseconds: started.millisecondsSince)))
+            tracer(.stage("TLS: \(tls.protocolVersion), \(tls.cipher), \(verified)"))
+        }
         return tls
     }
 }

@@ -225,6 +225,7 @@ public final class StreamConnection {
         guard features.name == "features", features.namespace == Namespace.streams else {
             throw .protocolViolation("expected <stream:features/> from \(peerName), got <\(features.name)>")
         }
+        tracer?(.fact(.features(features, secured: transport is TLSConnection)))
         return features
     }
 

@@ -49,6 +49,12 @@ public struct Deadline: Comparable, Sendable {
         return uptimeNanoseconds > now ? Double(uptimeNanoseconds - now) / 1e9 : 0
     }
 
+    /// Milliseconds from this instant to now (for timings: `Deadline.now()` taken before).
+    public var millisecondsSince: Double {
+        let now = Deadline.now().uptimeNanoseconds
+        return now > uptimeNanoseconds ? Double(now - uptimeNanoseconds) / 1e6 : 0
+    }
+
     public var hasPassed: Bool { Deadline.now().uptimeNanoseconds >= uptimeNanoseconds }
 
     /// Milliseconds left as the `timeout` argument of `poll(2)`: rounded up so that a wait

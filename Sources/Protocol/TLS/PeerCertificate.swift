@@ -22,6 +22,18 @@ struct PeerCertificate {
         ].joined(separator: "; ")
     }
 
+    var subjectText: String { Self.text(of: X509_get_subject_name(certificate)) }
+    var issuerText: String { Self.text(of: X509_get_issuer_name(certificate)) }
+    var expiryText: String { Self.text(of: X509_get0_notAfter(certificate)) }
+
+    /// Seconds from now to notAfter (negative once past), by `ASN1_TIME_diff`.
+    var secondsToExpiry: Int64 {
+        var days: Int32 = 0
+        var seconds: Int32 = 0
+        guard ASN1_TIME_diff(&days, &seconds, nil, X509_get0_notAfter(certificate)) == 1 else { return 0 }
+        return Int64(days) * 86_400 + Int64(seconds)
+    }
+
     /// The subjectAltName DNS names and IP addresses: what the server name is checked against.
     var subjectAltNames: [String] {
         guard let extensionValue = X509_get_ext_d2i(certificate, NID_subject_alt_name, nil, nil) else {

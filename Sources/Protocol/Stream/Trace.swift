@@ -9,6 +9,19 @@ public enum TraceEvent: Sendable {
     case sent(String)
     /// An element (or stream header/footer) received, serialized.
     case received(String)
+    /// A fact a report is made of (`doctor`), as the stage that learned it saw it; nothing
+    /// for `-v` to print.
+    case fact(ConnectionFact)
+}
+
+/// What the stages of a connection learn, with their timings.
+public enum ConnectionFact: Sendable {
+    /// TCP connected to `address` for `endpoint` after `milliseconds`.
+    case tcpConnected(endpoint: Endpoint, address: String, milliseconds: Double)
+    /// The TLS handshake finished after `milliseconds`.
+    case tlsEstablished(TLSFacts, milliseconds: Double)
+    /// Stream features received; `secured`: over TLS.
+    case features(XMLElement, secured: Bool)
 }
 
 /// Receives trace events. `nil` where nothing is wanted, so tracing costs nothing then.
