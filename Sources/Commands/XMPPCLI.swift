@@ -17,7 +17,7 @@ public struct XMPPCLI: ParsableCommand {
             console's history in $XDG_STATE_HOME/xmpp-cli/history.
             """,
         version: XMPPCLIVersion.current,
-        subcommands: [Send.self, PresenceCommand.self, RosterCommand.self, Listen.self, Raw.self, Upload.self, OmemoCommand.self])
+        subcommands: [Send.self, PresenceCommand.self, RosterCommand.self, Listen.self, Raw.self, Upload.self, OmemoCommand.self, Doctor.self])
 
     public init() {}
 

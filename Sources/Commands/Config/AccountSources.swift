@@ -38,6 +38,23 @@ struct AccountSources {
     }
 
     func account(from options: ConnectionOptions, diagnostics: Diagnostics) throws(Failure) -> Account {
+        try account(jid: try accountJID(options), options: options, diagnostics: diagnostics, needsPassword: true)
+    }
+
+    /// The account's JID if one is given anywhere (nil when none is), for a command that can
+    /// do part of its work without one (`doctor`).
+    func givenJID(_ options: ConnectionOptions) throws(Failure) -> JID? {
+        guard options.jid ?? FileInput.environment("XMPP_JID") ?? section["jid"]?.value != nil else { return nil }
+        return try accountJID(options)
+    }
+
+    /// The connection options of every command for a server with no account: `domain` as
+    /// the JID and no password, for what can be checked before logging in (`doctor`).
+    func serverOnly(_ domain: JID, options: ConnectionOptions, diagnostics: Diagnostics) throws(Failure) -> Account {
+        try account(jid: domain, options: options, diagnostics: diagnostics, needsPassword: false)
+    }
+
+    private func accountJID(_ options: ConnectionOptions) throws(Failure) -> JID {
         guard let jidText = options.jid ?? FileInput.environment("XMPP_JID") ?? section["jid"]?.value else {
             throw Failure(.config, "no account: give --jid, set XMPP_JID, or add 'jid = user@example.org' to the config file")
         }
@@ -50,6 +67,10 @@ struct AccountSources {
         guard jid.localpart != nil else {
             throw Failure(.config, "the account JID '\(jidText)' has no local part (expected user@domain)")
         }
+        return jid
+    }
+
+    private func account(jid: JID, options: ConnectionOptions, diagnostics: Diagnostics, needsPassword: Bool) throws(Failure) -> Account {
         let configTLS = try parsed("tls", as: { TLSMode(rawValue: $0) })
         let configInsecure = try parsed("insecure", as: Self.boolean)
         let configTimeout = try parsed("timeout", as: Self.seconds)
@@ -69,9 +90,11 @@ struct AccountSources {
                 password: section["password"], passwordFile: section["password-file"],
                 passwordCommand: section["password-command"], path: $0.path)
         }
-        let password = try PasswordSource.password(
-            file: options.passwordFile, command: options.passwordCommand, config: configValues,
-            account: jid.bare.description, timeout: timeout)
+        let password = needsPassword
+            ? try PasswordSource.password(
+                file: options.passwordFile, command: options.passwordCommand, config: configValues,
+                account: jid.bare.description, timeout: timeout)
+            : ""
         var settings = ConnectionSettings(
             jid: jid, password: password, server: try server(options),
             tlsMode: tls, caFile: caFile, insecure: insecure,

@@ -79,7 +79,7 @@ public enum HTTPFileUpload {
     }
 
     /// The service `jid` is, if its disco#info answer shows the upload feature.
-    static func service(_ jid: JID, info: XMLElement) -> Service? {
+    public static func service(_ jid: JID, info: XMLElement) -> Service? {
         guard info[attribute: "type"] == "result", let query = info.child("query", namespace: Namespace.discoInfo) else { return nil }
         let features = query.elements(named: "feature", namespace: Namespace.discoInfo).compactMap { $0[attribute: "var"] }
         guard features.contains(Namespace.httpUpload) else { return nil }

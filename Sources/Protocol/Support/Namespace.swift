@@ -50,4 +50,9 @@ public enum Namespace {
     public static let processingHints = "urn:xmpp:hints"                  // XEP-0334
     public static let httpUpload = "urn:xmpp:http:upload:0"               // XEP-0363
     public static let outOfBandData = "jabber:x:oob"                      // XEP-0066
+    public static let mam = "urn:xmpp:mam:2"                              // XEP-0313
+    public static let blocking = "urn:xmpp:blocking"                      // XEP-0191
+    public static let push = "urn:xmpp:push:0"                            // XEP-0357
+    public static let clientStateIndication = "urn:xmpp:csi:0"           // XEP-0352
+    public static let vcardTemp = "vcard-temp"                            // XEP-0054
 }

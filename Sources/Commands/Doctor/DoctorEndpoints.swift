@@ -1,0 +1,142 @@
+import XMPPProtocol
+
+/// The facts the core's stages report while `doctor` connects (`TraceEvent.fact`).
+final class CollectedFacts {
+    private(set) var facts: [ConnectionFact] = []
+
+    var tracer: Tracer { { [self] event in if case .fact(let fact) = event { facts.append(fact) } } }
+
+    var tcp: (address: String, milliseconds: Double)? {
+        facts.lazy.compactMap { if case .tcpConnected(_, let address, let ms) = $0 { (address, ms) } else { nil } }.first
+    }
+    var tls: (facts: TLSFacts, milliseconds: Double)? {
+        facts.lazy.compactMap { if case .tlsEstablished(let tls, let ms) = $0 { (tls, ms) } else { nil } }.first
+    }
+    func features(secured: Bool) -> XMLElement? {
+        facts.lazy.compactMap { if case .features(let element, secured) = $0 { element } else { nil } }.first
+    }
+}
+
+/// Each endpoint of `doctor`: TCP, TLS and its certificate, and the stream's features
+/// before and after TLS, through the core's own stages (`Login.negotiate` as far as TLS).
+struct DoctorEndpoints {
+    let account: Account
+    let warnDays: Int
+    let critDays: Int
+
+    /// Checks every endpoint; returns the facts of the first that worked.
+    func check(_ endpoints: [Endpoint], into report: inout DoctorReport, deadline: Deadline) -> CollectedFacts? {
+        var firstWorking: CollectedFacts?
+        for endpoint in endpoints {
+            let host = endpoint.host.contains(":") ? "[\(endpoint.host)]" : endpoint.host
+            report.section("\(endpoint.host) port \(endpoint.port) (\(endpoint.directTLS ? "direct TLS" : "STARTTLS"))")
+            var settings = account.settings
+            settings.server = "\(host):\(endpoint.port)"
+            settings.tlsMode = endpoint.directTLS ? .direct : .starttls
+            let facts = CollectedFacts()
+            do throws(XMPPError) {
+                let negotiated = try Login.negotiate(
+                    upTo: .tls, settings: settings, deadline: deadline.earlier(.after(seconds: 10)), tracer: facts.tracer)
+                negotiated.stream.close(deadline: .after(seconds: 1))
+                describe(facts, endpoint: endpoint, into: &report)
+                firstWorking = firstWorking ?? facts
+            } catch {
+                describe(facts, endpoint: endpoint, into: &report)
+                report.add(.fail, failedStage(facts), Failure(error).message, failure: Failure(error).status)
+            }
+        }
+        return firstWorking
+    }
+
+    private func failedStage(_ facts: CollectedFacts) -> String {
+        facts.tcp == nil ? "connect" : facts.tls == nil ? "TLS" : "stream"
+    }
+
+    private func describe(_ facts: CollectedFacts, endpoint: Endpoint, into report: inout DoctorReport) {
+        if let tcp = facts.tcp {
+            report.add(.ok, "TCP", "connected to \(tcp.address) in \(Self.milliseconds(tcp.milliseconds))")
+            report.measure("connect", tcp.milliseconds)
+        }
+        if let plain = facts.features(secured: false) {
+            let startTLS = plain.child("starttls", namespace: Namespace.tls)
+            if startTLS == nil {
+                report.add(.fail, "STARTTLS", "not offered: no client can log in securely here", failure: .noPermission)
+            } else {
+                report.add(.ok, "STARTTLS", startTLS?.child("required", namespace: Namespace.tls) != nil ? "offered, required" : "offered (not marked required)")
+            }
+            let mechanisms = Self.mechanisms(plain)
+            if mechanisms.contains("PLAIN") {
+                report.add(.warn, "before TLS", "PLAIN offered before TLS: a client could send the password in the clear")
+            } else if !mechanisms.isEmpty {
+                report.add(.info, "before TLS", "SASL offered before TLS: \(mechanisms.joined(separator: " "))")
+            }
+        }
+        if let (tls, handshake) = facts.tls {
+            report.add(.ok, "TLS", "\(tls.version), \(tls.cipher), ALPN \(tls.alpn ?? "none"), handshake \(Self.milliseconds(handshake))")
+            report.measure("tls", handshake)
+            describeCertificate(tls, into: &report)
+        }
+        if let secure = facts.features(secured: true) {
+            describeSecureFeatures(secure, into: &report)
+        }
+    }
+
+    private func describeCertificate(_ tls: TLSFacts, into report: inout DoctorReport) {
+        guard let leaf = tls.chain.first else { return }
+        report.add(tls.verified ? .ok : .warn, "certificate", tls.verified ? "verified for \(account.settings.jid.domainpart)" : "NOT verified (--insecure)")
+        report.add(.info, "subject", "\(leaf.subject); issuer \(leaf.issuer)")
+        report.add(.info, "names", leaf.names.isEmpty ? "none" : leaf.names.joined(separator: ", "))
+        for (index, certificate) in tls.chain.enumerated().dropFirst() {
+            report.add(.info, "chain \(index)", "\(certificate.subject); issuer \(certificate.issuer)")
+        }
+        let days = Int((Double(leaf.secondsToExpiry) / 86_400).rounded(.down))
+        report.measure("days", Double(days), unit: "")
+        let text = "\(days) days left (expires \(leaf.expires))"
+        if leaf.secondsToExpiry < 0 {
+            report.add(.fail, "expiry", "expired \(leaf.expires)", failure: .noPermission)
+        } else if days < critDays {
+            report.add(.fail, "expiry", text + ", under --crit-days \(critDays)", failure: .noPermission)
+        } else if days < warnDays {
+            report.add(.warn, "expiry", text + ", under --warn-days \(warnDays)")
+        } else {
+            report.add(.ok, "expiry", text)
+        }
+    }
+
+    private func describeSecureFeatures(_ features: XMLElement, into report: inout DoctorReport) {
+        let mechanisms = Self.mechanisms(features)
+        if mechanisms.isEmpty {
+            report.add(.info, "SASL", "no mechanisms offered")
+        } else if mechanisms.contains(where: { $0.hasPrefix("SCRAM-") }) {
+            report.add(.ok, "SASL", mechanisms.joined(separator: " "))
+        } else {
+            report.add(.warn, "SASL", "\(mechanisms.joined(separator: " ")): no SCRAM, so the password itself is sent (over TLS)")
+        }
+        let bindings = features.child("sasl-channel-binding", namespace: Namespace.channelBindingTypes)?
+            .elements(named: "channel-binding", namespace: Namespace.channelBindingTypes).compactMap { $0[attribute: "type"] } ?? []
+        report.add(bindings.isEmpty ? .missing : .ok, "channel binding", bindings.isEmpty ? "no types announced (XEP-0440)" : bindings.joined(separator: " "))
+        if let offer = SASL2Offer(features: features) {
+            let fast = offer.fastMechanisms.isEmpty ? "no FAST" : "FAST \(offer.fastMechanisms.joined(separator: " "))"
+            report.add(.ok, "SASL2", "\(offer.mechanisms.joined(separator: " ")); \(offer.offersBind2 ? "Bind2" : "no Bind2"); \(fast)")
+        } else {
+            report.add(.missing, "SASL2", "not offered (XEP-0388)")
+        }
+        if let limits = features.child("limits", namespace: Namespace.streamLimits) {
+            let size = limits.child("max-bytes", namespace: Namespace.streamLimits)?.text ?? "?"
+            let idle = limits.child("idle-seconds", namespace: Namespace.streamLimits)?.text ?? "?"
+            report.add(.ok, "limits", "stanzas up to \(size) bytes, idle \(idle) s (XEP-0478)")
+        } else {
+            report.add(.missing, "limits", "not announced (XEP-0478)")
+        }
+    }
+
+    static func mechanisms(_ features: XMLElement) -> [String] {
+        features.child("mechanisms", namespace: Namespace.sasl)?.elements(named: "mechanism", namespace: Namespace.sasl)
+            .map { $0.text.trimmingXMLWhitespace() } ?? []
+    }
+
+    static func milliseconds(_ value: Double) -> String {
+        let tenths = Int((value * 10).rounded())
+        return "\(tenths / 10).\(tenths % 10) ms"
+    }
+}
