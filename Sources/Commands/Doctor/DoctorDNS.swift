@@ -40,11 +40,16 @@ enum DoctorDNS {
         }
         var seen = Set<String>()
         for endpoint in endpoints.map(\.endpoint) where seen.insert(endpoint.host).inserted {
+            let resolver = HostResolver()
             do {
-                let addresses = try HostResolver().addresses(of: endpoint.host, deadline: deadline.earlier(.after(seconds: 5)))
+                let addresses = try resolver.addresses(of: endpoint.host, deadline: deadline.earlier(.after(seconds: 5)))
                 report.add(.ok, endpoint.host, addresses.map(\.description).joined(separator: ", "))
             } catch {
                 report.add(.fail, endpoint.host, error.message, failure: .unavailable)
+                continue
+            }
+            if let alias = try? resolver.alias(of: endpoint.host, deadline: deadline.earlier(.after(seconds: 5))) {
+                report.add(.warn, endpoint.host, "is an alias (CNAME) of \(alias): an SRV target must be a host's own name (RFC 2782)")
             }
         }
         return endpoints.sorted { $0.priority < $1.priority }.map(\.endpoint)

@@ -3,8 +3,29 @@ import XMPPProtocol
 /// The facts the core's stages report while `doctor` connects (`TraceEvent.fact`).
 final class CollectedFacts {
     private(set) var facts: [ConnectionFact] = []
+    /// When each fact came: the stages report as they finish, so the gaps are their times.
+    private(set) var arrivals: [Deadline] = []
 
-    var tracer: Tracer { { [self] event in if case .fact(let fact) = event { facts.append(fact) } } }
+    var tracer: Tracer {
+        { [self] event in
+            if case .fact(let fact) = event {
+                facts.append(fact)
+                arrivals.append(.now())
+            }
+        }
+    }
+
+    /// When the first fact that `matches` came.
+    func arrival(_ matches: (ConnectionFact) -> Bool) -> Deadline? {
+        facts.firstIndex(where: matches).map { arrivals[$0] }
+    }
+
+    var authentication: (mechanism: String, at: Deadline)? {
+        guard let index = facts.firstIndex(where: { if case .authenticated = $0 { true } else { false } }),
+            case .authenticated(let mechanism) = facts[index]
+        else { return nil }
+        return (mechanism, arrivals[index])
+    }
 
     var tcp: (address: String, milliseconds: Double)? {
         facts.lazy.compactMap { if case .tcpConnected(_, let address, let ms) = $0 { (address, ms) } else { nil } }.first

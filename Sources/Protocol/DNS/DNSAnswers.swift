@@ -58,6 +58,17 @@ extension DNSMessage {
         return addresses
     }
 
+    /// The name the question's name is an alias of (its CNAME record's target), if the
+    /// answer has one; nil for a name that is no alias, or that does not exist.
+    static func parseAlias(_ bytes: [UInt8]) throws(EndpointError) -> String? {
+        let message = try DNSMessage(parsing: bytes)
+        guard try message.isAnswered(), message.questions.count == 1, let question = message.questions.first else { return nil }
+        for record in message.answers where record.type == typeCNAME && record.recordClass == classIN && record.owner == question.name {
+            return try hostName(try message.name(in: record, from: record.data.lowerBound, kind: "a CNAME"))
+        }
+        return nil
+    }
+
     /// Whether the response code says the answer section can be read: true for no error,
     /// false for NXDOMAIN; any other code is thrown.
     private func isAnswered() throws(EndpointError) -> Bool {

@@ -42,6 +42,31 @@ public struct HostResolver: Sendable {
         return found
     }
 
+    /// The name `host` is an alias of, when DNS has a CNAME record for it (an SRV target
+    /// must not be one, RFC 2782); nil when it is none, or is answered without DNS (an
+    /// address, /etc/hosts, localhost). Asked as written, without the search list.
+    public func alias(of host: String, deadline: Deadline) throws(HostResolutionError) -> String? {
+        guard Self.numericAddress(host) == nil, Self.isLookupable(host), !Self.isLocalhost(host),
+            HostsFile.addresses(of: host, path: hostsFilePath).isEmpty
+        else { return nil }
+        let resolver: ResolverState
+        do {
+            resolver = try ResolverState(configuration)
+        } catch {
+            throw .failed(host: host, reason: Self.explanation(error))
+        }
+        switch resolver.lookUp(host, type: DNSMessage.typeA, searching: false, deadline: deadline) {
+        case .answer(let bytes):
+            do throws(EndpointError) { return try DNSMessage.parseAlias(bytes) } catch { throw .failed(host: host, reason: Self.explanation(error)) }
+        case .nameNotFound, .noRecords:
+            return nil
+        case .noAnswer:
+            throw .timedOut(host: host)
+        case .failed(let reason):
+            throw .failed(host: host, reason: reason)
+        }
+    }
+
     private func lookUpInDNS(
         _ host: String, families: [IPAddress.Family], deadline: Deadline
     ) throws(HostResolutionError) -> [IPAddress] {

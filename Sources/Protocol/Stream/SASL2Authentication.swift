@@ -274,6 +274,7 @@ public final class SASL2Exchange {
             throw XMPPError.protocolViolation("expected <stream:features/> after SASL2 success from \(stream.peerName), got <\(features.name)>")
         }
         outcome.features = features
+        tracer?(.fact(.authenticated(mechanism: mechanismName)))
         tracer?(.stage("authenticated with \(mechanismName) over SASL2 as \(outcome.authorizationIdentifier)"))
         switch outcome.streamManagement {
         case .enabled(_, let resumable): tracer?(.stage("stream management enabled inline\(resumable ? " (resumable)" : "")"))

@@ -123,6 +123,7 @@ enum SASLAuthentication {
                         throw fail("the server's success data is not valid base64")
                     }
                     try exchange.mechanism.verifySuccess(data)
+                    tracer?(.fact(.authenticated(mechanism: mechanismName)))
                     tracer?(.stage("authenticated with \(mechanismName)"))
                     return .succeeded
                 case "failure":

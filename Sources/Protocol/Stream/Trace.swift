@@ -22,6 +22,8 @@ public enum ConnectionFact: Sendable {
     case tlsEstablished(TLSFacts, milliseconds: Double)
     /// Stream features received; `secured`: over TLS.
     case features(XMLElement, secured: Bool)
+    /// SASL (or SASL2) succeeded with `mechanism`.
+    case authenticated(mechanism: String)
 }
 
 /// Receives trace events. `nil` where nothing is wanted, so tracing costs nothing then.
