@@ -47,6 +47,14 @@ static inline long xmppcli_SSL_get_extms_support(SSL *ssl) {
 static inline int xmppcli_TLS1_1_VERSION(void) { return TLS1_1_VERSION; }
 static inline unsigned long xmppcli_SSL_OP_NO_RENEGOTIATION(void) { return SSL_OP_NO_RENEGOTIATION; }
 static inline unsigned long xmppcli_XN_FLAG_RFC2253(void) { return XN_FLAG_RFC2253; }
+// OCSP stapling (RFC 6066 status_request): ask for it, and read what came (its length; 0 or less: none).
+static inline long xmppcli_SSL_request_ocsp_status(SSL *ssl) {
+    return SSL_set_tlsext_status_type(ssl, TLSEXT_STATUSTYPE_ocsp);
+}
+static inline long xmppcli_SSL_ocsp_response_length(SSL *ssl) {
+    const unsigned char *response = NULL;
+    return SSL_get_tlsext_status_ocsp_resp(ssl, &response);
+}
 
 
 #endif

@@ -54,6 +54,7 @@ struct DoctorEndpoints {
             var settings = account.settings
             settings.server = "\(host):\(endpoint.port)"
             settings.tlsMode = endpoint.directTLS ? .direct : .starttls
+            settings.requestsOCSPStatus = true
             let facts = CollectedFacts()
             do throws(XMPPError) {
                 let negotiated = try Login.negotiate(
@@ -109,6 +110,9 @@ struct DoctorEndpoints {
         report.add(.info, "names", leaf.names.isEmpty ? "none" : leaf.names.joined(separator: ", "))
         for (index, certificate) in tls.chain.enumerated().dropFirst() {
             report.add(.info, "chain \(index)", "\(certificate.subject); issuer \(certificate.issuer)")
+        }
+        if let stapled = tls.ocspStapled {
+            report.add(stapled ? .ok : .missing, "OCSP", stapled ? "a response is stapled" : "no response stapled (RFC 6066)")
         }
         let days = Int((Double(leaf.secondsToExpiry) / 86_400).rounded(.down))
         report.measure("days", Double(days), unit: "")

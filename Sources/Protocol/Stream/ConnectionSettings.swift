@@ -21,6 +21,8 @@ public struct ConnectionSettings: Sendable, SecretHolding {
     /// for (`NO_PROXY`).
     public var proxy: ProxyConfiguration?
     public var noProxy = NoProxyRules("")
+    /// Whether TLS asks for a stapled OCSP response, for reports (`doctor`).
+    public var requestsOCSPStatus = false
 
     public init(
         jid: JID, password: String, server: String? = nil, tlsMode: TLSMode = .auto,

@@ -226,9 +226,11 @@ extension XMPPError {
 /// The TLS handshake on a TCP connection, shared by direct TLS and STARTTLS.
 enum TLSUpgrade {
     static func configuration(for settings: ConnectionSettings) -> TLSConfiguration {
-        TLSConfiguration(
+        var configuration = TLSConfiguration(
             serverName: settings.jid.domainpart, caFile: settings.caFile,
             verifyCertificate: !settings.insecure, alpn: ["xmpp-client"])
+        configuration.requestsOCSPStatus = settings.requestsOCSPStatus
+        return configuration
     }
 
     /// `context` was made from `configuration(for: settings)`.

@@ -11,6 +11,9 @@ public struct TLSConfiguration: Sendable {
     /// ALPN protocol names to offer, in order of preference: "xmpp-client" for direct TLS
     /// (XEP-0368); harmless on STARTTLS.
     public var alpn: [String]
+    /// Whether to ask the server to staple its certificate's OCSP response (for reports:
+    /// the response is not checked, only whether one came).
+    public var requestsOCSPStatus = false
 
     public init(
         serverName: String, caFile: String? = nil, verifyCertificate: Bool = true,

@@ -45,9 +45,14 @@ public final class TLSConnection: Transport {
         self.tcp = tcp
         self.serverName = configuration.serverName
         self.verifiesCertificate = configuration.verifyCertificate
+        self.requestedOCSPStatus = configuration.requestsOCSPStatus
         try expectIdentity(configuration.serverName)
         try offerALPN(configuration.alpn)
+        if configuration.requestsOCSPStatus { _ = xmppcli_SSL_request_ocsp_status(ssl) }
     }
+
+    /// Whether the server was asked to staple an OCSP response.
+    let requestedOCSPStatus: Bool
 
     deinit {
         tcp.close()

@@ -11,6 +11,8 @@ public struct TLSFacts: Sendable, Equatable {
     public var chain: [CertificateFacts]
     /// Whether the chain was verified (false only with `--insecure`).
     public var verified: Bool
+    /// Whether the server stapled an OCSP response; nil when none was asked for.
+    public var ocspStapled: Bool?
 }
 
 /// One certificate of a chain, readable.
@@ -28,7 +30,9 @@ public struct CertificateFacts: Sendable, Equatable {
 extension TLSConnection {
     /// The facts of this connection (`verified`: whether the chain was checked).
     public func facts(verified: Bool) -> TLSFacts {
-        TLSFacts(version: protocolVersion, cipher: cipher, alpn: negotiatedALPN, chain: peerChain, verified: verified)
+        TLSFacts(
+            version: protocolVersion, cipher: cipher, alpn: negotiatedALPN, chain: peerChain, verified: verified,
+            ocspStapled: requestedOCSPStatus ? xmppcli_SSL_ocsp_response_length(ssl) > 0 : nil)
     }
 
     private var peerChain: [CertificateFacts] {
