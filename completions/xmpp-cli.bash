@@ -173,13 +173,13 @@ _xmpp-cli() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    send|presence|roster|listen|raw|upload|omemo|help)
+    send|presence|roster|listen|raw|upload|omemo|doctor|help)
         # Offer subcommand argument completions
         "_xmpp-cli_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'send presence roster listen raw upload omemo help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'send presence roster listen raw upload omemo doctor help' -- "${cur}"))
         ;;
     esac
 }
@@ -1556,6 +1556,69 @@ _xmpp-cli_omemo_distrust() {
         return
         ;;
     '--config')
+        return
+        ;;
+    esac
+}
+
+_xmpp-cli_doctor() {
+    repeating_flags=(--verbose -v)
+    non_repeating_flags=(--insecure --no-cache --quiet -q --nagios --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --proxy --retry --retry-max-time --config --format --warn-days --crit-days)
+    __xmpp-cli_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-a'|'--account')
+        __xmpp-cli_add_completions -W "$(__xmpp-cli_custom_complete ---completion doctor -- --account "${COMP_CWORD}" "$(__xmpp-cli_cursor_index_in_current_word)")"
+        return
+        ;;
+    '-j'|'--jid')
+        return
+        ;;
+    '--password-file')
+        return
+        ;;
+    '--password-command')
+        return
+        ;;
+    '-s'|'--server')
+        return
+        ;;
+    '--tls')
+        __xmpp-cli_add_completions -W 'auto'$'\n''starttls'$'\n''direct'
+        return
+        ;;
+    '--ca-file')
+        return
+        ;;
+    '--resource')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--proxy')
+        return
+        ;;
+    '--retry')
+        return
+        ;;
+    '--retry-max-time')
+        return
+        ;;
+    '--config')
+        return
+        ;;
+    '--format')
+        __xmpp-cli_add_completions -W 'text'$'\n''json'
+        return
+        ;;
+    '--warn-days')
+        return
+        ;;
+    '--crit-days')
         return
         ;;
     esac
