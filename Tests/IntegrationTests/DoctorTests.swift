@@ -125,6 +125,20 @@ final class DoctorTests: XCTestCase {
         XCTAssertTrue(unknown.stdout.hasPrefix("XMPP UNKNOWN - give a DOMAIN"), unknown.stdout)
     }
 
+    /// The Prosody that offers SASL2, Bind2 and FAST shows them (FAST only to a stream that
+    /// names its account, as doctor's does with one), and its features after TLS.
+    func testSASL2AndFASTAreShownWhereOffered() throws {
+        let server = try ProsodyServer.sasl2
+        let result = try doctor(prosodyArguments(server), account: server.alice)
+        XCTAssertEqual(result.exitCode, 0, result.summary)
+        let sasl2 = try XCTUnwrap(lines(result, "ok").first { $0.hasPrefix("SASL2 ") }, result.stdout)
+        XCTAssertTrue(sasl2.contains("Bind2") && sasl2.contains("FAST HT-SHA-256-NONE"), sasl2)
+        let features = lines(result, "info").filter { $0.hasPrefix("features ") }
+        XCTAssertEqual(features.count, 2, result.stdout)
+        XCTAssertTrue(features[0].hasPrefix("features before TLS: ") && features[0].contains("starttls"), "\(features)")
+        XCTAssertTrue(features[1].contains("mechanisms") && features[1].contains("authentication"), "\(features)")
+    }
+
     func testAWrongPasswordFailsTheLoginWith77() throws {
         let server = try ProsodyServer.shared
         let result = try doctor(prosodyArguments(server), account: server.alice, password: "not-the-Pa55word")

@@ -80,6 +80,7 @@ struct DoctorEndpoints {
             report.measure("connect", tcp.milliseconds)
         }
         if let plain = facts.features(secured: false) {
+            report.add(.info, "features", "before TLS: \(Self.names(plain))")
             let startTLS = plain.child("starttls", namespace: Namespace.tls)
             if startTLS == nil {
                 report.add(.fail, "STARTTLS", "not offered: no client can log in securely here", failure: .noPermission)
@@ -99,6 +100,7 @@ struct DoctorEndpoints {
             describeCertificate(tls, into: &report)
         }
         if let secure = facts.features(secured: true) {
+            report.add(.info, "features", "after TLS: \(Self.names(secure))")
             describeSecureFeatures(secure, into: &report)
         }
     }
@@ -141,7 +143,10 @@ struct DoctorEndpoints {
             .elements(named: "channel-binding", namespace: Namespace.channelBindingTypes).compactMap { $0[attribute: "type"] } ?? []
         report.add(bindings.isEmpty ? .missing : .ok, "channel binding", bindings.isEmpty ? "no types announced (XEP-0440)" : bindings.joined(separator: " "))
         if let offer = SASL2Offer(features: features) {
-            let fast = offer.fastMechanisms.isEmpty ? "no FAST" : "FAST \(offer.fastMechanisms.joined(separator: " "))"
+            // Servers offer FAST (XEP-0484) only to a stream that names its account.
+            let fast = !offer.fastMechanisms.isEmpty
+                ? "FAST \(offer.fastMechanisms.joined(separator: " "))"
+                : account.settings.jid.localpart == nil ? "FAST not asked for (no account)" : "no FAST"
             report.add(.ok, "SASL2", "\(offer.mechanisms.joined(separator: " ")); \(offer.offersBind2 ? "Bind2" : "no Bind2"); \(fast)")
         } else {
             report.add(.missing, "SASL2", "not offered (XEP-0388)")
@@ -153,6 +158,12 @@ struct DoctorEndpoints {
         } else {
             report.add(.missing, "limits", "not announced (XEP-0478)")
         }
+    }
+
+    /// The features' element names, with the namespace where it is not the usual one's.
+    static func names(_ features: XMLElement) -> String {
+        let names = features.elements().map { $0.name }
+        return names.isEmpty ? "none" : names.joined(separator: " ")
     }
 
     static func mechanisms(_ features: XMLElement) -> [String] {
