@@ -132,7 +132,7 @@ final class DoctorTests: XCTestCase {
         let result = try doctor(prosodyArguments(server), account: server.alice)
         XCTAssertEqual(result.exitCode, 0, result.summary)
         let sasl2 = try XCTUnwrap(lines(result, "ok").first { $0.hasPrefix("SASL2 ") }, result.stdout)
-        XCTAssertTrue(sasl2.contains("Bind2") && sasl2.contains("FAST HT-SHA-256-NONE"), sasl2)
+        XCTAssertTrue(sasl2.contains("Bind2") && sasl2.contains("; FAST ") && sasl2.contains("HT-SHA-256-NONE"), sasl2)
         let features = lines(result, "info").filter { $0.hasPrefix("features ") }
         XCTAssertEqual(features.count, 2, result.stdout)
         XCTAssertTrue(features[0].hasPrefix("features before TLS: ") && features[0].contains("starttls"), "\(features)")
@@ -199,6 +199,15 @@ final class DoctorTests: XCTestCase {
         XCTAssertTrue(lines(result, "warn").contains("before TLS PLAIN offered before TLS: a client could send the password in the clear"), result.stdout)
     }
 
+    /// Only PLAIN after TLS: the password itself goes to the server, a warning, not a failure.
+    func testOnlyPLAINAfterTLSIsAWarning() throws {
+        let server = try FakeServer(scenario: "plain-only", scratch: try makeScratchDirectory())
+        let result = try doctor(["localhost", "--server", server.address, "--tls", "starttls", "--ca-file", try TestCertificates.caFile, "--timeout", "10"])
+        XCTAssertEqual(result.exitCode, 0, result.summary)
+        XCTAssertTrue(lines(result, "warn").contains("SASL PLAIN: no SCRAM, so the password itself is sent (over TLS)"), result.stdout)
+        XCTAssertEqual(lines(result, "fail"), [], result.stdout)
+    }
+
     // MARK: DNS
 
     func testSRVRecordsFromAPrivateResolverLeadToBothEndpoints() throws {
@@ -215,7 +224,8 @@ final class DoctorTests: XCTestCase {
         XCTAssertTrue(ok.contains("_xmpp-client._tcp.localhost priority 5 weight 10 port \(server.starttlsPort) target localhost"), result.stdout)
         XCTAssertTrue(ok.contains("_xmpps-client._tcp.localhost priority 0 weight 10 port \(server.directTLSPort) target localhost"), result.stdout)
         XCTAssertTrue(ok.contains { $0.hasPrefix("localhost ") && $0.contains("127.0.0.1") }, result.stdout)
-        // Direct TLS first (priority 0), then STARTTLS, each checked.
+        // Direct TLS first (priority 0), then STARTTLS, each checked at each of localhost's addresses.
+        XCTAssertTrue(result.stdout.contains("localhost port \(server.directTLSPort) (direct TLS) at 127.0.0.1"), result.stdout)
         let direct = try XCTUnwrap(result.stdout.range(of: "localhost port \(server.directTLSPort) (direct TLS)"), result.stdout)
         let starttls = try XCTUnwrap(result.stdout.range(of: "localhost port \(server.starttlsPort) (STARTTLS)"), result.stdout)
         XCTAssertLessThan(direct.lowerBound, starttls.lowerBound)

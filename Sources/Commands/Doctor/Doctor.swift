@@ -114,7 +114,7 @@ public struct Doctor: ParsableCommand {
         } else {
             endpoints = DoctorDNS.check(checked.domainpart, into: &report, deadline: deadline)
         }
-        let working = DoctorEndpoints(account: server, warnDays: warnDays, critDays: critDays)
+        let outcome = DoctorEndpoints(account: server, warnDays: warnDays, critDays: critDays)
             .check(endpoints, into: &report, deadline: deadline)
         var features: ServerFeatures?
         if let login {
@@ -123,8 +123,8 @@ public struct Doctor: ParsableCommand {
             report.section("login")
             report.add(.info, "login", "skipped: \(skipped ?? "no account")")
         }
-        let directTLS = report.sections.contains { $0.title.hasSuffix("(direct TLS)") && !$0.checks.contains { $0.status == .fail } }
-        DoctorCompliance.summarize(tls: working?.tls != nil, directTLS: directTLS, features: features, into: &report)
+        DoctorCompliance.summarize(
+            tls: outcome.firstWorking != nil, directTLS: outcome.directTLSWorks, features: features, into: &report)
         return report
     }
 

@@ -45,29 +45,57 @@ struct DoctorEndpoints {
     let warnDays: Int
     let critDays: Int
 
-    /// Checks every endpoint; returns the facts of the first that worked.
-    func check(_ endpoints: [Endpoint], into report: inout DoctorReport, deadline: Deadline) -> CollectedFacts? {
+    /// What the endpoints showed, for the summary.
+    struct Outcome {
+        /// The facts of the first endpoint that worked.
         var firstWorking: CollectedFacts?
+        /// Whether a direct-TLS endpoint (XEP-0368) worked.
+        var directTLSWorks = false
+    }
+
+    /// Checks every endpoint at each of its addresses.
+    func check(_ endpoints: [Endpoint], into report: inout DoctorReport, deadline: Deadline) -> Outcome {
+        var outcome = Outcome()
         for endpoint in endpoints {
-            let host = endpoint.host.contains(":") ? "[\(endpoint.host)]" : endpoint.host
-            report.section("\(endpoint.host) port \(endpoint.port) (\(endpoint.directTLS ? "direct TLS" : "STARTTLS"))")
-            var settings = account.settings
-            settings.server = "\(host):\(endpoint.port)"
-            settings.tlsMode = endpoint.directTLS ? .direct : .starttls
-            settings.requestsOCSPStatus = true
-            let facts = CollectedFacts()
-            do throws(XMPPError) {
-                let negotiated = try Login.negotiate(
-                    upTo: .tls, settings: settings, deadline: deadline.earlier(.after(seconds: 10)), tracer: facts.tracer)
-                negotiated.stream.close(deadline: .after(seconds: 1))
-                describe(facts, endpoint: endpoint, into: &report)
-                firstWorking = firstWorking ?? facts
+            let mode = endpoint.directTLS ? "direct TLS" : "STARTTLS"
+            // Each address on its own, as a client that reaches one or the other would see it.
+            let addresses: [String]
+            do throws(HostResolutionError) {
+                addresses = try HostResolver().addresses(of: endpoint.host, deadline: deadline.earlier(.after(seconds: 5))).map(\.description)
             } catch {
-                describe(facts, endpoint: endpoint, into: &report)
-                report.add(.fail, failedStage(facts), Failure(error).message, failure: Failure(error).status)
+                report.section("\(endpoint.host) port \(endpoint.port) (\(mode))")
+                report.add(.fail, "address", error.message, failure: .unavailable)
+                continue
+            }
+            for address in addresses {
+                let shown = address == endpoint.host ? "" : " at \(address)"
+                report.section("\(endpoint.host) port \(endpoint.port) (\(mode))\(shown)")
+                guard let facts = check(endpoint, address: address, into: &report, deadline: deadline), facts.tls != nil else { continue }
+                outcome.firstWorking = outcome.firstWorking ?? facts
+                if endpoint.directTLS { outcome.directTLSWorks = true }
             }
         }
-        return firstWorking
+        return outcome
+    }
+
+    /// One endpoint at one address, through `Login.negotiate` as far as TLS.
+    private func check(_ endpoint: Endpoint, address: String, into report: inout DoctorReport, deadline: Deadline) -> CollectedFacts? {
+        var settings = account.settings
+        settings.server = "\(address.contains(":") ? "[\(address)]" : address):\(endpoint.port)"
+        settings.tlsMode = endpoint.directTLS ? .direct : .starttls
+        settings.requestsOCSPStatus = true
+        let facts = CollectedFacts()
+        do throws(XMPPError) {
+            let negotiated = try Login.negotiate(
+                upTo: .tls, settings: settings, deadline: deadline.earlier(.after(seconds: 10)), tracer: facts.tracer)
+            negotiated.stream.close(deadline: .after(seconds: 1))
+            describe(facts, endpoint: endpoint, into: &report)
+            return facts
+        } catch {
+            describe(facts, endpoint: endpoint, into: &report)
+            report.add(.fail, failedStage(facts), Failure(error).message, failure: Failure(error).status)
+            return nil
+        }
     }
 
     private func failedStage(_ facts: CollectedFacts) -> String {
