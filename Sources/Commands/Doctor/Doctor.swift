@@ -9,7 +9,7 @@ public struct Doctor: ParsableCommand {
         abstract: "Check a server's DNS, TLS, certificate and features, and with an account a login.",
         discussion: """
             Checks DNS (SRV records for STARTTLS and direct TLS, each target's addresses), then \
-            each endpoint: TCP connect time, TLS version, cipher and ALPN, the certificate's names, \
+            each endpoint at each of its addresses: TCP connect time, TLS version, cipher and ALPN, the certificate's names, \
             chain and days to expiry, and the stream features before and after TLS (STARTTLS, SASL \
             mechanisms, channel-binding types, SASL2 and FAST, stream limits). With the account's \
             credentials (from the usual sources; without them this part is skipped and the report \
