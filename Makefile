@@ -19,12 +19,12 @@ deps:
 	scripts/install-omemo-peer
 
 ## test: unit and integration tests (the integration tests start their own Prosody), then
-## 15 s of each fuzz target (its seeds replayed, then a smoke; `make fuzz` for longer), the
+## 10 s of each fuzz target (its seeds replayed, then a smoke; `make fuzz` for longer), the
 ## unit tests under AddressSanitizer and the valgrind memcheck
 test: deps
 	$(SWIFT) build
 	$(SWIFT) test --disable-swift-testing
-	SWIFT=$(SWIFT) scripts/fuzz --seconds 15
+	SWIFT=$(SWIFT) scripts/fuzz --seconds 10
 	SWIFT=$(SWIFT) scripts/test-sanitize
 	SWIFT=$(SWIFT) scripts/memcheck
 
