@@ -37,6 +37,23 @@ enum TestCertificates {
     }
 }
 
+/// The port a helper server writes to `file` (renamed into place once it listens): the test
+/// waits for that file, not for a time, and fails at once if the server exits first.
+func waitForPortFile(_ file: URL, of child: ChildProcess, what: String, timeout: TimeInterval = 10) throws -> Int {
+    let deadline = Date().addingTimeInterval(timeout)
+    while true {
+        if let text = try? String(contentsOf: file, encoding: .utf8), let port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
+            return port
+        }
+        guard child.isRunning else { throw HarnessError.failedToStart("\(what): \(child.output().stderr)") }
+        guard Date() < deadline else {
+            child.terminate()
+            throw HarnessError.timedOut("\(what) wrote no port")
+        }
+        usleep(20_000)  // the file's appearance has no descriptor to poll; 20 ms between looks
+    }
+}
+
 /// Tests/Support/fakeserver/fakeserver.py playing one scenario for one connection, on a
 /// free loopback port; it logs every byte the client sends.
 final class FakeServer {
@@ -70,22 +87,7 @@ final class FakeServer {
             ] + (connections.map { ["--connections", String($0)] } ?? []) + extraArguments,
             environment: Peer.peerEnvironment(password: password).merging(environment) { _, new in new },
             outputIn: scratch)
-        let deadline = Date().addingTimeInterval(10)
-        var port: Int?
-        while port == nil {
-            if let text = try? String(contentsOf: portFile, encoding: .utf8) {
-                port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines))
-            }
-            guard port == nil else { break }
-            guard child.isRunning else {
-                throw HarnessError.failedToStart("fakeserver.py \(scenario): \(child.output().stderr)")
-            }
-            guard Date() < deadline else {
-                throw HarnessError.timedOut("fakeserver.py \(scenario) wrote no port")
-            }
-            usleep(20_000)
-        }
-        self.port = port!
+        port = try waitForPortFile(portFile, of: child, what: "fakeserver.py \(scenario)")
     }
 
     /// What the scenario recorded so far (`ServerState.record`): one dictionary per event,

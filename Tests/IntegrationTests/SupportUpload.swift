@@ -106,18 +106,7 @@ final class FakeUploadServer {
                 "--mode", mode, "--log", scratch.appendingPathComponent("log").path, "--timeout", "60",
             ],
             outputIn: scratch)
-        let deadline = Date().addingTimeInterval(10)
-        while true {
-            if let text = try? String(contentsOf: portFile, encoding: .utf8), let port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
-                self.port = port
-                break
-            }
-            guard child.isRunning, Date() < deadline else {
-                child.terminate()
-                throw HarnessError.failedToStart("fake-upload-server: \(child.output().stderr)")
-            }
-            usleep(20_000)
-        }
+        port = try waitForPortFile(portFile, of: child, what: "fake-upload-server")
     }
 
     /// The requests it received, one JSON object each.
