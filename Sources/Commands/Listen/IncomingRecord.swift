@@ -30,6 +30,10 @@ struct IncomingRecord {
     var fingerprint: String?
     var trust: String?
     var error: String?
+    /// From an archive (`listen --since`, `--state`), not live.
+    var archived = false
+    /// The message's id in its archive (XEP-0359 `<stanza-id/>`), where it is known.
+    var archiveID: String?
     /// A file the message points to: its XEP-0066 out-of-band URL, or an OMEMO message's
     /// aesgcm:// body (XEP-0454).
     var url: String?

@@ -13,7 +13,10 @@ public struct Listen: ParsableCommand {
             --exec, CMD runs once per message (body on stdin; XMPP_FROM, XMPP_TO, XMPP_TYPE, \
             XMPP_ID, XMPP_ROOM, XMPP_NICK, XMPP_URL in its environment) instead of a record being printed; \
             one still running after --exec-timeout is stopped with its process group (SIGTERM, \
-            then SIGKILL), reported, and listening goes on.
+            then SIGKILL), reported, and listening goes on. \
+            --since first prints what the message archives (XEP-0313) kept since then, marked \
+            archived, then goes on live with no gap and no duplicate; --state FILE keeps the \
+            last message handled and starts after it next time (see the man page).
             """)
 
     @OptionGroup var connection: ConnectionOptions
@@ -59,6 +62,18 @@ public struct Listen: ParsableCommand {
     @Flag(help: "After a lost connection, reconnect (with backoff) and go on.")
     var reconnect = false
 
+    @Option(
+        help: ArgumentHelp(
+            "First print what the archives (XEP-0313: the account's, each --room's) kept since this time (RFC 3339, or a duration back from now such as 2h) or after this archive id, then go on live.",
+            valueName: "TIME|ID"))
+    var since: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Keep the archive id of the last message handled in FILE (a name without a slash: in $XDG_DATA_HOME/xmpp-cli/listen/), and start after it next time; a missing FILE starts from now.",
+            valueName: "FILE"))
+    var state: String?
+
     @Flag(help: "Decrypt OMEMO messages, making and publishing this account's OMEMO device if it has none yet (an account that has one decrypts without this flag).")
     var omemo = false
 
@@ -70,6 +85,13 @@ public struct Listen: ParsableCommand {
             if let value, !(value > 0 && value.isFinite) { throw ValidationError("\(name) must be a positive number of seconds") }
         }
         if nick != nil && room.isEmpty { throw ValidationError("--nick needs --room") }
+        if let since {
+            let option: SinceOption
+            do { option = try SinceOption(since) } catch { throw ValidationError(error.message) }
+            if case .archiveID = option, !room.isEmpty {
+                throw ValidationError("--since ID names a position in one archive; with --room, give a time or a duration")
+            }
+        }
         if let execTimeout {
             if !(execTimeout > 0 && execTimeout.isFinite) { throw ValidationError("--exec-timeout must be a positive number of seconds") }
             if exec == nil { throw ValidationError("--exec-timeout needs --exec") }
@@ -84,6 +106,9 @@ public struct Listen: ParsableCommand {
             if let withResource = rooms.first(where: { !$0.isBare }) {
                 throw Failure(.dataError, "a room is a bare address, not \(withResource)")
             }
+            let since = try since.map { (text) throws(Failure) in try SinceOption(text) }
+            // Taken before anything else: a second listener on the same file stops here.
+            let stateFile = try state.map { (path) throws(Failure) in try ListenStateFile(path) }
             var account = try connection.resolve(diagnostics: diagnostics)
             account.settings.resumable = true
             let omemoAccount = omemo || OMEMOAccount.exists(for: account)
@@ -93,7 +118,7 @@ public struct Listen: ParsableCommand {
                 options: Listener.Options(
                     format: format, senders: senders, rooms: rooms, nick: nick, presence: presence, iq: iq,
                     carbons: carbons, count: count, duration: duration, idleTimeout: idleTimeout, exec: exec,
-                    execTimeout: execTimeout ?? 60, reconnect: reconnect, omemo: omemoAccount))
+                    execTimeout: execTimeout ?? 60, reconnect: reconnect, omemo: omemoAccount, since: since, state: stateFile))
             try listener.run()
         }
     }

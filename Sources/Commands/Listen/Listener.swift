@@ -20,6 +20,13 @@ final class Listener {
         var reconnect: Bool
         /// The account's OMEMO device, which decrypts what was encrypted for it.
         var omemo: OMEMOAccount?
+        /// `--since`: where reading the archives starts where nothing else says.
+        var since: SinceOption?
+        /// `--state`: where reading the archives starts, kept up to date.
+        var state: ListenStateFile?
+
+        /// Whether the archives are read before going live (and positions in them followed).
+        var readsArchives: Bool { since != nil || state != nil }
     }
 
     /// Silence this long, ask the server for a sign of life; twice this long, the connection
@@ -30,7 +37,7 @@ final class Listener {
     let account: Account
     let diagnostics: Diagnostics
     let options: Options
-    private var session: XMPPSession!
+    private(set) var session: XMPPSession!
     private var reported = 0
     private var lastRecord = Deadline.now()
     /// Messages of the connection before the latest reconnection, which the server may
@@ -47,16 +54,30 @@ final class Listener {
     private let entity = EntityInformation(name: "xmpp-cli", version: XMPPCLIVersion.current, features: [Namespace.carbons])
 
     /// `options.rooms` as a set, made once rather than for every message.
-    private let joinedRooms: Set<JID>
+    let joinedRooms: Set<JID>
     /// Occupants' real JIDs (bare), as the rooms' presences show them: an OMEMO message in a
     /// room is decrypted with its sender's real JID.
     private var occupantRealJIDs: [JID: JID] = [:]
+
+    // MARK: Archives (--since, --state; ListenerArchives.swift)
+
+    /// Where each archive (the account's bare JID, each room) has been read or handled up to.
+    var positions: [JID: MessageArchive.Position] = [:]
+    /// The archives whose `<stanza-id/>`s are believed: those that said they add them.
+    var trustedArchives: Set<JID> = []
+    /// While the archives are read: the reading, and the live stanzas held back meanwhile.
+    var catchUp: ArchiveCatchUp?
+    var held: [XMLElement] = []
+    /// Messages the archives gave (`ARCHIVE|ID`): their live copies are not reported again.
+    var fromArchive = RecentItems<String>(capacity: 4096)
+    var stateSaveFailed = false
 
     init(account: Account, diagnostics: Diagnostics, options: Options) {
         self.account = account
         self.diagnostics = diagnostics
         self.options = options
         joinedRooms = Set(options.rooms)
+        positions = options.state?.positions ?? [:]
     }
 
     func run() throws(Failure) {
@@ -76,6 +97,7 @@ final class Listener {
                     try reconnectWithBackoff(end: end)
                 }
             }
+            saveState()
             // What arrives while closing is neither printed nor acknowledged: the server keeps
             // it for the next run instead of it being printed twice.
             session.refusesFurtherMessages = true
@@ -111,9 +133,13 @@ final class Listener {
         session = newSession
         droppedStanzas.watch(session)
         installHandlers()
+        let ownArchive = options.readsArchives ? beginReadingOwnArchive() : nil
         // Initial presence (RFC 6121 §4.2): the server starts routing messages here and
-        // delivers offline messages, with their original times.
+        // delivers offline messages, with their original times (unless the archive was asked
+        // for first: then the server may leave them to it, as Prosody does).
         session.send(Presence.available(show: nil, status: nil, priority: nil))
+        if let ownArchive { catchUp?.sendEndQuery(of: ownArchive.source) }
+        var roomDiscovery: [(JID, String)] = []
         if options.carbons {
             if let refusal = try Self.refusal(of: Carbons.enableRequest, session: session, deadline: deadline) {
                 diagnostics.warning("the server did not enable carbons: \(refusal.condition)")
@@ -121,15 +147,21 @@ final class Listener {
         }
         let nick = options.nick ?? account.settings.jid.localpart ?? "xmpp-cli"
         for room in options.rooms {
-            let entry = try MultiUserChat.enter(room, nick: nick, password: nil, history: true, session: session, deadline: deadline)
+            // With the archive read, the room's history would only repeat it.
+            let entry = try MultiUserChat.enter(
+                room, nick: nick, password: nil, history: !options.readsArchives, session: session, deadline: deadline)
             occupantRealJIDs.merge(entry.realJIDs) { _, new in new }
             diagnostics.progress("joined \(room) as \(nick)")
+            if options.readsArchives { roomDiscovery.append((room, beginReadingArchive(of: room))) }
         }
         // Online once bound: what --timeout bounds ends here, and --idle-timeout starts.
         let bound = try session.waitUntilBound(deadline: deadline)
         if let omemo = options.omemo {
             try omemo.publish(session: session, deadline: deadline)
             diagnostics.progress("decrypting OMEMO messages as device \(omemo.deviceID) (fingerprint \(omemo.fingerprint))")
+        }
+        if let ownArchive {
+            try readArchives(discovery: [(account.settings.jid.bare, ownArchive.discovery)] + roomDiscovery)
         }
         diagnostics.progress("listening as \(bound)")
     }
@@ -198,7 +230,16 @@ final class Listener {
 
     // MARK: Reporting
 
-    private func handle(_ stanza: XMLElement) {
+    func handle(_ stanza: XMLElement) {
+        if stanza.name == "message", MessageArchive.isResult(stanza) {
+            // A page of an archive: read by the reading under way, or late from one gone.
+            _ = catchUp?.take(stanza)
+            return
+        }
+        if catchUp != nil {
+            hold(stanza)
+            return
+        }
         switch stanza.name {
         case "message":
             var message = stanza
@@ -213,36 +254,14 @@ final class Listener {
                 message = inner
                 direction = way
             }
-            // Encrypted messages are decrypted first: one without a body (a key transport) still
-            // moves a session on.
-            var decryption: OMEMOAccount.Decryption?
-            if let encrypted = message.child("encrypted", namespace: Namespace.omemoLegacy) {
-                decryption = decrypt(encrypted, in: message)
-                if decryption?.isKeyTransport == true { return }
+            var reference: ArchiveReference?
+            if options.readsArchives, direction == nil, let found = archiveReference(of: message) {
+                // Given by an archive already: not reported twice. Either way it is handled.
+                if fromArchive.contains(found.key) { return }
+                positions[found.archive] = .after(found.id)
+                reference = found
             }
-            // A room's empty <subject/> at join time (XEP-0045 §7.2.15) says there is no
-            // subject: nothing to report, and it must not count towards --count.
-            guard decryption != nil || message.child("body") != nil || !(message.child("subject")?.text ?? "").isEmpty else { return }
-            // Repeats come only after a reconnection, which only --reconnect makes: without it
-            // no message is remembered (the cost of a hash of every body, and of a set of
-            // thousands looked up at random).
-            if options.reconnect, let key = Self.identity(message) {
-                if !repeatsExpectedUntil.hasPassed && beforeReconnection.contains(key) { return }
-                sinceConnection.insert(key)
-                receivedSinceConnection = true
-            }
-            var record = IncomingRecord.message(message, rooms: joinedRooms, carbon: direction)
-            if let decryption {
-                record.encrypted = "omemo"
-                record.body = decryption.body
-                record.fingerprint = decryption.fingerprint
-                record.trust = decryption.trust?.rawValue
-                record.error = decryption.error
-                // What OMEMO clients send a file as: its aesgcm:// URL as the whole body.
-                let body = decryption.body?.trimmingXMLWhitespace()
-                record.url = body.flatMap { $0.hasPrefix("aesgcm://") && !$0.contains(" ") && !$0.contains("\n") ? $0 : nil }
-            }
-            report(record)
+            handleMessage(message, direction: direction, archived: nil, reference: reference)
         case "presence":
             if options.omemo != nil, !joinedRooms.isEmpty, let from = stanza[attribute: "from"].flatMap({ try? JID($0) }),
                 joinedRooms.contains(from.bare)
@@ -253,6 +272,42 @@ final class Listener {
         default:
             break
         }
+    }
+
+    /// A message to report, live or from an archive (`archived`), after decryption.
+    func handleMessage(_ message: XMLElement, direction: Carbons.Direction?, archived: Bool?, reference: ArchiveReference?) {
+        // Encrypted messages are decrypted first: one without a body (a key transport) still
+        // moves a session on.
+        var decryption: OMEMOAccount.Decryption?
+        if let encrypted = message.child("encrypted", namespace: Namespace.omemoLegacy) {
+            decryption = decrypt(encrypted, in: message)
+            if decryption?.isKeyTransport == true { return }
+        }
+        // A room's empty <subject/> at join time (XEP-0045 §7.2.15) says there is no
+        // subject: nothing to report, and it must not count towards --count.
+        guard decryption != nil || message.child("body") != nil || !(message.child("subject")?.text ?? "").isEmpty else { return }
+        // Repeats come only after a reconnection, which only --reconnect makes: without it
+        // no message is remembered (the cost of a hash of every body, and of a set of
+        // thousands looked up at random).
+        if options.reconnect, let key = Self.identity(message) {
+            if !repeatsExpectedUntil.hasPassed && beforeReconnection.contains(key) { return }
+            sinceConnection.insert(key)
+            receivedSinceConnection = true
+        }
+        var record = IncomingRecord.message(message, rooms: joinedRooms, carbon: direction)
+        record.archived = archived ?? false
+        record.archiveID = reference?.id
+        if let decryption {
+            record.encrypted = "omemo"
+            record.body = decryption.body
+            record.fingerprint = decryption.fingerprint
+            record.trust = decryption.trust?.rawValue
+            record.error = decryption.error
+            // What OMEMO clients send a file as: its aesgcm:// URL as the whole body.
+            let body = decryption.body?.trimmingXMLWhitespace()
+            record.url = body.flatMap { $0.hasPrefix("aesgcm://") && !$0.contains(" ") && !$0.contains("\n") ? $0 : nil }
+        }
+        report(record)
     }
 
     /// What an OMEMO message decrypts to; every failure is a record's `error`, never a stop.
@@ -278,7 +333,7 @@ final class Listener {
         }
     }
 
-    private func report(_ record: IncomingRecord) {
+    func report(_ record: IncomingRecord) {
         guard passesFilter(record.from) else { return }
         if let count = options.count, reported >= count { return }
         reported += 1
@@ -290,6 +345,13 @@ final class Listener {
         } else if options.exec == nil {
             StandardOutput.write(bytes: options.format.line(record))
         }
+        // Handled: from here on a restart starts after it.
+        if record.archiveID != nil { saveState() }
+    }
+
+    var countReached: Bool {
+        if let count = options.count { return reported >= count }
+        return false
     }
 
     private func passesFilter(_ from: String?) -> Bool {
@@ -304,6 +366,8 @@ final class Listener {
         if let room = record.room { environment["XMPP_ROOM"] = room }
         if let nick = record.nick { environment["XMPP_NICK"] = nick }
         if let url = record.url { environment["XMPP_URL"] = url }
+        if let archiveID = record.archiveID { environment["XMPP_ARCHIVE_ID"] = archiveID }
+        if record.archived { environment["XMPP_ARCHIVED"] = "1" }
         let message = "the message \(record.id ?? "") from \(record.from ?? "?")"
         switch ExecCommand.run(command, stdin: record.body ?? "", environment: environment, timeout: options.execTimeout) {
         case .exited(0): break

@@ -33,7 +33,7 @@ enum RecordFormat: String, CaseIterable, ExpressibleByArgument {
         var head = "\(record.stamp) \(oneLine(record.from ?? "(server)"))"
         switch record.kind {
         case .message:
-            if record.delayed { head += " (delayed)" }
+            if record.archived { head += " (archived)" } else if record.delayed { head += " (delayed)" }
             if let carbon = record.carbon { head += " (carbon \(carbon))" }
             if record.type == "error" { head += " (error)" }
             if record.encrypted != nil {
@@ -67,6 +67,8 @@ enum RecordFormat: String, CaseIterable, ExpressibleByArgument {
             }
             if let carbon = record.carbon { members.append(("carbon", .string(carbon))) }
             if let url = record.url { members.append(("url", .string(url))) }
+            if let archiveID = record.archiveID { members.append(("archive_id", .string(archiveID))) }
+            if record.archived { members.append(("archived", .bool(true))) }
             if let encrypted = record.encrypted {
                 members += [("encrypted", .string(encrypted)), ("fingerprint", .optional(record.fingerprint)), ("trust", .optional(record.trust))]
                 if let error = record.error { members.append(("error", .string(error))) }

@@ -14,7 +14,8 @@ enum Timestamp {
 
     nonisolated(unsafe) private static var lastFormatted: (seconds: time_t, text: String)?
 
-    private static func format(_ seconds: time_t) -> String {
+    /// `seconds` since the epoch as an XEP-0082 date-time in UTC.
+    static func format(_ seconds: time_t) -> String {
         var seconds = seconds
         var parts = tm()
         gmtime_r(&seconds, &parts)

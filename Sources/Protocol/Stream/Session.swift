@@ -221,6 +221,11 @@ public final class XMPPSession {
         return result
     }
 
+    /// The response to a request sent with `sendRequest`, if it has come (and then only once).
+    public func takeResponse(to id: String) -> XMLElement? {
+        responses.removeValue(forKey: id)
+    }
+
     /// Writes everything queued.
     public func flush(deadline: Deadline) throws(XMPPError) {
         try stream.flush(deadline: deadline)

@@ -51,6 +51,10 @@ public enum Namespace {
     public static let httpUpload = "urn:xmpp:http:upload:0"               // XEP-0363
     public static let outOfBandData = "jabber:x:oob"                      // XEP-0066
     public static let mam = "urn:xmpp:mam:2"                              // XEP-0313
+    public static let resultSetManagement = "http://jabber.org/protocol/rsm"  // XEP-0059
+    public static let messageCorrection = "urn:xmpp:message-correct:0"   // XEP-0308
+    public static let messageRetraction = "urn:xmpp:message-retract:1"   // XEP-0424
+    public static let fallbackIndication = "urn:xmpp:fallback:0"         // XEP-0428
     public static let blocking = "urn:xmpp:blocking"                      // XEP-0191
     public static let push = "urn:xmpp:push:0"                            // XEP-0357
     public static let clientStateIndication = "urn:xmpp:csi:0"           // XEP-0352
