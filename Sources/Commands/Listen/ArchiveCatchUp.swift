@@ -16,6 +16,10 @@ final class ArchiveCatchUp {
     final class Source {
         let archive: JID
         var start: MessageArchive.Position?
+        /// A start the archive no longer has (it expired) is read from the archive's
+        /// beginning instead, which then holds only newer messages: for positions a state
+        /// file kept. An id the user gave is an error instead.
+        var readsAllWhenStartIsGone = false
         /// Where the next page begins.
         fileprivate var next: MessageArchive.Position?
         fileprivate var page: MessageArchive.Query?
@@ -89,7 +93,9 @@ final class ArchiveCatchUp {
 
     /// Waits for the next answer and deals with it: `deliver` gets each item to report, in
     /// the archive's order. Throws the archive's refusal.
-    func step(deadline: Deadline, deliver: (MessageArchive.Item, Source) throws(Failure) -> Void) throws(Failure) {
+    func step(
+        deadline: Deadline, warn: (String) -> Void, deliver: (MessageArchive.Item, Source) throws(Failure) -> Void
+    ) throws(Failure) {
         var answered: [(Source, MessageArchive.Query, XMLElement)] = []
         do throws(XMPPError) {
             try session.waitFor(deadline: deadline, waitingFor: "the message archive") {
@@ -105,7 +111,23 @@ final class ArchiveCatchUp {
         }
         for (source, query, response) in answered {
             let pageEnd: MessageArchive.PageEnd
-            do throws(XMPPError) { pageEnd = try query.finish(response) } catch { throw Failure(error) }
+            do throws(XMPPError) {
+                pageEnd = try query.finish(response)
+            } catch {
+                guard query !== source.endQuery, case .after(let gone)? = source.next,
+                    case .stanzaError(let refusal) = error, refusal.condition == "item-not-found"
+                else { throw Failure(error) }
+                guard source.readsAllWhenStartIsGone else {
+                    throw Failure(.refused, "\(source.archive) has no message with the archive id \(TerminalText.escape(gone)) (item-not-found)")
+                }
+                warn("\(source.archive) no longer has the message \(TerminalText.escape(gone)) the state file names (expired?): reading all it keeps")
+                source.readsAllWhenStartIsGone = false
+                source.start = .beginning
+                source.next = .beginning
+                source.page = nil
+                decide(source)
+                continue
+            }
             if query === source.endQuery {
                 source.endQuery = nil
                 source.end = .some(query.items.last?.archiveID)

@@ -30,6 +30,9 @@ struct IncomingRecord {
     var fingerprint: String?
     var trust: String?
     var error: String?
+    /// The message this one corrects (XEP-0308) or retracts (XEP-0424), by its id.
+    var replaces: String?
+    var retracts: String?
     /// From an archive (`listen --since`, `--state`), not live.
     var archived = false
     /// The message's id in its archive (XEP-0359 `<stanza-id/>`), where it is known.
@@ -48,6 +51,8 @@ struct IncomingRecord {
             id: stanza[attribute: "id"], body: stanza.child("body")?.text, subject: stanza.child("subject")?.text,
             thread: stanza.child("thread")?.text, stamp: stamp ?? Timestamp.now(), delayed: stamp != nil,
             carbon: carbon?.rawValue)
+        record.replaces = stanza.child("replace", namespace: Namespace.messageCorrection)?[attribute: "id"]
+        record.retracts = stanza.child("retract", namespace: Namespace.messageRetraction)?[attribute: "id"]
         record.url = stanza.child("x", namespace: Namespace.outOfBandData)?.child("url", namespace: Namespace.outOfBandData)
             .map { $0.text.trimmingXMLWhitespace() }.flatMap { $0.isEmpty ? nil : $0 }
         // Only a groupchat message or one from a joined room can be a room's: the sender's

@@ -11,7 +11,8 @@ public struct Listen: ParsableCommand {
             SIGINT or SIGTERM (clean close, exit 0), or a lost connection (exit 74; with \
             --reconnect it logs in again, resuming the stream where the server allows). With \
             --exec, CMD runs once per message (body on stdin; XMPP_FROM, XMPP_TO, XMPP_TYPE, \
-            XMPP_ID, XMPP_ROOM, XMPP_NICK, XMPP_URL in its environment) instead of a record being printed; \
+            XMPP_ID, XMPP_ROOM, XMPP_NICK, XMPP_URL, XMPP_ARCHIVE_ID, XMPP_ARCHIVED, XMPP_REPLACE_ID, \
+            XMPP_RETRACT_ID in its environment) instead of a record being printed; \
             one still running after --exec-timeout is stopped with its process group (SIGTERM, \
             then SIGKILL), reported, and listening goes on. \
             --since first prints what the message archives (XEP-0313) kept since then, marked \

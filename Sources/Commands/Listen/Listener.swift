@@ -367,6 +367,8 @@ final class Listener {
         if let nick = record.nick { environment["XMPP_NICK"] = nick }
         if let url = record.url { environment["XMPP_URL"] = url }
         if let archiveID = record.archiveID { environment["XMPP_ARCHIVE_ID"] = archiveID }
+        if let replaces = record.replaces { environment["XMPP_REPLACE_ID"] = replaces }
+        if let retracts = record.retracts { environment["XMPP_RETRACT_ID"] = retracts }
         if record.archived { environment["XMPP_ARCHIVED"] = "1" }
         let message = "the message \(record.id ?? "") from \(record.from ?? "?")"
         switch ExecCommand.run(command, stdin: record.body ?? "", environment: environment, timeout: options.execTimeout) {

@@ -25,12 +25,18 @@ extension Listener {
         }
     }
 
+    private func makeSource(_ archive: JID) -> ArchiveCatchUp.Source {
+        let source = ArchiveCatchUp.Source(archive: archive, start: start(of: archive))
+        source.readsAllWhenStartIsGone = positions[archive] != nil
+        return source
+    }
+
     /// Starts reading the account's own archive, before the initial presence is sent: its
     /// service discovery (is the archive there, are its stanza ids to be believed) and its
     /// first page go ahead of the presence.
     func beginReadingOwnArchive() -> (source: ArchiveCatchUp.Source, discovery: String) {
         let own = account.settings.jid.bare
-        let source = ArchiveCatchUp.Source(archive: own, start: start(of: own))
+        let source = makeSource(own)
         let reading = ArchiveCatchUp(account: own, sources: [source], session: session)
         catchUp = reading
         held = []
@@ -42,7 +48,7 @@ extension Listener {
     /// Starts reading a room's archive, once it has confirmed the join (live delivery has
     /// begun); returns the id of its service discovery request.
     func beginReadingArchive(of room: JID) -> String {
-        let source = ArchiveCatchUp.Source(archive: room, start: start(of: room))
+        let source = makeSource(room)
         catchUp?.add(source)
         let discovery = session.sendRequest(Self.discoInfo(to: room))
         catchUp?.sendEndQuery(of: source)
@@ -78,7 +84,7 @@ extension Listener {
         }
         for stanza in held { noteHeld(stanza) }
         while !catchUp.isDone && !countReached && !Signals.terminationRequested {
-            try catchUp.step(deadline: .after(seconds: account.timeout)) { (item, source) throws(Failure) in
+            try catchUp.step(deadline: .after(seconds: account.timeout), warn: diagnostics.warning) { (item, source) throws(Failure) in
                 handleArchived(item, from: source.archive)
             }
             if held.count > Self.heldLimit {

@@ -40,6 +40,8 @@ enum RecordFormat: String, CaseIterable, ExpressibleByArgument {
                 let untrusted = record.trust == "undecided" || record.trust == "distrusted"
                 head += record.body == nil ? " (OMEMO, not decrypted: \(oneLine(record.error ?? "?")))" : untrusted ? " (OMEMO, \(record.trust!) device)" : " (OMEMO)"
             }
+            if let replaces = record.replaces { head += " (correcting \(oneLine(replaces)))" }
+            if let retracts = record.retracts { head += " (retracting \(oneLine(retracts)))" }
             if let subject = record.subject { head += " [\(oneLine(subject))]" }
             let lines = (record.body ?? "").split(separator: "\n", omittingEmptySubsequences: false).map { escape(String($0)) }
             return head + ": " + lines.joined(separator: "\n  ")
@@ -67,6 +69,8 @@ enum RecordFormat: String, CaseIterable, ExpressibleByArgument {
             }
             if let carbon = record.carbon { members.append(("carbon", .string(carbon))) }
             if let url = record.url { members.append(("url", .string(url))) }
+            if let replaces = record.replaces { members.append(("replace_id", .string(replaces))) }
+            if let retracts = record.retracts { members.append(("retract_id", .string(retracts))) }
             if let archiveID = record.archiveID { members.append(("archive_id", .string(archiveID))) }
             if record.archived { members.append(("archived", .bool(true))) }
             if let encrypted = record.encrypted {

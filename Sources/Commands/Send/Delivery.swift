@@ -13,6 +13,8 @@ final class Delivery {
     let rooms: RoomOptions?
     let diagnostics: Diagnostics
     private(set) var receipts = ReceiptTracker()
+    /// `--format json`: what is printed of each message once acknowledged.
+    let records: SentRecords
     private(set) var session: XMPPSession!
     private var occupants: [JID] = []
     /// The real JIDs each room showed of its occupants as we joined (for OMEMO).
@@ -23,8 +25,12 @@ final class Delivery {
     var omemoDevices: [JID: [OMEMOAddress]] = [:]
     private lazy var droppedStanzas = DroppedStanzaWarnings(diagnostics: diagnostics)
 
-    init(account: Account, targets: [JID], template: OutgoingMessage, rooms: RoomOptions?, omemo: OMEMOAccount?, diagnostics: Diagnostics) {
+    init(
+        account: Account, targets: [JID], template: OutgoingMessage, rooms: RoomOptions?, omemo: OMEMOAccount?,
+        printsRecords: Bool, diagnostics: Diagnostics
+    ) {
         self.account = account
+        records = SentRecords(enabled: printsRecords)
         self.omemo = omemo
         self.targets = targets
         addresses = targets.map(\.description)
@@ -42,7 +48,7 @@ final class Delivery {
     /// the server took but could not confirm before the connection went is then sent again:
     /// recipients that de-duplicate by origin-id show it once (the man page says so). Files
     /// are uploaded once: a later attempt sends the URLs it already has.
-    func sendOnce(body: String?, attachments: [UploadFile]) throws(Failure) {
+    func sendOnce(body: String?, attachments: [UploadFile], retracting: String? = nil) throws(Failure) {
         try CommandRunner.xmpp {
             let deadline = account.deadline()
             var unconfirmed: [(stanza: XMLElement, target: JID)]?
@@ -54,6 +60,7 @@ final class Delivery {
                         .upload(attachments, session: session, deadline: deadline)
                 }
                 let contents = (body.map { [MessageContent(body: $0)] } ?? []) + uploaded!.map(MessageContent.init(attachment:))
+                    + (retracting.map { [MessageContent(retracting: $0)] } ?? [])
                 for content in contents { try checkServerLimit(content, deadline: deadline) }
                 let retrying = unconfirmed != nil
                 var messages = unconfirmed ?? []
@@ -73,6 +80,7 @@ final class Delivery {
                     throw error
                 }
                 try finish()
+                records.printConfirmed(records.count)
             }
         }
     }
@@ -138,9 +146,11 @@ final class Delivery {
             }
         }
         if let omemo { try prepareEncryption(omemo, deadline: deadline) }
-        // Of what comes in, only receipts are read: the rooms' echoes of every message, and
-        // presences, are counted and left unparsed into trees.
-        session.readsStanza = template.requestsReceipt ? { $0.name == "message" } : { _ in false }
+        // Of what comes in, only receipts are read, and the rooms' reflections of our messages
+        // where their stanza ids are printed: otherwise the rooms' echoes of every message,
+        // and presences, are counted and left unparsed into trees.
+        let readsMessages = template.requestsReceipt || (records.enabled && rooms != nil)
+        session.readsStanza = readsMessages ? { $0.name == "message" } : { _ in false }
     }
 
     /// After a resumption the session object is new; incoming stanzas still go to the tracker.
@@ -151,7 +161,11 @@ final class Delivery {
 
     private func installHandler() {
         let receipts = self.receipts
-        session.onStanza = { stanza in receipts.handle(stanza) }
+        let records = self.records
+        session.onStanza = { stanza in
+            receipts.handle(stanza)
+            records.handle(stanza)
+        }
     }
 
     /// The same body to every target, one message each.
@@ -162,17 +176,26 @@ final class Delivery {
     /// One message of `content` for each target, each with an id of its own; with OMEMO each
     /// is encrypted, and the store saved, before it is sent.
     private func messages(_ content: MessageContent) throws(Failure) -> [(stanza: XMLElement, target: JID)] {
-        guard let omemo else {
-            return zip(targets, addresses).map { target, address in
-                (template.stanza(id: session.makeID(), to: address, body: content.body, attachmentURL: content.attachmentURL), target)
+        var result: [(stanza: XMLElement, target: JID)] = []
+        if let retracted = content.retracts {
+            // A retraction carries nothing to hide: it goes in the clear, with or without OMEMO.
+            for (target, address) in zip(targets, addresses) {
+                result.append((template.retraction(of: retracted, id: session.makeID(), to: address), target))
+            }
+        } else if let omemo {
+            for (target, address) in zip(targets, addresses) {
+                let encrypted = try omemo.encrypt(content.body, for: omemoDevices[target] ?? [])
+                result.append((template.encryptedStanza(id: session.makeID(), to: address, encrypted: encrypted), target))
+            }
+            try omemo.save()
+        } else {
+            for (target, address) in zip(targets, addresses) {
+                result.append((template.stanza(id: session.makeID(), to: address, body: content.body, attachmentURL: content.attachmentURL), target))
             }
         }
-        var result: [(stanza: XMLElement, target: JID)] = []
-        for (target, address) in zip(targets, addresses) {
-            let encrypted = try omemo.encrypt(content.body, for: omemoDevices[target] ?? [])
-            result.append((template.encryptedStanza(id: session.makeID(), to: address, encrypted: encrypted), target))
+        for (stanza, target) in result {
+            records.add(id: stanza[attribute: "id"]!, to: target.description, url: content.fileURL, room: rooms != nil ? target : nil)
         }
-        try omemo.save()
         return result
     }
 
@@ -206,6 +229,12 @@ final class Delivery {
             receipts.expire()
             guard let deadline = receipts.earliestDeadline else { break }
             _ = try session.pump(alsoWatching: nil, deadline: deadline)
+        }
+        // Every room reflects a message to its sender; one that has not yet done so within
+        // the time-out leaves its record without a stanza id (the message was accepted).
+        let reflectionDeadline = Deadline.after(seconds: account.timeout)
+        while records.awaitsReflections && !reflectionDeadline.hasPassed {
+            _ = try session.pump(alsoWatching: nil, deadline: reflectionDeadline)
         }
         for occupant in occupants { MultiUserChat.leave(occupant, session: session) }
         session.close(deadline: .after(seconds: 2))

@@ -61,6 +61,7 @@ struct InteractiveLoop {
         if inputFailure != nil || (reader.atEOF && !reader.hasBufferedLine) {
             try session.confirmDelivery(deadline: .after(seconds: timeout))
             try delivery.finish()
+            delivery.records.printConfirmed(delivery.records.count)
             if let inputFailure { throw inputFailure }
             return true
         }
@@ -74,7 +75,10 @@ struct InteractiveLoop {
         let before = session.unconfirmedCount
         let deadline = before > 0 ? lastProgress.adding(seconds: timeout) : keepalive.nextCheck(session)
         let inputReady = try session.pump(alsoWatching: windowFull ? nil : reader.fd, deadline: deadline)
-        if session.unconfirmedCount < before { lastProgress = .now() }
+        if session.unconfirmedCount < before {
+            lastProgress = .now()
+            if !resumed { delivery.records.printConfirmed(session.confirmedMessageCount) }
+        }
         delivery.receipts.expire()
         if inputReady { try reader.fill() }
         if before == 0 {

@@ -6,14 +6,24 @@ import XMPPProtocol
 struct MessageContent {
     var body: String
     var attachmentURL: String?
+    /// The uploaded file's URL, encrypted or not (what `--format json` prints as `url`).
+    var fileURL: String?
+    /// `--retract ID`: instead of a body, the retraction of message ID (XEP-0424).
+    var retracts: String?
 
     init(body: String) {
         self.body = body
     }
 
+    init(retracting id: String) {
+        body = OutgoingMessage.retractionFallbackBody
+        retracts = id
+    }
+
     init(attachment: UploadedFile) {
         body = attachment.url
         attachmentURL = attachment.isEncrypted ? nil : attachment.url
+        fileURL = attachment.url
     }
 }
 
@@ -24,6 +34,8 @@ struct OutgoingMessage {
     var subject: String?
     var thread: String?
     var requestsReceipt: Bool
+    /// `--replace ID`: each message corrects message ID (XEP-0308).
+    var replaces: String?
 
     /// The largest stanza sent without knowing the server's own limit (XEP-0478): what
     /// Prosody and ejabberd accept by default from clients.
@@ -44,6 +56,7 @@ struct OutgoingMessage {
             children.append(.element(XMLElement("x", namespace: Namespace.outOfBandData, orderedAttributes: [], children: [.element(url)])))
         }
         if let thread { children.append(.element(textElement("thread", thread))) }
+        if let replaces { children.append(.element(Self.replacement(of: replaces))) }
         if requestsReceipt { children.append(.element(DeliveryReceipts.request)) }
         // XEP-0359: a stable id of our own, kept by archives and servers that rewrite ids.
         children.append(.element(XMLElement("origin-id", namespace: Namespace.stanzaID, orderedAttributes: [XMLAttribute(name: "id", value: id)])))
@@ -62,6 +75,8 @@ struct OutgoingMessage {
     func encryptedStanza(id: String, to: String, encrypted: XMLElement) -> XMLElement {
         var children: [XMLNode] = [.element(encrypted)]
         if let thread { children.append(.element(textElement("thread", thread))) }
+        // The correction's pointer stays outside the encryption, as OMEMO clients expect.
+        if let replaces { children.append(.element(Self.replacement(of: replaces))) }
         children.append(.element(XMLElement("encryption", namespace: Namespace.explicitEncryption, attributes: ["namespace": Namespace.omemoLegacy, "name": "OMEMO"])))
         children.append(.element(XMLElement("store", namespace: Namespace.processingHints)))
         children.append(.element(textElement("body", Self.omemoFallbackBody)))
@@ -71,6 +86,30 @@ struct OutgoingMessage {
             "message", namespace: nil,
             orderedAttributes: [XMLAttribute(name: "id", value: id), XMLAttribute(name: "to", value: to), XMLAttribute(name: "type", value: type)],
             children: children)
+    }
+
+    /// XEP-0308: this message's payloads replace those of message `id`.
+    private static func replacement(of id: String) -> XMLElement {
+        XMLElement("replace", namespace: Namespace.messageCorrection, orderedAttributes: [XMLAttribute(name: "id", value: id)])
+    }
+
+    /// What clients that do not know retractions show instead (the words of XEP-0424's example).
+    static let retractionFallbackBody = "/me retracted a previous message, but it's unsupported by your client."
+
+    /// A retraction of message `retracted` (XEP-0424): the `<retract/>`, the fallback body
+    /// marked as one (XEP-0428) for clients that do not know retractions, and a store hint
+    /// (XEP-0334), since archives must keep it for clients that catch up later.
+    func retraction(of retracted: String, id: String, to: String) -> XMLElement {
+        XMLElement(
+            "message", namespace: nil,
+            orderedAttributes: [XMLAttribute(name: "id", value: id), XMLAttribute(name: "to", value: to), XMLAttribute(name: "type", value: type)],
+            children: [
+                .element(XMLElement("retract", namespace: Namespace.messageRetraction, orderedAttributes: [XMLAttribute(name: "id", value: retracted)])),
+                .element(XMLElement("fallback", namespace: Namespace.fallbackIndication, orderedAttributes: [XMLAttribute(name: "for", value: Namespace.messageRetraction)])),
+                .element(textElement("body", Self.retractionFallbackBody)),
+                .element(XMLElement("store", namespace: Namespace.processingHints)),
+                .element(XMLElement("origin-id", namespace: Namespace.stanzaID, orderedAttributes: [XMLAttribute(name: "id", value: id)])),
+            ])
     }
 
     /// Refuses a body whose stanza would exceed `limit` bytes, naming the limit, so the

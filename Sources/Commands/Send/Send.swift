@@ -24,6 +24,10 @@ public struct Send: ParsableCommand {
         case chat, normal, headline
     }
 
+    enum SendFormat: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+
     @OptionGroup var connection: ConnectionOptions
 
     @Argument(help: "Addresses to send to (rooms with --room).")
@@ -75,6 +79,15 @@ public struct Send: ParsableCommand {
             valueName: "FILE"))
     var attachments: [String] = []
 
+    @Option(help: ArgumentHelp("Message ID is corrected by this one (XEP-0308): its body replaces ID's, e.g. to update a status.", valueName: "ID"))
+    var replace: String?
+
+    @Option(help: ArgumentHelp("Retract message ID (XEP-0424) instead of sending a body; in a room, ID is the stanza_id --format json printed.", valueName: "ID"))
+    var retract: String?
+
+    @Option(help: "What to print for each message once the server has acknowledged it: text (nothing) or json (one record a line: id, to, acked, url, stanza_id).")
+    var format: SendFormat = .text
+
     @Flag(help: "Encrypt end to end with OMEMO; refuses to send anything in the clear if any recipient cannot be encrypted to (exit 77).")
     var omemo = false
 
@@ -90,6 +103,18 @@ public struct Send: ParsableCommand {
         if room && type != nil { throw ValidationError("--type does not apply to rooms: messages to rooms are groupchat") }
         if room && receipt { throw ValidationError("--receipt does not apply to rooms") }
         if interactive && !attachments.isEmpty { throw ValidationError("--attach cannot be combined with --interactive") }
+        if replace != nil && retract != nil { throw ValidationError("--replace and --retract cannot be combined") }
+        if let id = replace ?? retract {
+            let option = replace != nil ? "--replace" : "--retract"
+            if recipients.count != 1 { throw ValidationError("\(option) names one message: give exactly one RECIPIENT") }
+            if id.isEmpty || id.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+                throw ValidationError("\(option) needs a message id")
+            }
+            if !attachments.isEmpty { throw ValidationError("\(option) cannot be combined with --attach") }
+        }
+        if retract != nil && (message != nil || file != nil || interactive || subject != nil) {
+            throw ValidationError("--retract sends no body: it cannot be combined with --message, --file, --interactive or --subject")
+        }
     }
 
     public func run() throws {
@@ -103,11 +128,11 @@ public struct Send: ParsableCommand {
             if let thread { try MessageInput.checkText(thread, what: "the thread") }
             let template = OutgoingMessage(
                 type: room ? "groupchat" : (type ?? .chat).rawValue, subject: subject, thread: thread,
-                requestsReceipt: receipt)
+                requestsReceipt: receipt, replaces: replace)
             // Every file is opened (and so known to be readable) before anything else is done.
             let files = try attachments.map { (path) throws(Failure) in try UploadFile(path: path, contentType: nil) }
             // With --attach the text, if any, comes from --message or --file: standard input is not read.
-            let readsBody = attachments.isEmpty || message != nil || file != nil
+            let readsBody = retract == nil && (attachments.isEmpty || message != nil || file != nil)
             if readsBody && message == nil && file == nil && FileInput.isTerminal(0) {
                 diagnostics.hint(interactive ? "each line is a message; end with Ctrl-D" : "type the message, then Ctrl-D on a line of its own")
             }
@@ -125,11 +150,11 @@ public struct Send: ParsableCommand {
             let omemoAccount = omemo ? try OMEMOAccount(account: account, diagnostics: diagnostics, deadline: account.deadline()) : nil
             let delivery = Delivery(
                 account: account, targets: targets, template: template, rooms: rooms, omemo: omemoAccount,
-                diagnostics: diagnostics)
+                printsRecords: format == .json, diagnostics: diagnostics)
             if interactive {
                 try delivery.sendLines(from: file)
             } else {
-                try delivery.sendOnce(body: body, attachments: files)
+                try delivery.sendOnce(body: body, attachments: files, retracting: retract)
             }
         }
     }
