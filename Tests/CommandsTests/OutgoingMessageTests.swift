@@ -124,3 +124,27 @@ final class OutgoingMessageTests: XCTestCase {
         }
     }
 }
+
+/// `send --replace` and `--retract`: the XEP-0308 and XEP-0424 elements, pointing at the
+/// given id, and the retraction's fallback body marked as one (XEP-0428) with a store hint.
+final class CorrectionAndRetractionTests: XCTestCase {
+    func testACorrectionNamesTheMessageItReplaces() {
+        let template = OutgoingMessage(type: "chat", requestsReceipt: false, replaces: "first-1")
+        let stanza = template.stanza(id: "second-2", to: "bob@example.org", body: "passed")
+        XCTAssertEqual(stanza.child("replace", namespace: "urn:xmpp:message-correct:0")?[attribute: "id"], "first-1")
+        XCTAssertEqual(stanza.child("body")?.text, "passed")
+        XCTAssertEqual(stanza.child("origin-id", namespace: "urn:xmpp:sid:0")?[attribute: "id"], "second-2")
+        XCTAssertNil(OutgoingMessage(type: "chat", requestsReceipt: false).stanza(id: "x", to: "b@e.org", body: "b").child("replace", namespace: "urn:xmpp:message-correct:0"))
+    }
+
+    func testARetractionHasTheElementsClientsAndArchivesExpect() {
+        let template = OutgoingMessage(type: "groupchat", requestsReceipt: false)
+        let stanza = template.retraction(of: "S-9", id: "r-1", to: "room@conference.example.org")
+        XCTAssertEqual(stanza[attribute: "type"], "groupchat")
+        XCTAssertEqual(stanza.child("retract", namespace: "urn:xmpp:message-retract:1")?[attribute: "id"], "S-9")
+        XCTAssertEqual(stanza.child("fallback", namespace: "urn:xmpp:fallback:0")?[attribute: "for"], "urn:xmpp:message-retract:1")
+        XCTAssertFalse((stanza.child("body")?.text ?? "").isEmpty)
+        XCTAssertNotNil(stanza.child("store", namespace: "urn:xmpp:hints"))
+        XCTAssertEqual(stanza.child("origin-id", namespace: "urn:xmpp:sid:0")?[attribute: "id"], "r-1")
+    }
+}

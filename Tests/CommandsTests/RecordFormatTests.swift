@@ -28,6 +28,33 @@ final class RecordFormatTests: XCTestCase {
         }
     }
 
+    // MARK: Archives, corrections, retractions
+
+    func testArchivedRecordsSayWhereTheyCameFrom() throws {
+        var archived = try record("<message from='alice@example.org/phone' to='bob@example.org' type='chat' id='x1'><body>old</body><delay xmlns='urn:xmpp:delay' stamp='2026-11-25T07:00:00Z'/></message>")
+        archived.archived = true
+        archived.archiveID = "A-1"
+        XCTAssertEqual(RecordFormat.text.render(archived), "2026-11-25T07:00:00Z alice@example.org/phone (archived): old")
+        let line = RecordFormat.json.render(archived)
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        XCTAssertEqual(object["archived"] as? Bool, true)
+        XCTAssertEqual(object["archive_id"] as? String, "A-1")
+        XCTAssertEqual(object["delayed"] as? Bool, true)
+        XCTAssertEqual(object["stamp"] as? String, "2026-11-25T07:00:00Z")
+        // A live record has neither key unless an archive id is known.
+        let live = RecordFormat.json.render(try chat(body: "new"))
+        XCTAssertFalse(live.contains("archived") || live.contains("archive_id"), live)
+    }
+
+    func testCorrectionsAndRetractionsNameTheirMessage() throws {
+        let correction = try record("<message from='alice@example.org/phone' type='chat' id='x2'><body>fixed</body><replace xmlns='urn:xmpp:message-correct:0' id='x1'/></message>")
+        XCTAssertEqual(RecordFormat.text.render(correction), "\(stamp) alice@example.org/phone (correcting x1): fixed")
+        XCTAssertTrue(RecordFormat.json.render(correction).contains(#""replace_id":"x1""#))
+        let retraction = try record("<message from='alice@example.org/phone' type='chat' id='x3'><retract xmlns='urn:xmpp:message-retract:1' id='x1'/><body>/me retracted</body></message>")
+        XCTAssertTrue(RecordFormat.json.render(retraction).contains(#""retract_id":"x1""#))
+        XCTAssertTrue(RecordFormat.text.render(retraction).contains("(retracting x1)"))
+    }
+
     // MARK: Text
 
     func testTextMessageIsStampSenderAndBody() throws {
