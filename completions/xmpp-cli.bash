@@ -188,7 +188,7 @@ _xmpp-cli_send() {
     repeating_flags=(--verbose -v)
     non_repeating_flags=(--insecure --no-cache --quiet -q -i --interactive -r --room --receipt --omemo --version -h --help)
     repeating_options=(--attach)
-    non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --proxy --retry --retry-max-time --config -m --message -f --file -t --type --subject --thread --nick --room-password --room-password-file)
+    non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --proxy --retry --retry-max-time --config -m --message -f --file -t --type --subject --thread --nick --room-password --room-password-file --replace --retract --format)
     __xmpp-cli_offer_flags_options -1
 
     # Offer option value completions
@@ -260,6 +260,16 @@ _xmpp-cli_send() {
         return
         ;;
     '--attach')
+        return
+        ;;
+    '--replace')
+        return
+        ;;
+    '--retract')
+        return
+        ;;
+    '--format')
+        __xmpp-cli_add_completions -W 'text'$'\n''json'
         return
         ;;
     esac
@@ -1080,7 +1090,7 @@ _xmpp-cli_listen() {
     repeating_flags=(--verbose -v)
     non_repeating_flags=(--insecure --no-cache --quiet -q --presence --iq --carbons --reconnect --omemo --version -h --help)
     repeating_options=(--from --room)
-    non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --proxy --retry --retry-max-time --config --format --nick --count --duration --idle-timeout --exec --exec-timeout)
+    non_repeating_options=(-a --account -j --jid --password-file --password-command -s --server --tls --ca-file --resource --timeout --proxy --retry --retry-max-time --config --format --nick --count --duration --idle-timeout --exec --exec-timeout --since --state)
     __xmpp-cli_offer_flags_options 0
 
     # Offer option value completions
@@ -1152,6 +1162,12 @@ _xmpp-cli_listen() {
         return
         ;;
     '--exec-timeout')
+        return
+        ;;
+    '--since')
+        return
+        ;;
+    '--state')
         return
         ;;
     esac

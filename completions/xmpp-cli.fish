@@ -23,7 +23,7 @@ function __xmpp-cli_parse_tokens -S
         __xmpp-cli_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'send'
-            __xmpp-cli_parse_subcommand -r 1 'a/account=' 'j/jid=' 'password-file=' 'password-command=' 's/server=' 'tls=' 'ca-file=' 'insecure' 'resource=' 'timeout=' 'no-cache' 'proxy=' 'retry=' 'retry-max-time=' 'config=' 'v/verbose' 'q/quiet' 'm/message=' 'f/file=' 'i/interactive' 't/type=' 'subject=' 'thread=' 'r/room' 'nick=' 'room-password=' 'room-password-file=' 'receipt' 'attach=+' 'omemo' 'version' 'h/help'
+            __xmpp-cli_parse_subcommand -r 1 'a/account=' 'j/jid=' 'password-file=' 'password-command=' 's/server=' 'tls=' 'ca-file=' 'insecure' 'resource=' 'timeout=' 'no-cache' 'proxy=' 'retry=' 'retry-max-time=' 'config=' 'v/verbose' 'q/quiet' 'm/message=' 'f/file=' 'i/interactive' 't/type=' 'subject=' 'thread=' 'r/room' 'nick=' 'room-password=' 'room-password-file=' 'receipt' 'attach=+' 'replace=' 'retract=' 'format=' 'omemo' 'version' 'h/help'
         case 'presence'
             __xmpp-cli_parse_subcommand 0 'a/account=' 'j/jid=' 'password-file=' 'password-command=' 's/server=' 'tls=' 'ca-file=' 'insecure' 'resource=' 'timeout=' 'no-cache' 'proxy=' 'retry=' 'retry-max-time=' 'config=' 'v/verbose' 'q/quiet' 'version' 'h/help'
             switch $unparsed_tokens[1]
@@ -57,7 +57,7 @@ function __xmpp-cli_parse_tokens -S
                 __xmpp-cli_parse_subcommand 1 'a/account=' 'j/jid=' 'password-file=' 'password-command=' 's/server=' 'tls=' 'ca-file=' 'insecure' 'resource=' 'timeout=' 'no-cache' 'proxy=' 'retry=' 'retry-max-time=' 'config=' 'v/verbose' 'q/quiet' 'dry-run' 'prune' 'version' 'h/help'
             end
         case 'listen'
-            __xmpp-cli_parse_subcommand 0 'a/account=' 'j/jid=' 'password-file=' 'password-command=' 's/server=' 'tls=' 'ca-file=' 'insecure' 'resource=' 'timeout=' 'no-cache' 'proxy=' 'retry=' 'retry-max-time=' 'config=' 'v/verbose' 'q/quiet' 'format=' 'from=+' 'room=+' 'nick=' 'presence' 'iq' 'carbons' 'count=' 'duration=' 'idle-timeout=' 'exec=' 'exec-timeout=' 'reconnect' 'omemo' 'version' 'h/help'
+            __xmpp-cli_parse_subcommand 0 'a/account=' 'j/jid=' 'password-file=' 'password-command=' 's/server=' 'tls=' 'ca-file=' 'insecure' 'resource=' 'timeout=' 'no-cache' 'proxy=' 'retry=' 'retry-max-time=' 'config=' 'v/verbose' 'q/quiet' 'format=' 'from=+' 'room=+' 'nick=' 'presence' 'iq' 'carbons' 'count=' 'duration=' 'idle-timeout=' 'exec=' 'exec-timeout=' 'reconnect' 'since=' 'state=' 'omemo' 'version' 'h/help'
         case 'raw'
             __xmpp-cli_parse_subcommand 0 'a/account=' 'j/jid=' 'password-file=' 'password-command=' 's/server=' 'tls=' 'ca-file=' 'insecure' 'resource=' 'timeout=' 'no-cache' 'proxy=' 'retry=' 'retry-max-time=' 'config=' 'v/verbose' 'q/quiet' 'stage=' 'wait=' 'pretty' 'version' 'h/help'
         case 'upload'
@@ -171,6 +171,9 @@ complete -c 'xmpp-cli' -n '__xmpp-cli_should_offer_completions_for_flags_or_opti
 complete -c 'xmpp-cli' -n '__xmpp-cli_should_offer_completions_for_flags_or_options "xmpp-cli send" room-password-file' -l 'room-password-file' -d 'The first line of PATH is the password of the rooms (env: XMPP_ROOM_PASSWORD).' -rfka ''
 complete -c 'xmpp-cli' -n '__xmpp-cli_should_offer_completions_for_flags_or_options "xmpp-cli send" receipt' -l 'receipt' -d 'Request a delivery receipt (XEP-0184) from each recipient and wait for it until --timeout.'
 complete -c 'xmpp-cli' -n '__xmpp-cli_should_offer_completions_for_flags_or_options "xmpp-cli send"' -l 'attach' -d 'Upload FILE (XEP-0363) and send its URL with an out-of-band element (XEP-0066), so clients show it inline; repeatable; each file is its own message, after the --message or --file text if any.' -rfka ''
+complete -c 'xmpp-cli' -n '__xmpp-cli_should_offer_completions_for_flags_or_options "xmpp-cli send" replace' -l 'replace' -d 'Message ID is corrected by this one (XEP-0308): its body replaces ID\'s, e.g. to update a status.' -rfka ''
+complete -c 'xmpp-cli' -n '__xmpp-cli_should_offer_completions_for_flags_or_options "xmpp-cli send" retract' -l 'retract' -d 'Retract message ID (XEP-0424) instead of sending a body; in a room, ID is the stanza_id --format json printed.' -rfka ''
+complete -c 'xmpp-cli' -n '__xmpp-cli_should_offer_completions_for_flags_or_options "xmpp-cli send" format' -l 'format' -d 'What to print for each message once the server has acknowledged it: text (nothing) or json (one record a line: id, to, acked, url, stanza_id).' -rfka 'text json'
 complete -c 'xmpp-cli' -n '__xmpp-cli_should_offer_completions_for_flags_or_options "xmpp-cli send" omemo' -l 'omemo' -d 'Encrypt end to end with OMEMO; refuses to send anything in the clear if any recipient cannot be encrypted to (exit 77).'
 complete -c 'xmpp-cli' -n '__xmpp-cli_should_offer_completions_for_flags_or_options "xmpp-cli send" version' -l 'version' -d 'Show the version.'
 complete -c 'xmpp-cli' -n '__xmpp-cli_should_offer_completions_for_flags_or_options "xmpp-cli send" h help' -s 'h' -l 'help' -d 'Show help information.'
@@ -498,6 +501,8 @@ complete -c 'xmpp-cli' -n '__xmpp-cli_should_offer_completions_for_flags_or_opti
 complete -c 'xmpp-cli' -n '__xmpp-cli_should_offer_completions_for_flags_or_options "xmpp-cli listen" exec' -l 'exec' -d 'Run CMD (with /bin/sh -c) for each message, one at a time.' -rfka ''
 complete -c 'xmpp-cli' -n '__xmpp-cli_should_offer_completions_for_flags_or_options "xmpp-cli listen" exec-timeout' -l 'exec-timeout' -d 'Stop a --exec command still running after this long (default: 60).' -rfka ''
 complete -c 'xmpp-cli' -n '__xmpp-cli_should_offer_completions_for_flags_or_options "xmpp-cli listen" reconnect' -l 'reconnect' -d 'After a lost connection, reconnect (with backoff) and go on.'
+complete -c 'xmpp-cli' -n '__xmpp-cli_should_offer_completions_for_flags_or_options "xmpp-cli listen" since' -l 'since' -d 'First print what the archives (XEP-0313: the account\'s, each --room\'s) kept since this time (RFC 3339, or a duration back from now such as 2h) or after this archive id, then go on live.' -rfka ''
+complete -c 'xmpp-cli' -n '__xmpp-cli_should_offer_completions_for_flags_or_options "xmpp-cli listen" state' -l 'state' -d 'Keep the archive id of the last message handled in FILE (a name without a slash: in $XDG_DATA_HOME/xmpp-cli/listen/), and start after it next time; a missing FILE starts from now.' -rfka ''
 complete -c 'xmpp-cli' -n '__xmpp-cli_should_offer_completions_for_flags_or_options "xmpp-cli listen" omemo' -l 'omemo' -d 'Decrypt OMEMO messages, making and publishing this account\'s OMEMO device if it has none yet (an account that has one decrypts without this flag).'
 complete -c 'xmpp-cli' -n '__xmpp-cli_should_offer_completions_for_flags_or_options "xmpp-cli listen" version' -l 'version' -d 'Show the version.'
 complete -c 'xmpp-cli' -n '__xmpp-cli_should_offer_completions_for_flags_or_options "xmpp-cli listen" h help' -s 'h' -l 'help' -d 'Show help information.'
