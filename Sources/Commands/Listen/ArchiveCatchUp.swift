@@ -44,6 +44,9 @@ final class ArchiveCatchUp {
     private let session: XMPPSession
     /// Archive ids (as `source|id`) of live messages held back; reading a source stops at one.
     private var heldIDs: Set<String> = []
+    /// What the reading took, for `-v`.
+    private(set) var pagesRead = 0
+    private(set) var itemsRead = 0
 
     init(account: JID, sources: [Source], session: XMPPSession) {
         self.account = account
@@ -110,6 +113,9 @@ final class ArchiveCatchUp {
             throw Failure(error)
         }
         for (source, query, response) in answered {
+            if query.forgedCount > 0 {
+                warn("dropped \(query.forgedCount) archive result(s) that did not come from \(source.archive)")
+            }
             let pageEnd: MessageArchive.PageEnd
             do throws(XMPPError) {
                 pageEnd = try query.finish(response)
@@ -145,12 +151,14 @@ final class ArchiveCatchUp {
     ) throws(Failure) {
         // Read "from now", the first query only kept offline messages where they are.
         guard source.next != nil else { return }
+        pagesRead += 1
         for item in page.items {
             if heldIDs.contains(source.archive.description + "|" + item.archiveID) {
                 source.isDone = true  // live delivery began here: the held message reports it
                 return
             }
             try deliver(item, source)
+            itemsRead += 1
             source.reached = .after(item.archiveID)
             if case .some(.some(let end)) = source.end, end == item.archiveID {
                 source.isDone = true

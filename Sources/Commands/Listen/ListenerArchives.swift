@@ -95,6 +95,8 @@ extension Listener {
             if let reached = source.reached { positions[source.archive] = reached }
         }
         self.catchUp = nil
+        diagnostics.progress(
+            "read \(catchUp.itemsRead) message(s) from \(catchUp.sources.count) archive(s) in \(catchUp.pagesRead) page(s); \(held.count) live stanza(s) held back meanwhile")
         saveState()
         let release = held
         held = []
