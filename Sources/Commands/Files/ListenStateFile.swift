@@ -72,27 +72,38 @@ final class ListenStateFile {
         Failure(.config, "the state file \(path) is corrupt: \(reason); move it away to listen from now on")
     }
 
-    /// Records where `archive` has been handled up to; `save` writes it.
-    func set(_ position: MessageArchive.Position, for archive: JID) {
-        positions[archive] = position
-    }
-
-    /// Writes the positions if they changed since the last write. An id that a line
-    /// cannot hold (a line feed, say) is not recorded: the archive's previous position stays.
-    func save() throws(Failure) {
-        var text = Self.header + "\n"
+    /// The file's text for `positions`. An id that a line cannot hold is not written, nor
+    /// is a time (no position in an archive).
+    static func render(_ positions: [JID: MessageArchive.Position]) -> [UInt8] {
+        var text = header + "\n"
         for (archive, position) in positions.sorted(by: { $0.key.description < $1.key.description }) {
             switch position {
             case .beginning: text += "\(archive) beginning\n"
-            case .after(let id) where !id.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }):
+            case .after(let id) where fitsALine(id):
                 text += "\(archive) after \(id)\n"
             case .after, .time: continue
             }
         }
-        let bytes = Array(text.utf8)
+        return Array(text.utf8)
+    }
+
+    /// Records where `archive` has been handled up to; `save` writes it.
+    /// An id no line can hold (a control character) leaves the archive where it was.
+    func set(_ position: MessageArchive.Position, for archive: JID) {
+        if case .after(let id) = position, !Self.fitsALine(id) { return }
+        positions[archive] = position
+    }
+
+    static func fitsALine(_ id: String) -> Bool {
+        !id.isEmpty && !id.unicodeScalars.contains { $0.properties.generalCategory == .control || $0 == "\u{2028}" || $0 == "\u{2029}" }
+    }
+
+    /// Writes the positions if they changed since the last write.
+    func save() throws(Failure) {
+        let bytes = Self.render(positions)
         guard bytes != saved else { return }
         if let problem = AtomicFile.write(bytes, to: path) {
-            throw Failure(.ioError, "cannot save the listen state: \(problem)")
+            throw Failure(.config, "cannot save the listen state: \(problem)")
         }
         saved = bytes
     }

@@ -30,6 +30,8 @@ final class ArchiveCatchUp {
         /// Where this archive now stands: after the last item read.
         fileprivate(set) var reached: MessageArchive.Position?
         fileprivate(set) var isDone = false
+        /// Reading ended before it was done (--count, a signal): `reached` is where it stands.
+        fileprivate(set) var stopped = false
 
         init(archive: JID, start: MessageArchive.Position?) {
             self.archive = archive
@@ -95,9 +97,10 @@ final class ArchiveCatchUp {
     }
 
     /// Waits for the next answer and deals with it: `deliver` gets each item to report, in
-    /// the archive's order. Throws the archive's refusal.
+    /// the archive's order, and says whether to go on (no more once it has said no: that
+    /// source stays where its last item delivered left it). Throws the archive's refusal.
     func step(
-        deadline: Deadline, warn: (String) -> Void, deliver: (MessageArchive.Item, Source) throws(Failure) -> Void
+        deadline: Deadline, warn: (String) -> Void, deliver: (MessageArchive.Item, Source) throws(Failure) -> Bool
     ) throws(Failure) {
         var answered: [(Source, MessageArchive.Query, XMLElement)] = []
         do throws(XMPPError) {
@@ -141,13 +144,13 @@ final class ArchiveCatchUp {
                 source.page = nil
                 try read(query, pageEnd: pageEnd, of: source, deliver: deliver)
             }
-            if !source.isDone { decide(source) }
+            if !source.isDone && !source.stopped { decide(source) }
         }
     }
 
     private func read(
         _ page: MessageArchive.Query, pageEnd: MessageArchive.PageEnd, of source: Source,
-        deliver: (MessageArchive.Item, Source) throws(Failure) -> Void
+        deliver: (MessageArchive.Item, Source) throws(Failure) -> Bool
     ) throws(Failure) {
         // Read "from now", the first query only kept offline messages where they are.
         guard source.next != nil else { return }
@@ -157,7 +160,10 @@ final class ArchiveCatchUp {
                 source.isDone = true  // live delivery began here: the held message reports it
                 return
             }
-            try deliver(item, source)
+            guard try deliver(item, source) else {
+                source.stopped = true
+                return
+            }
             itemsRead += 1
             source.reached = .after(item.archiveID)
             if case .some(.some(let end)) = source.end, end == item.archiveID {

@@ -71,6 +71,8 @@ final class Listener {
     /// Messages the archives gave (`ARCHIVE|ID`): their live copies are not reported again.
     var fromArchive = RecentItems<String>(capacity: 4096)
     var stateSaveFailed = false
+    /// An --exec command was stopped by SIGINT or SIGTERM before it finished.
+    var execInterrupted = false
 
     init(account: Account, diagnostics: Diagnostics, options: Options) {
         self.account = account
@@ -256,9 +258,8 @@ final class Listener {
             }
             var reference: ArchiveReference?
             if options.readsArchives, direction == nil, let found = archiveReference(of: message) {
-                // Given by an archive already: not reported twice. Either way it is handled.
+                // Given by an archive already (and handled then): not reported twice.
                 if fromArchive.contains(found.key) { return }
-                positions[found.archive] = .after(found.id)
                 reference = found
             }
             handleMessage(message, direction: direction, archived: nil, reference: reference)
@@ -275,7 +276,12 @@ final class Listener {
     }
 
     /// A message to report, live or from an archive (`archived`), after decryption.
+    /// Every message with an archive id that is not reported for a reason of its own (no
+    /// body, a filter) is handled all the same: the position moves past it. Once handling
+    /// has stopped (--count, a signal), it stays where the last handled message left it.
     func handleMessage(_ message: XMLElement, direction: Carbons.Direction?, archived: Bool?, reference: ArchiveReference?) {
+        guard !handlingStopped else { return }
+        defer { if !handlingStopped, let reference { positions[reference.archive] = .after(reference.id) } }
         // Encrypted messages are decrypted first: one without a body (a key transport) still
         // moves a session on.
         var decryption: OMEMOAccount.Decryption?
@@ -307,7 +313,7 @@ final class Listener {
             let body = decryption.body?.trimmingXMLWhitespace()
             record.url = body.flatMap { $0.hasPrefix("aesgcm://") && !$0.contains(" ") && !$0.contains("\n") ? $0 : nil }
         }
-        report(record)
+        report(record, reference: reference)
     }
 
     /// What an OMEMO message decrypts to; every failure is a record's `error`, never a stop.
@@ -333,7 +339,7 @@ final class Listener {
         }
     }
 
-    func report(_ record: IncomingRecord) {
+    func report(_ record: IncomingRecord, reference: ArchiveReference? = nil) {
         guard passesFilter(record.from) else { return }
         if let count = options.count, reported >= count { return }
         reported += 1
@@ -341,13 +347,24 @@ final class Listener {
         // Whatever comes after the last record stays unacknowledged, for the next run.
         if let count = options.count, reported >= count { session.refusesFurtherMessages = true }
         if let command = options.exec, record.kind == .message {
-            run(command, for: record)
+            // A command stopped by SIGINT or SIGTERM did not handle the message: a restart
+            // handles it again.
+            guard run(command, for: record) else {
+                execInterrupted = true
+                return
+            }
         } else if options.exec == nil {
             StandardOutput.write(bytes: options.format.line(record))
         }
         // Handled: from here on a restart starts after it.
-        if record.archiveID != nil { saveState() }
+        if let reference {
+            positions[reference.archive] = .after(reference.id)
+            saveState()
+        }
     }
+
+    /// No message is handled any more: --count records were, or the program is ending.
+    var handlingStopped: Bool { countReached || execInterrupted || Signals.terminationRequested }
 
     var countReached: Bool {
         if let count = options.count { return reported >= count }
@@ -361,7 +378,8 @@ final class Listener {
         return options.senders.contains { $0.isBare ? $0 == sender.bare : $0 == sender }
     }
 
-    private func run(_ command: String, for record: IncomingRecord) {
+    /// Runs `command` for the message; false when it was stopped because the program is ending.
+    private func run(_ command: String, for record: IncomingRecord) -> Bool {
         var environment = ["XMPP_FROM": record.from ?? "", "XMPP_TO": record.to ?? "", "XMPP_TYPE": record.type, "XMPP_ID": record.id ?? ""]
         if let room = record.room { environment["XMPP_ROOM"] = room }
         if let nick = record.nick { environment["XMPP_NICK"] = nick }
@@ -372,16 +390,20 @@ final class Listener {
         if record.archived { environment["XMPP_ARCHIVED"] = "1" }
         let message = "the message \(record.id ?? "") from \(record.from ?? "?")"
         switch ExecCommand.run(command, stdin: record.body ?? "", environment: environment, timeout: options.execTimeout) {
-        case .exited(0): break
+        case .exited(0): return true
         case .interrupted:
             // The program is ending: messages still to come stay with the server, unhandled.
             session.refusesFurtherMessages = true
+            return false
+        // A command that fails, or runs out of time, has had its turn with the message: it
+        // is not given it again at every restart.
         case .exited(let status): diagnostics.warning("--exec command exited with status \(status) for \(message)")
         case .timedOut:
             let limit = options.execTimeout
             let seconds = limit == limit.rounded() && limit < 1e9 ? String(Int(limit)) : String(limit)
             diagnostics.warning("--exec command did not finish within \(seconds) s for \(message) and was stopped; check it, or raise --exec-timeout")
         }
+        return true
     }
 
     /// What makes a message the same one when it comes again: its sender, its own id and

@@ -83,9 +83,10 @@ extension Listener {
             trustedArchives.insert(archive)
         }
         for stanza in held { noteHeld(stanza) }
-        while !catchUp.isDone && !countReached && !Signals.terminationRequested {
+        while !catchUp.isDone && !handlingStopped {
             try catchUp.step(deadline: .after(seconds: account.timeout), warn: diagnostics.warning) { (item, source) throws(Failure) in
                 handleArchived(item, from: source.archive)
+                return !handlingStopped
             }
             if held.count > Self.heldLimit {
                 throw Failure(.tempFail, "more than \(Self.heldLimit) messages arrived while the archive was read; listen again")
@@ -136,18 +137,20 @@ extension Listener {
     /// (reported as sent carbons with --carbons, as live listening would show them) and,
     /// on some servers, rooms' messages, which their own archives give.
     private func handleArchived(_ item: MessageArchive.Item, from archive: JID) {
+        guard !handlingStopped else { return }
         let reference = ArchiveReference(archive: archive, id: item.archiveID)
         fromArchive.insert(reference.key)
-        positions[archive] = .after(item.archiveID)
         let message = item.message
         var direction: Carbons.Direction?
         if archive == account.settings.jid.bare {
             let type = message[attribute: "type"]
-            if type == "groupchat" || type == "error" { return }
-            if let from = message[attribute: "from"].flatMap({ try? JID($0) }), from.bare == archive {
-                guard options.carbons else { return }
-                direction = .sent
+            let sentByUs = message[attribute: "from"].flatMap({ try? JID($0) })?.bare == archive
+            if type == "groupchat" || type == "error" || (sentByUs && !options.carbons) {
+                // Not for this listener; handled all the same.
+                positions[archive] = .after(item.archiveID)
+                return
             }
+            if sentByUs { direction = .sent }
         }
         handleMessage(message, direction: direction, archived: true, reference: reference)
     }

@@ -21,6 +21,7 @@ struct FuzzTarget: Sendable {
         FuzzTarget(name: "proxy", run: ProxyFuzz.run),
         FuzzTarget(name: "omemo", run: OMEMOFuzz.run),
         FuzzTarget(name: "upload", run: UploadFuzz.run),
+        FuzzTarget(name: "archive", run: ArchiveFuzz.run),
     ]
 
     static func named(_ name: String) -> FuzzTarget? { all.first { $0.name == name } }
