@@ -124,6 +124,21 @@ final class ListenFakeServerTests: XCTestCase {
         }
     }
 
+    // MARK: Archives
+
+    /// A message an archive page gave, whose live copy comes after the page (an archive and
+    /// a delivery that run apart), is printed once, from the archive; what comes only live
+    /// follows. Prosody always delivers the live copy first, so only this server shows it.
+    func testALiveCopyAfterTheArchivesPageIsNotPrintedAgain() throws {
+        let server = try FakeServer(scenario: "listen-archive-late-live", scratch: scratch)
+        let result = try listen(at: server.address, ["--since", "1h", "--count", "3", "--idle-timeout", "5", "--format", "json"])
+        XCTAssertEqual(result.exitCode, 0, result.summary)
+        let records = try records(result)
+        XCTAssertEqual(records.compactMap { $0["body"] as? String }, ["archived one", "archived, then live", "only live"], result.stdout)
+        XCTAssertEqual(records.map { $0["archived"] as? Bool ?? false }, [true, true, false], result.stdout)
+        XCTAssertEqual(records.compactMap { $0["archive_id"] as? String }, ["A1", "A2", "A3"], result.stdout)
+    }
+
     // MARK: Carbons
 
     func testForgedCarbonIsDroppedAndGenuineCarbonPrinted() throws {

@@ -239,7 +239,42 @@ class ListenFlood(ListenerSession):
             self.send("".join(batch))
 
 
+class ArchiveLateLiveCopy(ListenerSession):
+    """An account archive (XEP-0313) that gives a message in a page before its live copy
+    arrives, which a server whose archive and delivery run apart may do: the archive holds
+    A1 and A2; once both queries are answered, A2 comes live (with its stanza-id), then A3,
+    which only comes live. The listener prints each once."""
+
+    NS_MAM = "urn:xmpp:mam:2"
+    NS_SID = "urn:xmpp:sid:0"
+    ITEMS = (("A1", "archived one"), ("A2", "archived, then live"))
+
+    def on_iq(self, iq):
+        query = iq.find("{%s}query" % self.NS_MAM)
+        stanza_id = iq.get("id") or ""
+        if iq.find("{http://jabber.org/protocol/disco#info}query") is not None and iq.get("to") in (None, self.account()):
+            features = "".join("<feature var='%s'/>" % var for var in (self.NS_MAM, self.NS_SID))
+            return self.send("<iq type='result' id=%s%s><query xmlns='http://jabber.org/protocol/disco#info'>%s</query></iq>"
+                             % (quoteattr(stanza_id), self.to_attr(), features))
+        if query is None or iq.get("type") != "set":
+            return super().on_iq(iq)
+        last_only = query.find("{http://jabber.org/protocol/rsm}set/{http://jabber.org/protocol/rsm}before") is not None
+        items = self.ITEMS[-1:] if last_only else self.ITEMS
+        for archive_id, body in items:
+            self.send("<message%s><result xmlns='%s' queryid=%s id='%s'><forwarded xmlns='%s'>"
+                      "<delay xmlns='%s' stamp='2026-12-01T10:00:00Z'/>%s</forwarded></result></message>"
+                      % (self.to_attr(), self.NS_MAM, quoteattr(query.get("queryid") or ""), archive_id, NS_FORWARD,
+                         NS_DELAY, chat(self.account(), "m-" + archive_id, body).replace("<message ", "<message xmlns='jabber:client' ", 1)))
+        self.send("<iq type='result' id=%s%s><fin xmlns='%s' complete='true'><set xmlns='http://jabber.org/protocol/rsm'>"
+                  "<last>%s</last></set></fin></iq>" % (quoteattr(stanza_id), self.to_attr(), self.NS_MAM, items[-1][0]))
+        if last_only:
+            for archive_id, body in (("A2", "archived, then live"), ("A3", "only live")):
+                self.send(chat(self.jid, "m-" + archive_id, body,
+                               extra="<stanza-id xmlns='%s' by='%s' id='%s'/>" % (self.NS_SID, self.account(), archive_id)))
+
+
 LISTEN_SCENARIOS = {
+    "listen-archive-late-live": ArchiveLateLiveCopy,
     "listen-slow-login": ListenSlowLogin,
     "listen-drop-resume": ListenDropResume,
     "listen-drop-unread": ListenDropUnread,
