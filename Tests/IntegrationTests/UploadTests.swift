@@ -60,12 +60,18 @@ final class UploadTests: XCTestCase {
         let graph = try UploadHarness.randomFile("load.png", size: 300_000, in: scratch)
         let report = try UploadHarness.randomFile("report.pdf", size: 20_000, in: scratch)
         let bob = try Peer.receive(as: server.bob, on: server, count: 3, scratch: scratch)
-        let result = try xmppCLI(["send", "-m", "nightly graphs", "--attach", graph.path, "--attach", report.path, server.bob.jid])
+        let result = try xmppCLI(
+            ["send", "--format", "json", "-m", "nightly graphs", "--attach", graph.path, "--attach", report.path, server.bob.jid])
         XCTAssertEqual(result.exitCode, 0, result.summary)
         let messages = try bob.messages()
         XCTAssertEqual(messages.map(\.body).first, "nightly graphs")
         XCTAssertNil(messages.first?.oobURL)
         XCTAssertEqual(messages.count, 3)
+        // --format json: a record per message, the files' with their URLs.
+        let records = try ListenHarness.lines(result.stdout).map(ListenHarness.object)
+        XCTAssertEqual(records.map { $0["id"] as? String }, messages.map(\.id), result.stdout)
+        XCTAssertEqual(records.map { $0["url"] as? String }, messages.map(\.oobURL), result.stdout)
+        XCTAssertEqual(records.map { $0["acked"] as? Bool }, [true, true, true], result.stdout)
         for (message, file) in zip(messages.dropFirst(), [graph, report]) {
             let url = try XCTUnwrap(message.oobURL, "no out-of-band URL: \(message)")
             XCTAssertEqual(message.body, url, "the body is the URL, for clients without XEP-0066")
