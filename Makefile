@@ -8,9 +8,13 @@ DESTDIR ?=
 
 all: build
 
+# Debug builds carry DWARF 4, which valgrind 3.19 reads (Swift writes DWARF 5 by default),
+# so that `make test`'s memcheck runs the build the tests ran instead of making its own.
+DEBUG_FLAGS = -Xswiftc -dwarf-version=4 -Xcc -gdwarf-4
+
 ## build: compile the package (debug)
 build:
-	$(SWIFT) build
+	$(SWIFT) build $(DEBUG_FLAGS)
 
 ## deps: install the Debian packages the build and the tests need (only the missing ones),
 ## and the OMEMO test peer (slixmpp-omemo, pinned, in .build/omemo-venv)
@@ -22,11 +26,11 @@ deps:
 ## 10 s of each fuzz target (its seeds replayed, then a smoke; `make fuzz` for longer), the
 ## unit tests under AddressSanitizer and the valgrind memcheck
 test: deps
-	$(SWIFT) build
-	$(SWIFT) test --disable-swift-testing
+	$(SWIFT) build $(DEBUG_FLAGS)
+	$(SWIFT) test $(DEBUG_FLAGS) --disable-swift-testing
 	SWIFT=$(SWIFT) scripts/fuzz --seconds 10
 	SWIFT=$(SWIFT) scripts/test-sanitize
-	SWIFT=$(SWIFT) scripts/memcheck
+	SWIFT=$(SWIFT) MEMCHECK_SCRATCH=.build scripts/memcheck
 
 ## fuzz: run each libFuzzer target (Tests/Fuzz) FUZZ_SECONDS seconds, one after another;
 ## fails on any crash, hang, leak or broken invariant and says where the input is saved

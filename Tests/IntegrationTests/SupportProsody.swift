@@ -91,10 +91,10 @@ final class ProsodyServer: Sendable {
         try start(extraArguments: extraArguments)
     }
 
-    /// Stops this server and waits until it has.
+    /// Stops this server (at once: its data is thrown away) and waits until it has.
     func stop() {
         _ = try? runProcess(
-            SupportPaths.bash, [SupportPaths.prosodyStart.deletingLastPathComponent().appendingPathComponent("stop").path, directory.path],
+            SupportPaths.bash, [SupportPaths.prosodyStart.deletingLastPathComponent().appendingPathComponent("stop").path, directory.path, "--now"],
             timeout: 30, outputIn: FileManager.default.temporaryDirectory)
     }
 
