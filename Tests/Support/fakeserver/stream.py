@@ -158,7 +158,8 @@ class ClientStream:
             if self.encrypted:
                 self.sock.settimeout(1.0)
                 self.sock = self.sock.unwrap()
-        except (ssl.SSLError, OSError):
+        # ValueError: the TLS layer is already gone (the client closed first, or it failed).
+        except (ssl.SSLError, OSError, ValueError):
             pass
         try:
             self.sock.shutdown(socket.SHUT_RDWR)
