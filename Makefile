@@ -24,13 +24,10 @@ deps:
 
 ## test: unit and integration tests (the integration tests start their own Prosody), then
 ## 10 s of each fuzz target (its seeds replayed, then a smoke; `make fuzz` for longer), the
-## unit tests under AddressSanitizer and the valgrind memcheck
+## unit tests under AddressSanitizer and the valgrind memcheck (scripts/run-tests, which
+## also builds what the later steps need while the tests run)
 test: deps
-	$(SWIFT) build $(DEBUG_FLAGS)
-	$(SWIFT) test $(DEBUG_FLAGS) --disable-swift-testing
-	SWIFT=$(SWIFT) scripts/fuzz --seconds 10
-	SWIFT=$(SWIFT) scripts/test-sanitize
-	SWIFT=$(SWIFT) MEMCHECK_SCRATCH=.build scripts/memcheck
+	SWIFT=$(SWIFT) scripts/run-tests
 
 ## fuzz: run each libFuzzer target (Tests/Fuzz) FUZZ_SECONDS seconds, one after another;
 ## fails on any crash, hang, leak or broken invariant and says where the input is saved
