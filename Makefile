@@ -23,7 +23,7 @@ deps:
 	scripts/install-omemo-peer
 
 ## test: unit and integration tests (the integration tests start their own Prosody), then
-## 10 s of each fuzz target (its seeds replayed, then a smoke; `make fuzz` for longer), the
+## 5 s of each fuzz target (its seeds replayed, then a smoke; `make fuzz` for longer), the
 ## unit tests under AddressSanitizer and the valgrind memcheck (scripts/run-tests, which
 ## also builds what the later steps need while the tests run)
 test: deps
