@@ -453,7 +453,7 @@ final class ListenArchiveTests: XCTestCase {
     /// every message exactly once, the archive in order, then the live ones in order.
     func testMessagesArrivingDuringTheCatchUpArePrintedOnceInOrder() throws {
         try send("backlog {n}", count: 120)
-        let burst = try PendingBurst(from: server.bob, to: receiver.jid, body: "live {n}", count: 30, on: server, scratch: scratch)
+        let burst = try ReadySender(from: server.bob, to: receiver.jid, body: "live {n}", count: 30, on: server, scratch: scratch)
         let listener = try launch(["--since", rfc3339(started.addingTimeInterval(-1)), "--format", "json", "--count", "150"])
         try listener.waitForLines(1, timeout: 30)
         try burst.go()
@@ -570,52 +570,4 @@ private struct HandledMessage: CustomStringConvertible {
     }
 
     var description: String { "\(body) [archived: \(archived), id: \(id)]" }
-}
-
-/// send.py logged in ahead of time that sends `count` numbered messages ("{n}") once told
-/// to (its --go-file), so the test decides when they leave without waiting for a login.
-private final class PendingBurst {
-    private let child: ChildProcess
-    private let goFile: URL
-    private let account: TestAccount
-
-    init(from account: TestAccount, to recipient: String, body: String, count: Int, on server: ProsodyServer, scratch: URL) throws {
-        self.account = account
-        let name = UUID().uuidString.prefix(8)
-        goFile = scratch.appendingPathComponent("burst-go-\(name)")
-        let readyFile = scratch.appendingPathComponent("burst-ready-\(name)")
-        child = try ChildProcess(
-            SupportPaths.python,
-            [
-                SupportPaths.sendPeer.path, "--jid", account.jid, "--host", server.host, "--port", String(server.starttlsPort),
-                "--ca", server.caFile, "--timeout", "120", "--to", recipient, "--body", body, "--count", String(count),
-                "--go-file", goFile.path, "--ready-file", readyFile.path,
-            ],
-            environment: Peer.peerEnvironment(password: account.password), outputIn: scratch)
-        let deadline = Date().addingTimeInterval(20)
-        while !FileManager.default.fileExists(atPath: readyFile.path) {
-            guard child.isRunning, Date() < deadline else {
-                child.terminate()
-                throw HarnessError.failedToStart("send.py as \(account.jid) never logged in: \(child.output().stderr)")
-            }
-            usleep(20_000)
-        }
-    }
-
-    /// Sends the messages now (without waiting for the server to have them).
-    func go() throws {
-        guard FileManager.default.createFile(atPath: goFile.path, contents: nil) else {
-            throw HarnessError.failedToStart("cannot create \(goFile.path)")
-        }
-    }
-
-    /// Waits until send.py is done: the server has every message.
-    func finish() throws {
-        let outcome = try child.wait(timeout: 30)
-        guard outcome.exitCode == 0 else {
-            throw HarnessError.unexpectedOutput("send.py as \(account.jid) exited \(outcome.exitCode): \(outcome.stderr)")
-        }
-    }
-
-    deinit { child.terminate() }
 }

@@ -15,8 +15,8 @@ final class ReadySender {
     private let account: TestAccount
 
     /// Starts send.py as `account` and returns once it is logged in, ready to send `body`
-    /// to `recipient`.
-    init(from account: TestAccount, to recipient: String, body: String, on server: ProsodyServer, scratch: URL) throws {
+    /// to `recipient`, `count` times ("{n}" in `body` becomes each one's number).
+    init(from account: TestAccount, to recipient: String, body: String, count: Int = 1, on server: ProsodyServer, scratch: URL) throws {
         self.account = account
         let name = UUID().uuidString.prefix(8)
         goFile = scratch.appendingPathComponent("send-go-\(name)")
@@ -25,7 +25,7 @@ final class ReadySender {
             SupportPaths.python,
             [
                 SupportPaths.sendPeer.path, "--jid", account.jid, "--host", server.host, "--port", String(server.starttlsPort),
-                "--ca", server.caFile, "--timeout", "60", "--to", recipient, "--body", body,
+                "--ca", server.caFile, "--timeout", "120", "--to", recipient, "--body", body, "--count", String(count),
                 "--go-file", goFile.path, "--ready-file", readyFile.path,
             ],
             environment: Peer.peerEnvironment(password: account.password), outputIn: scratch)
@@ -49,9 +49,9 @@ final class ReadySender {
         }
     }
 
-    /// Waits until send.py is done: the server has the message.
+    /// Waits until send.py is done: the server has every message.
     func finish() throws {
-        let outcome = try child.wait(timeout: 20)
+        let outcome = try child.wait(timeout: 30)
         guard outcome.exitCode == 0 else {
             throw HarnessError.unexpectedOutput("send.py as \(account.jid) exited \(outcome.exitCode): \(outcome.stderr)")
         }
