@@ -4,7 +4,7 @@ SWIFT ?= $(shell command -v swift 2> /dev/null || echo /opt/swift/usr/bin/swift)
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: all build deps test fuzz test-sanitize memcheck demo clean generated man completions install uninstall
+.PHONY: all build deps test fuzz test-sanitize memcheck demo clean generated man completions install uninstall deb dist
 
 all: build
 
@@ -68,6 +68,20 @@ install:
 ## uninstall: remove exactly the files install installs
 uninstall:
 	PREFIX='$(PREFIX)' DESTDIR='$(DESTDIR)' scripts/install uninstall
+
+## deb: the Debian package DIST_DIR/xmpp-cli_VERSION_ARCH.deb of the release binary, with the
+## man pages, the completions where Debian's shells look, copyright and changelog; Depends
+## computed by dpkg-shlibdeps (scripts/package-deb). Install it with apt install ./xmpp-cli_*.deb
+DIST_DIR ?= .
+deb:
+	binary="$$(SWIFT='$(SWIFT)' scripts/build-release --scratch-path '$(RELEASE_SCRATCH)')" && \
+	    scripts/package-deb --output '$(DIST_DIR)' "$$binary"
+
+## dist: the release tarball DIST_DIR/xmpp-cli-VERSION-linux-MACHINE.tar.gz (and its .sha256):
+## binary, man pages, completions, install.sh with PREFIX and DESTDIR, SHA256SUMS (scripts/package-dist)
+dist:
+	binary="$$(SWIFT='$(SWIFT)' scripts/build-release --scratch-path '$(RELEASE_SCRATCH)')" && \
+	    scripts/package-dist --output '$(DIST_DIR)' "$$binary"
 
 ## clean: remove build products
 clean:
