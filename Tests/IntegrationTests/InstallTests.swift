@@ -35,8 +35,8 @@ final class InstallTests: XCTestCase {
             environment: environment, timeout: 60, outputIn: scratch)
         XCTAssertEqual(install.exitCode, 0, install.stderr)
 
-        let expected = try expectedFiles()
-        XCTAssertEqual(try filesBelow(root), Set(expected.keys).union(others))
+        let expected = try InstalledFiles.expected(binary: try SupportPaths.cliBinary())
+        XCTAssertEqual(try InstalledFiles.below(root), Set(expected.keys).union(others))
         for (destination, source) in expected {
             let installed = root.appendingPathComponent(destination)
             XCTAssertEqual(
@@ -53,39 +53,6 @@ final class InstallTests: XCTestCase {
             SupportPaths.bash, [SupportPaths.install.path, "uninstall"],
             environment: environment, timeout: 60, outputIn: scratch)
         XCTAssertEqual(uninstall.exitCode, 0, uninstall.stderr)
-        XCTAssertEqual(try filesBelow(root), Set(others), "uninstall left or removed the wrong files")
-    }
-
-    /// Where each file goes under the prefix, and what it is a copy of.
-    private func expectedFiles() throws -> [String: URL] {
-        let package = SupportPaths.packageRoot
-        var files: [String: URL] = [
-            "bin/xmpp-cli": try SupportPaths.cliBinary(),
-            "share/bash-completion/completions/xmpp-cli": package.appendingPathComponent("completions/xmpp-cli.bash"),
-            "share/zsh/site-functions/_xmpp-cli": package.appendingPathComponent("completions/_xmpp-cli"),
-            "share/fish/vendor_completions.d/xmpp-cli.fish": package.appendingPathComponent("completions/xmpp-cli.fish"),
-        ]
-        let pages = try FileManager.default.contentsOfDirectory(atPath: package.appendingPathComponent("man").path)
-            .filter { $0.hasSuffix(".1") }
-        XCTAssertTrue(pages.contains("xmpp-cli.1"), "no man/xmpp-cli.1 in \(pages)")
-        for page in pages {
-            files["share/man/man1/\(page)"] = package.appendingPathComponent("man/\(page)")
-        }
-        return files
-    }
-
-    /// Every regular file below `root`, as paths relative to it.
-    private func filesBelow(_ root: URL) throws -> Set<String> {
-        var files: Set<String> = []
-        guard let walker = FileManager.default.enumerator(atPath: root.path) else { return files }
-        while let path = walker.nextObject() as? String {
-            var isFolder: ObjCBool = false
-            if FileManager.default.fileExists(atPath: root.appendingPathComponent(path).path, isDirectory: &isFolder),
-                !isFolder.boolValue
-            {
-                files.insert(path)
-            }
-        }
-        return files
+        XCTAssertEqual(try InstalledFiles.below(root), Set(others), "uninstall left or removed the wrong files")
     }
 }

@@ -30,16 +30,16 @@ final class InstalledBinaryTests: XCTestCase {
         let binary = stage.appendingPathComponent("usr/bin/xmpp-cli")
         guard install.exitCode == 0 else { return }
 
-        let toolchain = try toolchainRoot()
+        let toolchain = try HiddenToolchain.root()
         try checkLinkedLibraries(binary, toolchain: toolchain, scratch: scratch)
 
         // The control: the debug build, which links the runtime from the toolchain, cannot
         // even start once it is hidden, so hiding it works.
-        let debugRun = try runHidingToolchain(toolchain, try SupportPaths.cliBinary(), ["--version"], scratch: scratch)
+        let debugRun = try HiddenToolchain.run(try SupportPaths.cliBinary(), ["--version"], scratch: scratch)
         XCTAssertEqual(debugRun.exitCode, 127, "the debug build ran with \(toolchain) hidden: \(debugRun.stderr)")
         XCTAssertTrue(debugRun.stderr.contains("error while loading shared libraries: libswift"), debugRun.stderr)
 
-        let version = try runHidingToolchain(toolchain, binary, ["--version"], scratch: scratch)
+        let version = try HiddenToolchain.run(binary, ["--version"], scratch: scratch)
         XCTAssertEqual(version.exitCode, 0, version.stderr)
         let expected = try runProcess(try SupportPaths.cliBinary(), ["--version"], timeout: 30, outputIn: scratch)
         XCTAssertEqual(version.stdout, expected.stdout)
@@ -50,8 +50,8 @@ final class InstalledBinaryTests: XCTestCase {
         let server = try ProsodyServer.shared
         let body = "from the installed binary: Grüße <&>"
         let bob = try Peer.receive(as: server.bob, on: server, scratch: try makeScratchDirectory())
-        let send = try runHidingToolchain(
-            toolchain, binary,
+        let send = try HiddenToolchain.run(
+            binary,
             [
                 "send", "-j", server.alice.jid, "--server", server.starttlsAddress, "--tls", "starttls",
                 "--ca-file", server.caFile, "--timeout", "20", "-m", body, server.bob.jid,
@@ -67,8 +67,8 @@ final class InstalledBinaryTests: XCTestCase {
         let contact = "installed-\(UUID().uuidString.prefix(8).lowercased())@\(server.domain)"
         let file = scratch.appendingPathComponent("roster.json")
         try Data("{\"roster\":[{\"jid\":\"\(contact)\",\"name\":\"Zoë\",\"groups\":[\"g\"]}]}".utf8).write(to: file)
-        let dryRun = try runHidingToolchain(
-            toolchain, binary,
+        let dryRun = try HiddenToolchain.run(
+            binary,
             [
                 "roster", "import", "--dry-run", "-j", server.alice.jid, "--server", server.directTLSAddress,
                 "--tls", "direct", "--ca-file", server.caFile, "--timeout", "20", file.path,
@@ -113,40 +113,5 @@ final class InstalledBinaryTests: XCTestCase {
         for prefix in Self.toolchainLibraryPrefixes {
             XCTAssertFalse(ldd.stdout.contains(prefix), "\(prefix)* loaded: \(ldd.stdout)")
         }
-    }
-
-    /// The toolchain this test runs on: the folder above `usr/lib/swift/` of the
-    /// libswiftCore.so this process has mapped.
-    private func toolchainRoot() throws -> String {
-        // Read to the end: /proc gives the file no size to go by.
-        guard let handle = FileHandle(forReadingAtPath: "/proc/self/maps"),
-            let maps = String(data: try handle.readToEnd() ?? Data(), encoding: .utf8)
-        else { throw HarnessError.missing("a readable /proc/self/maps") }
-        defer { try? handle.close() }
-        for line in maps.split(separator: "\n") where line.hasSuffix("/libswiftCore.so") {
-            guard let slash = line.firstIndex(of: "/") else { continue }
-            let path = String(line[slash...])
-            if let range = path.range(of: "/usr/lib/swift/") {
-                return String(path[..<range.lowerBound])
-            }
-        }
-        throw HarnessError.missing("the toolchain's libswiftCore.so among this process's mappings")
-    }
-
-    /// Runs `binary` in a mount namespace of its own (`unshare --mount`, as root) with an empty
-    /// tmpfs over the toolchain, and no LD_LIBRARY_PATH or LD_PRELOAD.
-    private func runHidingToolchain(
-        _ toolchain: String, _ binary: URL, _ arguments: [String], environment: [String: String] = [:],
-        scratch: URL
-    ) throws -> ProcessOutcome {
-        var environment = isolatedEnvironment.merging(environment) { _, new in new }
-        environment["LD_LIBRARY_PATH"] = nil
-        environment["LD_PRELOAD"] = nil
-        environment["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin"
-        let hide = #"mount -t tmpfs -o size=64k,mode=0755 toolchain-hidden "$0" && exec "$@""#
-        return try runProcess(
-            URL(fileURLWithPath: "/usr/bin/unshare"),
-            ["--mount", "--", "/bin/sh", "-c", hide, toolchain, binary.path] + arguments,
-            environment: environment, timeout: 60, outputIn: scratch)
     }
 }
