@@ -101,6 +101,15 @@ final class DebianPackageTests: XCTestCase {
             changelog.hasPrefix("xmpp-cli (\(try ReleaseFiles.version(scratch: scratch))) unstable; urgency=medium\n"), changelog)
     }
 
+    /// The same binary and tree make the same package, byte for byte: no time of the make
+    /// and no owner of the build's files goes into it.
+    func testTheSameBuildMakesTheSamePackage() throws {
+        let first = try package()
+        let second = try ReleaseFiles.shared.again("deb")
+        XCTAssertEqual(first.lastPathComponent, second.lastPathComponent)
+        XCTAssertEqual(try Data(contentsOf: first), try Data(contentsOf: second), "two makes of one build differ")
+    }
+
     func testLintianFindsNoErrorsOrWarnings() throws {
         let scratch = try makeScratchDirectory()
         let lintian = try runProcess(

@@ -53,6 +53,15 @@ final class ReleaseTarballTests: XCTestCase {
         XCTAssertEqual(inner.exitCode, 0, inner.stdout + inner.stderr)
     }
 
+    /// The same binary and tree make the same tarball, byte for byte (sorted entries, root's
+    /// owner, the last commit's time, gzip without a name or time).
+    func testTheSameBuildMakesTheSameTarball() throws {
+        let first = try tarball()
+        let second = try ReleaseFiles.shared.again("dist")
+        XCTAssertEqual(first.lastPathComponent, second.lastPathComponent)
+        XCTAssertEqual(try Data(contentsOf: first), try Data(contentsOf: second), "two makes of one build differ")
+    }
+
     func testInstallShInstallsWhatMakeInstallDoesAndTheBinaryRunsWithoutTheToolchain() throws {
         let scratch = try makeScratchDirectory()
         let top = try unpack(scratch: scratch)

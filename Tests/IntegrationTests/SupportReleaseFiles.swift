@@ -17,8 +17,11 @@ final class ReleaseFiles: @unchecked Sendable {
         return try made[target]!.get()
     }
 
-    private static func make(_ target: String) throws -> URL {
-        let output = SupportPaths.buildScratch.appendingPathComponent("release-files/\(target)")
+    /// `make TARGET` once more, into another folder: for comparing two makes of one build.
+    func again(_ target: String) throws -> URL { try Self.make(target, folder: "\(target)-again") }
+
+    private static func make(_ target: String, folder: String? = nil) throws -> URL {
+        let output = SupportPaths.buildScratch.appendingPathComponent("release-files/\(folder ?? target)")
         try? FileManager.default.removeItem(at: output)
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
         let outcome = try runProcess(
