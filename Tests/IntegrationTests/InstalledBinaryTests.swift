@@ -45,22 +45,9 @@ final class InstalledBinaryTests: XCTestCase {
         XCTAssertEqual(version.stdout, expected.stdout)
         XCTAssertFalse(version.stdout.isEmpty)
 
-        // A message over STARTTLS, which bob receives: libssl, libxml2 and the Swift runtime
-        // (strings, Unicode normalization of the JIDs) of the installed binary at work.
+        // A message over STARTTLS, which bob receives.
+        try assertSendsWithToolchainHidden(binary, body: "from the installed binary: Grüße <&>", tls: "starttls", scratch: scratch)
         let server = try ProsodyServer.shared
-        let body = "from the installed binary: Grüße <&>"
-        let bob = try Peer.receive(as: server.bob, on: server, scratch: try makeScratchDirectory())
-        let send = try HiddenToolchain.run(
-            binary,
-            [
-                "send", "-j", server.alice.jid, "--server", server.starttlsAddress, "--tls", "starttls",
-                "--ca-file", server.caFile, "--timeout", "20", "-m", body, server.bob.jid,
-            ],
-            environment: ["XMPP_PASSWORD": server.alice.password], scratch: scratch)
-        XCTAssertEqual(send.exitCode, 0, "send: \(send.stderr)")
-        guard send.exitCode == 0 else { _ = try? bob.stop(); return }
-        let messages = try bob.messages()
-        XCTAssertEqual(messages.map(\.body), [body] as [String?], "bob got \(messages)")
 
         // A roster file read by FoundationEssentials' JSON decoder, linked in too; the dry run
         // over direct TLS changes nothing.

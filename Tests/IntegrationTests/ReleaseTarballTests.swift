@@ -81,18 +81,7 @@ final class ReleaseTarballTests: XCTestCase {
         let version = try HiddenToolchain.run(binary, ["--version"], scratch: scratch)
         XCTAssertEqual(version.exitCode, 0, version.stderr)
         XCTAssertEqual(version.stdout.trimmingCharacters(in: .newlines), try ReleaseFiles.version(scratch: scratch))
-        let server = try ProsodyServer.shared
-        let body = "from the release tarball: Grüße <&>"
-        let bob = try Peer.receive(as: server.bob, on: server, scratch: try makeScratchDirectory())
-        let send = try HiddenToolchain.run(
-            binary,
-            [
-                "send", "-j", server.alice.jid, "--server", server.directTLSAddress, "--tls", "direct",
-                "--ca-file", server.caFile, "--timeout", "20", "-m", body, server.bob.jid,
-            ],
-            environment: ["XMPP_PASSWORD": server.alice.password], scratch: scratch)
-        XCTAssertEqual(send.exitCode, 0, "send: \(send.stderr)")
-        XCTAssertEqual(try bob.messages().map(\.body), [body] as [String?])
+        try assertSendsWithToolchainHidden(binary, body: "from the release tarball: Grüße <&>", tls: "direct", scratch: scratch)
 
         let uninstall = try installScript(top, ["uninstall"], prefix: prefix, scratch: scratch)
         XCTAssertEqual(uninstall.exitCode, 0, uninstall.stderr)

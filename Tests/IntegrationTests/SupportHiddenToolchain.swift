@@ -1,4 +1,5 @@
 import Foundation
+import XCTest
 
 /// Runs a binary where the Swift toolchain cannot be seen: what a release build must do.
 enum HiddenToolchain {
@@ -35,5 +36,27 @@ enum HiddenToolchain {
             URL(fileURLWithPath: "/usr/bin/unshare"),
             ["--mount", "--", "/bin/sh", "-c", hide, toolchain, binary.path] + arguments,
             environment: environment, timeout: 60, outputIn: scratch)
+    }
+}
+
+extension XCTestCase {
+    /// `binary send -m BODY` from alice to bob on the shared Prosody over `tls` (starttls or
+    /// direct), with the toolchain hidden: it must exit 0, and bob receive just that body.
+    /// libssl, libxml2 and the Swift runtime (strings, the JIDs' Unicode normalization) at work.
+    func assertSendsWithToolchainHidden(
+        _ binary: URL, body: String, tls: String, scratch: URL, file: StaticString = #filePath, line: UInt = #line
+    ) throws {
+        let server = try ProsodyServer.shared
+        let bob = try Peer.receive(as: server.bob, on: server, scratch: try makeScratchDirectory())
+        let send = try HiddenToolchain.run(
+            binary,
+            [
+                "send", "-j", server.alice.jid, "--server", tls == "direct" ? server.directTLSAddress : server.starttlsAddress,
+                "--tls", tls, "--ca-file", server.caFile, "--timeout", "20", "-m", body, server.bob.jid,
+            ],
+            environment: ["XMPP_PASSWORD": server.alice.password], scratch: scratch)
+        XCTAssertEqual(send.exitCode, 0, "send: \(send.stderr)", file: file, line: line)
+        guard send.exitCode == 0 else { _ = try? bob.stop(); return }
+        XCTAssertEqual(try bob.messages().map(\.body), [body] as [String?], file: file, line: line)
     }
 }
