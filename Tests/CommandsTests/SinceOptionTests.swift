@@ -29,6 +29,19 @@ final class SinceOptionTests: XCTestCase {
         XCTAssertEqual(try SinceOption("1w", now: now), .time("2026-11-23T00:53:20Z"))
     }
 
+    /// What the fuzzer found: 8,888,888,888 minutes back is the year -14874, which no
+    /// archive query can name. Before the epoch is everything an archive holds.
+    func testTimesBeforeTheEpochAreTheEpochAndAfterTheYear9999AreRefused() throws {
+        XCTAssertEqual(try SinceOption("08888888888m", now: now), .time("1970-01-01T00:00:00Z"))
+        XCTAssertEqual(try SinceOption("0000-01-01T00:30:00+01:00"), .time("1970-01-01T00:00:00Z"))
+        XCTAssertEqual(try SinceOption("1969-12-31T23:59:59Z"), .time("1970-01-01T00:00:00Z"))
+        XCTAssertEqual(try SinceOption("9999-12-31T23:59:59Z"), .time("9999-12-31T23:59:59Z"))
+        XCTAssertThrowsError(try SinceOption("9999-12-31T23:30:00-01:00")) { error in
+            XCTAssertEqual((error as? Failure)?.status, .usage)
+            XCTAssertTrue((error as? Failure)?.message.contains("9999") == true, "\(error)")
+        }
+    }
+
     func testAnythingElseIsAnArchiveID() throws {
         XCTAssertEqual(try SinceOption("Oi3EnNs599smxR0nem6w0qXP"), .archiveID("Oi3EnNs599smxR0nem6w0qXP"))
         XCTAssertEqual(try SinceOption("1d2e3f"), .archiveID("1d2e3f"), "not a duration: units need numbers")

@@ -11,16 +11,29 @@ enum SinceOption: Equatable {
     /// Reads the option; a text that starts like a date must be one.
     init(_ text: String, now: time_t = Glibc.time(nil)) throws(Failure) {
         if let seconds = Self.rfc3339(text) {
-            self = .time(Timestamp.format(seconds))
+            self = .time(try Self.stamp(seconds, text))
         } else if Self.startsLikeADate(text) {
             throw Failure(.usage, "--since \(TerminalText.escape(text)): not an RFC 3339 time such as 2026-12-02T09:00:00Z")
         } else if let seconds = Self.duration(text) {
-            self = .time(Timestamp.format(now - seconds))
+            self = .time(try Self.stamp(now - seconds, text))
         } else if !text.isEmpty, text.utf8.count <= 1024, text.unicodeScalars.allSatisfy({ $0.properties.generalCategory != .control && $0 != " " }) {
             self = .archiveID(text)
         } else {
             throw Failure(.usage, "--since \(TerminalText.escape(text)): give a time (RFC 3339), a duration such as 2h, or an archive id")
         }
+    }
+
+    /// The latest time XEP-0082 can write: its years have four digits.
+    static let lastWritable: time_t = 253_402_300_799  // 9999-12-31T23:59:59Z
+
+    /// `seconds` as the query's time. A time before 1970 (a duration of millennia, or a
+    /// year 0000 in an offset) asks for all an archive holds, so it is the epoch; one after
+    /// 9999 has no four-digit year to be written in.
+    private static func stamp(_ seconds: time_t, _ text: String) throws(Failure) -> String {
+        guard seconds <= lastWritable else {
+            throw Failure(.usage, "--since \(TerminalText.escape(text)): a time after the year 9999")
+        }
+        return Timestamp.format(max(0, seconds))
     }
 
     private static func startsLikeADate(_ text: String) -> Bool {
