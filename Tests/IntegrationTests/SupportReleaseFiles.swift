@@ -37,11 +37,25 @@ final class ReleaseFiles: @unchecked Sendable {
         return URL(fileURLWithPath: String(last))
     }
 
-    /// The version the files must carry: what this build's binary says.
-    static func version(scratch: URL) throws -> String {
-        let outcome = try runProcess(try SupportPaths.cliBinary(), ["--version"], timeout: 30, outputIn: scratch)
+    /// The version the files must carry: what this build's binary says (asked once).
+    static func version() throws -> String { try debugVersion.get() }
+
+    private static let debugVersion = Result { () throws -> String in
+        let outcome = try runProcess(
+            try SupportPaths.cliBinary(), ["--version"], timeout: 30, outputIn: FileManager.default.temporaryDirectory)
         guard outcome.exitCode == 0 else { throw HarnessError.unexpectedOutput("--version: \(outcome.stderr)") }
         return outcome.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+extension XCTestCase {
+    /// `make TARGET` run again on the same build makes the same file, byte for byte: no time
+    /// of the make and no owner of the build's files goes into it.
+    func assertMakingAgainGivesTheSameFile(_ target: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let first = try ReleaseFiles.shared.file(target)
+        let second = try ReleaseFiles.shared.again(target)
+        XCTAssertEqual(first.lastPathComponent, second.lastPathComponent, file: file, line: line)
+        XCTAssertEqual(try Data(contentsOf: first), try Data(contentsOf: second), "two makes of one build differ", file: file, line: line)
     }
 }
 
